@@ -1,0 +1,130 @@
+//! Command-line interface: every subcommand and flag, documented once (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use auditpack::pipeline::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "auditpack",
+    version,
+    about = "Turn AWS evidence into GDPR, HIPAA and PCI DSS v4.0 audit packets, split by who owns each control",
+    long_about = "auditpack evaluates an evidence bundle (AWS-CLI-shaped JSON from IAM and AWS Config, with a \
+SHA-256 manifest) against GDPR, the HIPAA Security Rule and PCI DSS v4.0, splits every control by owner under \
+the AWS Shared Responsibility Model (AWS, shared, customer), and writes HTML and PDF audit packets plus \
+results.json. It works offline: nothing but the bundle is read.",
+    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files; 2 error (bad input, a bundle that does not verify, invalid mappings)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate an evidence bundle and write the audit packets.
+    #[command(
+        long_about = "Verify the evidence bundle, run every check the selected frameworks use, and write \
+results.json, <framework>.html and <framework>.pdf to the output directory. A bundle that does not verify is \
+refused (exit 2). Outputs are byte-identical for the same bundle: the generation time is SOURCE_DATE_EPOCH when \
+set, else the bundle's collected_at.",
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/"
+    )]
+    Report {
+        /// The evidence bundle directory (holds manifest.json).
+        #[arg(long, value_name = "DIR")]
+        evidence: PathBuf,
+        /// Where to write the packets (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[command(flatten)]
+        select: Selection,
+        /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml).
+        #[arg(long, value_name = "DIR")]
+        mappings: Option<PathBuf>,
+        /// Directory of handlebars templates replacing the built-in ones by file name (packet.html.hbs, control.html.hbs, style.css.hbs).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Check every file of an evidence bundle against its manifest.
+    #[command(
+        long_about = "Recompute the SHA-256 of every file listed in DIR/manifest.json. Exit 0 when the bundle \
+is intact; exit 1, naming each changed, missing or unlisted file, when it is not.",
+        after_help = "Example:\n  auditpack verify evidence/"
+    )]
+    Verify {
+        /// The evidence bundle directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// List the controls of the catalogues with owner, evidence method and checks.
+    #[command(after_help = "Examples:\n  auditpack controls\n  auditpack controls --framework pci-dss-4.0 --format json")]
+    Controls {
+        /// Only this framework (gdpr, hipaa, pci-dss-4.0).
+        #[arg(long, value_name = "ID")]
+        framework: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// Directory of mapping files replacing the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        mappings: Option<PathBuf>,
+    },
+    /// List the checks with their severity, duty and the evidence files they read.
+    #[command(after_help = "Examples:\n  auditpack checks\n  auditpack checks --format json")]
+    Checks {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Render every packet for the built-in sample account (no AWS needed).
+    #[command(
+        long_about = "Write the built-in demo evidence bundle to OUT/evidence and render results.json and the \
+HTML and PDF packets of every framework into OUT. The sample account has users without MFA, an old access key, \
+an admin user, a weak password policy and two regions, one without a Config recorder, so every status appears.",
+        after_help = "Example:\n  auditpack demo --out demo-packet"
+    )]
+    Demo {
+        /// Where to write the packets.
+        #[arg(long, value_name = "DIR", default_value = "auditpack-demo")]
+        out: PathBuf,
+        #[command(flatten)]
+        select: Selection,
+    },
+    /// Write manifest.json for a bundle directory assembled by hand (e.g. with the AWS CLI).
+    #[command(
+        long_about = "Hash every file below DIR and write DIR/manifest.json. An existing manifest keeps its \
+collected_at, gaps and absent entries; accounts, regions and files are recomputed from the directory layout \
+<account-id>/<region or global>/<service>/<file>.",
+        after_help = "Example:\n  auditpack seal evidence/ --collected-at 2026-11-27T09:00:00Z"
+    )]
+    Seal {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Collection time for a new manifest (RFC 3339, UTC); default now.
+        #[arg(long, value_name = "TIME")]
+        collected_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Write the built-in templates to a directory, to edit and pass back with --templates.
+    #[command(after_help = "Example:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates")]
+    Templates {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// Only these frameworks (repeat or comma-separate): gdpr, hipaa, pci-dss-4.0. Default: all.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub framework: Vec<String>,
+    /// Only these formats (comma-separated). Default: html,pdf,json.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<Format>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}

@@ -1,0 +1,148 @@
+//! One function per subcommand; they print results and return the exit code.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use auditpack::{checks, demo, evidence, mappings, pipeline, render};
+
+use crate::cli::{Command, ListFormat, Selection};
+
+pub fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Report { evidence, out, select, mappings, templates } => {
+            let bundle = pipeline::open_bundle(&evidence)?;
+            report(&bundle, &out, select, mappings, templates)
+        }
+        Command::Verify { dir } => verify(&dir),
+        Command::Controls { framework, format, mappings } => controls(framework.as_deref(), format, mappings.as_deref()),
+        Command::Checks { format } => list_checks(format),
+        Command::Demo { out, select } => {
+            demo::write_to(&out.join("evidence")).with_context(|| format!("writing the demo bundle to {}", out.join("evidence").display()))?;
+            eprintln!("auditpack: demo evidence bundle written to {}", out.join("evidence").display());
+            let bundle = demo::bundle()?;
+            report(&bundle, &out, select, None, None)
+        }
+        Command::Seal { dir, collected_at } => {
+            let m = evidence::seal_dir(&dir, &evidence::SealOptions { collected_at })?;
+            println!(
+                "sealed {}: {} files, {} account(s), {} region(s), {} gap(s), {} absent",
+                dir.join(evidence::MANIFEST_FILE).display(),
+                m.files.len(),
+                m.accounts.len(),
+                m.regions.len(),
+                m.gaps.len(),
+                m.absent.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Templates { out } => {
+            for (name, text) in render::html::BUILTIN {
+                let path = out.join(name);
+                auditpack::util::write_atomic(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+                println!("{}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn report(
+    bundle: &evidence::Bundle,
+    out: &Path,
+    select: Selection,
+    mappings: Option<std::path::PathBuf>,
+    templates: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    let opts = pipeline::ReportOptions { out: out.to_path_buf(), frameworks: select.framework, formats: select.format, mappings, templates };
+    let (report, _) = pipeline::run(bundle, &opts, &mut |line| eprintln!("auditpack: {line}"))?;
+    for f in &report.frameworks {
+        let s = &f.summary.by_status;
+        eprintln!(
+            "auditpack: {:<12} {:>3} controls: {} pass, {} fail, {} not assessed, {} manual, {} inherited",
+            f.id, s.total, s.pass, s.fail, s.not_assessed, s.manual, s.inherited
+        );
+    }
+    if !bundle.manifest.gaps.is_empty() {
+        eprintln!("auditpack: the bundle records {} evidence gap(s); the controls that need them are not assessed", bundle.manifest.gaps.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(dir: &Path) -> Result<ExitCode> {
+    let report = evidence::verify_dir(dir)?;
+    if report.is_intact() {
+        println!("{}: intact ({} files match manifest.json)", dir.display(), report.intact_files);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        print!("{}: the bundle does not verify\n{report}", dir.display());
+        println!(
+            "{} changed, {} missing, {} unlisted; {} intact",
+            report.changed.len(),
+            report.missing.len(),
+            report.unlisted.len(),
+            report.intact_files
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn controls(framework: Option<&str>, format: ListFormat, dir: Option<&Path>) -> Result<ExitCode> {
+    let catalog = mappings::Catalog::load(dir)?;
+    let frameworks: Vec<&mappings::Framework> = match framework {
+        Some(id) => vec![catalog
+            .framework(id)
+            .with_context(|| format!("unknown framework {id:?}\n  fix: use one of: {}", catalog.ids().join(", ")))?],
+        None => catalog.frameworks.iter().collect(),
+    };
+    match format {
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&frameworks)?),
+        ListFormat::Table => {
+            for f in frameworks {
+                println!("{} — {} {} ({} controls)", f.id, f.name, f.version, f.controls.len());
+                println!("  {:<22} {:<9} {:<10} {:<55} checks", "control", "owner", "evidence", "title");
+                for c in &f.controls {
+                    println!(
+                        "  {:<22} {:<9} {:<10} {:<55} {}",
+                        c.id,
+                        c.owner.as_str(),
+                        c.evidence.as_str(),
+                        truncate(&c.title, 55),
+                        if c.checks.is_empty() { "-".to_string() } else { c.checks.join(", ") }
+                    );
+                }
+                println!();
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_checks(format: ListFormat) -> Result<ExitCode> {
+    let all = checks::registry();
+    match format {
+        ListFormat::Json => {
+            let rows: Vec<serde_json::Value> = all
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "id": c.id, "title": c.title, "duty": c.duty, "severity": c.severity,
+                        "rationale": c.rationale, "remediation": c.remediation, "evidence": c.evidence,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        }
+        ListFormat::Table => {
+            println!("{:<30} {:<9} {:<32} title", "id", "severity", "duty");
+            for c in all {
+                println!("{:<30} {:<9} {:<32} {}", c.id, c.severity.as_str(), c.duty.title(), c.title);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+}

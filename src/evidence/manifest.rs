@@ -1,0 +1,125 @@
+//! `manifest.json`: what was collected, when, the hash of every file, and what could not be read.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Error;
+
+/// File name of the manifest at the root of a bundle.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// The manifest schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub collected_at: DateTime<Utc>,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub files: Vec<FileEntry>,
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+    #[serde(default)]
+    pub absent: Vec<Absent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Evidence that could not be collected. It is never read as a pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// `service:Operation`, e.g. `iam:GenerateCredentialReport`.
+    pub api: String,
+    pub account: String,
+    /// `None` for global services (IAM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The evidence file this call would have written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The error code AWS answered with, e.g. `AccessDenied`.
+    pub error: String,
+    pub message: String,
+}
+
+/// A call that answered "there is none" (e.g. `NoSuchEntity` for the password policy): a fact, not a gap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Absent {
+    pub api: String,
+    pub account: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub error: String,
+    pub message: String,
+}
+
+impl Manifest {
+    /// Parse manifest bytes; errors name the file, line and column, and say how to fix it.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Manifest, Error> {
+        let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Manifest {
+            path: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+            fix: "correct the manifest by hand, or recreate it with `auditpack seal DIR`".into(),
+        })?;
+        if manifest.schema_version != SCHEMA_VERSION {
+            return Err(Error::Manifest {
+                path: path.to_path_buf(),
+                line: line_of(bytes, "\"schema_version\""),
+                column: 1,
+                message: format!(
+                    "schema_version {} is not supported (this auditpack reads version {SCHEMA_VERSION})",
+                    manifest.schema_version
+                ),
+                fix: "use the auditpack version that wrote this bundle, or collect it again".into(),
+            });
+        }
+        for entry in &manifest.files {
+            if let Err(why) = super::paths::check_relative(&entry.path) {
+                return Err(Error::Manifest {
+                    path: path.to_path_buf(),
+                    line: line_of(bytes, &format!("\"{}\"", entry.path)),
+                    column: 1,
+                    message: format!("file path {:?} {why}", entry.path),
+                    fix: "list files by their path relative to the bundle directory, with `/` separators".into(),
+                });
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// Serialise as pretty JSON with a trailing newline (stable byte output).
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self).expect("manifest serialises");
+        out.push(b'\n');
+        out
+    }
+}
+
+/// 1-based line of the first occurrence of `needle`, or 1.
+fn line_of(bytes: &[u8], needle: &str) -> usize {
+    let text = String::from_utf8_lossy(bytes);
+    text.find(needle).map(|at| text[..at].matches('\n').count() + 1).unwrap_or(1)
+}

@@ -1,0 +1,77 @@
+//! The offline pipeline end to end: a verified bundle → checks → controls → packet files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::evidence::Bundle;
+use crate::mappings::Catalog;
+use crate::render::{html::HtmlRenderer, pdf, Packet};
+use crate::report::{self, Report};
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    Html,
+    Pdf,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub out: PathBuf,
+    /// Framework ids; empty means every framework of the catalogue.
+    pub frameworks: Vec<String>,
+    /// Formats; empty means all.
+    pub formats: Vec<Format>,
+    pub mappings: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+}
+
+/// Build the report and write the requested files. Returns the report and the written paths.
+pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)) -> Result<(Report, Vec<PathBuf>)> {
+    let catalog = Catalog::load(opts.mappings.as_deref())?;
+    let selected: Vec<&crate::mappings::Framework> = if opts.frameworks.is_empty() {
+        catalog.frameworks.iter().collect()
+    } else {
+        let mut v = Vec::new();
+        for id in &opts.frameworks {
+            match catalog.framework(id) {
+                Some(f) => v.push(f),
+                None => bail!("unknown framework {id:?}\n  fix: use one of: {}", catalog.ids().join(", ")),
+            }
+        }
+        v
+    };
+    let formats = if opts.formats.is_empty() { vec![Format::Html, Format::Pdf, Format::Json] } else { opts.formats.clone() };
+    progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));
+    let report = report::build(bundle, &selected);
+    let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
+    std::fs::create_dir_all(&opts.out).with_context(|| format!("creating {}", opts.out.display()))?;
+    let mut written = Vec::new();
+    let mut write = |name: String, bytes: &[u8]| -> Result<()> {
+        let path = opts.out.join(name);
+        crate::util::write_atomic(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        progress(&format!("wrote {}", path.display()));
+        written.push(path);
+        Ok(())
+    };
+    if formats.contains(&Format::Json) {
+        write("results.json".into(), &report.to_json())?;
+    }
+    for f in &report.frameworks {
+        let packet = Packet::new(&report, f);
+        if let Some(h) = &html {
+            write(format!("{}.html", f.id), h.render(&packet)?.as_bytes())?;
+        }
+        if formats.contains(&Format::Pdf) {
+            write(format!("{}.pdf", f.id), &pdf::render(&packet))?;
+        }
+    }
+    Ok((report, written))
+}
+
+/// Open a bundle directory for reporting (refusing one that does not verify).
+pub fn open_bundle(dir: &Path) -> Result<Bundle, crate::evidence::Error> {
+    Bundle::open(dir)
+}

@@ -1,0 +1,70 @@
+//! HTML packets: handlebars 6 in strict mode over the typed `Packet` view. The default templates
+//! are compiled in; a `--templates DIR` replaces them file by file (`packet.html.hbs`,
+//! `control.html.hbs`, `style.css.hbs`), and any other `*.hbs` there becomes a partial.
+
+use std::path::{Path, PathBuf};
+
+use handlebars::Handlebars;
+
+use super::view::Packet;
+
+/// The templates compiled into the binary: (file name, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("packet.html.hbs", include_str!("../../templates/packet.html.hbs")),
+    ("control.html.hbs", include_str!("../../templates/control.html.hbs")),
+    ("style.css.hbs", include_str!("../../templates/style.css.hbs")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}: the templates directory does not exist\n  fix: pass a directory holding packet.html.hbs and/or its partials, or leave out --templates")]
+    NoDir(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("template {name}: {source}\n  fix: correct the template syntax; `auditpack templates --out DIR` writes the defaults to start from")]
+    Template { name: String, source: Box<handlebars::TemplateError> },
+    #[error("rendering {name}: {source}\n  fix: the template uses a field the packet does not have (strict mode); see docs/templates.md for the fields")]
+    Render { name: String, source: Box<handlebars::RenderError> },
+}
+
+pub struct HtmlRenderer {
+    hb: Handlebars<'static>,
+}
+
+fn template_name(file: &str) -> &str {
+    file.strip_suffix(".hbs").unwrap_or(file)
+}
+
+impl HtmlRenderer {
+    pub fn new(override_dir: Option<&Path>) -> Result<HtmlRenderer, Error> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.set_dev_mode(false);
+        for (file, text) in BUILTIN {
+            hb.register_template_string(template_name(file), *text)
+                .map_err(|e| Error::Template { name: format!("built-in {file}"), source: Box::new(e) })?;
+        }
+        if let Some(dir) = override_dir {
+            if !dir.is_dir() {
+                return Err(Error::NoDir(dir.to_path_buf()));
+            }
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("hbs"))
+                .collect();
+            files.sort();
+            for path in files {
+                let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                hb.register_template_string(template_name(&file), text)
+                    .map_err(|e| Error::Template { name: path.display().to_string(), source: Box::new(e) })?;
+            }
+        }
+        Ok(HtmlRenderer { hb })
+    }
+
+    pub fn render(&self, packet: &Packet) -> Result<String, Error> {
+        self.hb.render("packet.html", packet).map_err(|e| Error::Render { name: "packet.html".into(), source: Box::new(e) })
+    }
+}

@@ -1,0 +1,8 @@
+//! Rendering: HTML through handlebars templates and PDF through printpdf, both from one view of
+//! the report (`view::Packet`). Nothing here computes a status.
+
+pub mod html;
+pub mod pdf;
+pub mod view;
+
+pub use view::Packet;

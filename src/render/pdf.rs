@@ -1,0 +1,620 @@
+//! PDF packets drawn with printpdf from the `Packet` view: an A4 document with a cover and
+//! contents (with page numbers), wrapped text measured with the embedded DejaVu font, tables that
+//! continue across pages with their header row repeated, status shown as colour and word, a
+//! running header and "page x of y" footer, and one bookmark per section and per control.
+//!
+//! Output is deterministic: resource ids are fixed, dates come from the report, and the file
+//! identifier is a hash of the content rather than printpdf's per-process counter.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont, PdfDocument,
+    PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
+};
+
+use super::view::Packet;
+
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const LEFT: f32 = 50.0;
+const RIGHT: f32 = PAGE_W - 50.0;
+const WIDTH: f32 = RIGHT - LEFT;
+const TOP: f32 = PAGE_H - 64.0;
+const BOTTOM: f32 = 58.0;
+
+const BODY: f32 = 9.5;
+const SMALL: f32 = 8.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Style {
+    Regular,
+    Bold,
+}
+
+#[derive(Clone, Copy)]
+struct Rgbf(f32, f32, f32);
+
+const INK: Rgbf = Rgbf(0.106, 0.122, 0.141);
+const MUTED: Rgbf = Rgbf(0.36, 0.39, 0.44);
+const RULE: Rgbf = Rgbf(0.80, 0.82, 0.86);
+const HEAD_BG: Rgbf = Rgbf(0.93, 0.945, 0.957);
+const WHITE: Rgbf = Rgbf(1.0, 1.0, 1.0);
+
+fn status_color(class: &str) -> Rgbf {
+    match class {
+        "pass" => Rgbf(0.102, 0.498, 0.216),
+        "fail" => Rgbf(0.776, 0.157, 0.157),
+        "na" => Rgbf(0.541, 0.380, 0.0),
+        "manual" => Rgbf(0.208, 0.349, 0.651),
+        "inherited" => Rgbf(0.420, 0.310, 0.627),
+        _ => MUTED,
+    }
+}
+
+fn color(c: Rgbf) -> Color {
+    Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+}
+
+struct Font {
+    parsed: ParsedFont,
+    id: FontId,
+}
+
+impl Font {
+    fn load(bytes: &[u8], id: &str) -> Font {
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the embedded DejaVu font parses");
+        Font { parsed, id: FontId(id.to_string()) }
+    }
+
+    /// Advance width of `text` at `size`, in points, from the font's own glyph metrics.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let upem = self.parsed.units_per_em.max(1) as f32;
+        let units: u32 = text
+            .chars()
+            .map(|ch| {
+                let gid = self.parsed.lookup_glyph_index(ch as u32).unwrap_or(0);
+                self.parsed.get_glyph_width(gid).unwrap_or(0) as u32
+            })
+            .sum();
+        units as f32 / upem * size
+    }
+}
+
+/// One table cell: text, and optionally a status badge look.
+struct Cell {
+    text: String,
+    style: Style,
+    badge: Option<Rgbf>,
+}
+
+fn cell(text: impl Into<String>) -> Cell {
+    Cell { text: text.into(), style: Style::Regular, badge: None }
+}
+
+fn bold_cell(text: impl Into<String>) -> Cell {
+    Cell { text: text.into(), style: Style::Bold, badge: None }
+}
+
+fn badge_cell(label: &str, class: &str) -> Cell {
+    Cell { text: label.to_string(), style: Style::Bold, badge: Some(status_color(class)) }
+}
+
+struct Layout {
+    regular: Font,
+    bold: Font,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+    bookmarks: Vec<(String, usize)>,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        Layout {
+            regular: Font::load(dejavu::sans::regular(), "F1"),
+            bold: Font::load(dejavu::sans::bold(), "F2"),
+            pages: vec![Vec::new()],
+            y: TOP,
+            bookmarks: Vec::new(),
+        }
+    }
+
+    fn font(&self, style: Style) -> &Font {
+        match style {
+            Style::Regular => &self.regular,
+            Style::Bold => &self.bold,
+        }
+    }
+
+    fn page_no(&self) -> usize {
+        self.pages.len()
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Start a new page unless `height` points still fit on this one.
+    fn ensure(&mut self, height: f32) {
+        if self.y - height < BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn bookmark(&mut self, name: String) {
+        let page = self.page_no();
+        self.bookmarks.push((name, page));
+    }
+
+    fn text_on(&mut self, page: usize, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
+        let id = self.font(style).id.clone();
+        self.pages[page].extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: color(fill) },
+            Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) },
+            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
+            Op::ShowText { items: vec![TextItem::Text(text.to_string())] },
+            Op::EndTextSection,
+        ]);
+    }
+
+    fn text(&mut self, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
+        let page = self.pages.len() - 1;
+        self.text_on(page, x, y, text, style, size, fill);
+    }
+
+    fn rect_on(&mut self, page: usize, x: f32, y: f32, w: f32, h: f32, fill: Option<Rgbf>, stroke: Option<Rgbf>) {
+        let mode = match (fill.is_some(), stroke.is_some()) {
+            (true, true) => PaintMode::FillStroke,
+            (true, false) => PaintMode::Fill,
+            _ => PaintMode::Stroke,
+        };
+        let ops = &mut self.pages[page];
+        if let Some(f) = fill {
+            ops.push(Op::SetFillColor { col: color(f) });
+        }
+        if let Some(s) = stroke {
+            ops.push(Op::SetOutlineColor { col: color(s) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        }
+        ops.push(Op::DrawRectangle {
+            rectangle: Rect { x: Pt(x), y: Pt(y), width: Pt(w), height: Pt(h), mode: Some(mode), winding_order: Some(WindingOrder::NonZero) },
+        });
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Rgbf>, stroke: Option<Rgbf>) {
+        let page = self.pages.len() - 1;
+        self.rect_on(page, x, y, w, h, fill, stroke);
+    }
+
+    fn hline_on(&mut self, page: usize, x1: f32, x2: f32, y: f32, c: Rgbf, thickness: f32) {
+        self.pages[page].extend([
+            Op::SetOutlineColor { col: color(c) },
+            Op::SetOutlineThickness { pt: Pt(thickness) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint { p: Point { x: Pt(x1), y: Pt(y) }, bezier: false },
+                        LinePoint { p: Point { x: Pt(x2), y: Pt(y) }, bezier: false },
+                    ],
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
+    /// Greedy word wrap by measured width; words longer than a line are broken by character.
+    fn wrap(&self, text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
+        let font = self.font(style);
+        let mut lines = Vec::new();
+        for para in text.split('\n') {
+            let mut line = String::new();
+            for word in para.split(' ').filter(|w| !w.is_empty()) {
+                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                if font.width(&candidate, size) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                if font.width(word, size) <= width {
+                    line = word.to_string();
+                } else {
+                    for ch in word.chars() {
+                        let mut next = line.clone();
+                        next.push(ch);
+                        if font.width(&next, size) > width && !line.is_empty() {
+                            lines.push(std::mem::take(&mut line));
+                            line.push(ch);
+                        } else {
+                            line = next;
+                        }
+                    }
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// A wrapped paragraph at the cursor; breaks pages between lines.
+    fn para(&mut self, text: &str, style: Style, size: f32, fill: Rgbf, indent: f32, after: f32) {
+        let lh = size * 1.35;
+        for line in self.wrap(text, style, size, WIDTH - indent) {
+            self.ensure(lh);
+            self.y -= lh;
+            self.text(LEFT + indent, self.y + size * 0.25, &line, style, size, fill);
+        }
+        self.y -= after;
+    }
+
+    fn heading(&mut self, text: &str, size: f32, keep: f32) {
+        self.ensure(size * 1.6 + keep);
+        self.y -= size * 1.5;
+        self.text(LEFT, self.y, text, Style::Bold, size, INK);
+        self.y -= size * 0.5;
+    }
+
+    fn section(&mut self, title: &str) -> usize {
+        self.new_page();
+        self.bookmark(title.to_string());
+        self.heading(title, 16.0, 40.0);
+        let y = self.y;
+        self.hline_on(self.pages.len() - 1, LEFT, RIGHT, y + 2.0, INK, 1.2);
+        self.y -= 6.0;
+        self.page_no()
+    }
+
+    /// A small status badge (colour and word) at (x, baseline y); returns its width.
+    fn badge(&mut self, x: f32, y: f32, label: &str, class: &str, size: f32) -> f32 {
+        let w = self.bold.width(label, size) + 6.0;
+        let page = self.pages.len() - 1;
+        self.rect_on(page, x, y - size * 0.3, w, size * 1.3, Some(status_color(class)), None);
+        self.text(x + 3.0, y, label, Style::Bold, size, WHITE);
+        w
+    }
+
+    /// A table whose rows continue across pages, repeating the header row on each page.
+    /// `widths` are fractions of the text width.
+    fn table(&mut self, caption: Option<&str>, widths: &[f32], header: &[&str], rows: Vec<Vec<Cell>>) {
+        let size = SMALL;
+        let lh = size * 1.3;
+        let pad = 3.0;
+        let cols: Vec<f32> = widths.iter().map(|w| w * WIDTH).collect();
+        let header_lines: Vec<Vec<String>> = header.iter().zip(&cols).map(|(h, w)| self.wrap(h, Style::Bold, size, w - 2.0 * pad)).collect();
+        let header_h = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
+        let caption_h = if caption.is_some() { BODY * 1.6 } else { 0.0 };
+        // Keep the caption, the header and the first row lines together.
+        self.ensure(caption_h + header_h + lh * 2.0 + 2.0 * pad);
+        if let Some(c) = caption {
+            self.para(c, Style::Bold, BODY, INK, 0.0, 2.0);
+        }
+        self.table_header(&cols, &header_lines, header_h, lh, pad, size);
+        for row in rows {
+            let mut lines: Vec<Vec<String>> = row.iter().zip(&cols).map(|(c, w)| self.wrap(&c.text, c.style, size, w - 2.0 * pad)).collect();
+            loop {
+                let needed = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+                let fit = ((self.y - BOTTOM - 2.0 * pad) / lh).floor().max(0.0) as usize;
+                // Move the whole row to the next page when it fits there and only part fits here.
+                if fit == 0 || (fit < needed && needed as f32 * lh + 2.0 * pad <= TOP - BOTTOM - header_h) {
+                    self.new_page();
+                    self.table_header(&cols, &header_lines, header_h, lh, pad, size);
+                    continue;
+                }
+                let take = needed.min(fit);
+                let h = take as f32 * lh + 2.0 * pad;
+                let top = self.y;
+                let mut x = LEFT;
+                for ((c, w), cell_lines) in row.iter().zip(&cols).zip(lines.iter_mut()) {
+                    let chunk: Vec<String> = cell_lines.drain(..take.min(cell_lines.len())).collect();
+                    self.rect(x, top - h, *w, h, None, Some(RULE));
+                    for (i, line) in chunk.iter().enumerate() {
+                        let baseline = top - pad - (i as f32 + 1.0) * lh + size * 0.3;
+                        match c.badge {
+                            Some(bg) => {
+                                let bw = self.bold.width(line, size) + 6.0;
+                                self.rect(x + pad - 1.0, baseline - size * 0.3, bw, size * 1.3, Some(bg), None);
+                                self.text(x + pad + 2.0, baseline, line, Style::Bold, size, WHITE);
+                            }
+                            None => self.text(x + pad, baseline, line, c.style, size, INK),
+                        }
+                    }
+                    x += w;
+                }
+                self.y -= h;
+                if lines.iter().all(Vec::is_empty) {
+                    break;
+                }
+            }
+        }
+        self.y -= 8.0;
+    }
+
+    fn table_header(&mut self, cols: &[f32], header_lines: &[Vec<String>], h: f32, lh: f32, pad: f32, size: f32) {
+        let top = self.y;
+        let mut x = LEFT;
+        for (w, lines) in cols.iter().zip(header_lines) {
+            self.rect(x, top - h, *w, h, Some(HEAD_BG), Some(RULE));
+            for (i, line) in lines.iter().enumerate() {
+                self.text(x + pad, top - pad - (i as f32 + 1.0) * lh + size * 0.3, line, Style::Bold, size, INK);
+            }
+            x += w;
+        }
+        self.y -= h;
+    }
+}
+
+/// Render one framework packet to PDF bytes.
+pub fn render(packet: &Packet) -> Vec<u8> {
+    let mut l = Layout::new();
+
+    // Cover.
+    l.bookmark("Cover".into());
+    l.y = TOP - 40.0;
+    l.text(LEFT, l.y, "AUDIT PACKET", Style::Bold, 10.0, MUTED);
+    l.y -= 34.0;
+    l.para(&packet.framework_name, Style::Bold, 26.0, INK, 0.0, 0.0);
+    l.para(&packet.framework_version, Style::Regular, 14.0, MUTED, 0.0, 8.0);
+    l.para(&packet.framework_description, Style::Regular, 11.0, MUTED, 0.0, 14.0);
+    let facts = vec![
+        vec![bold_cell("AWS accounts"), cell(&packet.accounts)],
+        vec![bold_cell("Regions"), cell(&packet.regions)],
+        vec![bold_cell("Evidence collected"), cell(&packet.collected_at)],
+        vec![bold_cell("Packet generated"), cell(&packet.generated_at)],
+        vec![bold_cell("Evidence bundle SHA-256"), cell(&packet.manifest_sha256)],
+        vec![bold_cell("Generated by"), cell(&packet.tool)],
+    ];
+    l.table(Some("Scope and evidence"), &[0.3, 0.7], &["Field", "Value"], facts);
+    l.para(
+        "The bundle hash is the SHA-256 of the bundle's manifest.json, which lists the SHA-256 of every evidence file. Run `auditpack verify BUNDLE` to prove that the evidence behind this packet is unchanged.",
+        Style::Regular,
+        SMALL,
+        MUTED,
+        0.0,
+        16.0,
+    );
+    l.heading("Contents", 12.0, 90.0);
+    let toc_page = l.pages.len() - 1;
+    let toc_top = l.y;
+    let toc_titles = ["Summary by status and owner", "Responsibility matrix", "Controls", "Evidence gaps", "Evidence files"];
+    let mut toc_pages = Vec::new();
+
+    // Summary.
+    toc_pages.push(l.section(toc_titles[0]));
+    let rows = packet
+        .status_rows
+        .iter()
+        .map(|r| vec![badge_cell(r.label, r.class), cell(r.total.to_string()), cell(r.aws.to_string()), cell(r.shared.to_string()), cell(r.customer.to_string())])
+        .chain(std::iter::once(
+            std::iter::once(bold_cell("Total"))
+                .chain(std::iter::once(bold_cell(packet.total_controls.to_string())))
+                .chain(packet.owner_totals.iter().map(|o| bold_cell(o.total.to_string())))
+                .collect(),
+        ))
+        .collect();
+    l.table(
+        Some(&format!("{} controls by status and by who owns them", packet.total_controls)),
+        &[0.28, 0.18, 0.18, 0.18, 0.18],
+        &["Status", "All", "AWS", "Shared", "Customer"],
+        rows,
+    );
+    draw_owner_chart(&mut l, packet);
+    for (label, class, meaning) in [
+        ("PASS", "pass", "every check behind the control passed on the collected evidence"),
+        ("FAIL", "fail", "at least one check failed; findings and remediation follow"),
+        ("NOT ASSESSED", "na", "evidence is missing or could not be collected; never counted as a pass"),
+        ("MANUAL", "manual", "the auditor needs documents that no AWS API holds"),
+        ("INHERITED", "inherited", "carried by AWS and evidenced by AWS's attestations"),
+    ] {
+        l.ensure(14.0);
+        l.y -= 13.0;
+        let y = l.y;
+        l.badge(LEFT, y, label, class, SMALL);
+        l.text(LEFT + 80.0, y, meaning, Style::Regular, SMALL, INK);
+    }
+
+    // Responsibility matrix.
+    toc_pages.push(l.section(toc_titles[1]));
+    l.para("Who carries each control under the AWS Shared Responsibility Model.", Style::Regular, BODY, INK, 0.0, 6.0);
+    for group in &packet.matrix {
+        l.heading(group.owner, 12.0, 60.0);
+        l.para(group.explanation, Style::Regular, BODY, MUTED, 0.0, 4.0);
+        let rows: Vec<Vec<Cell>> = if group.empty {
+            vec![vec![cell("-"), cell("No control of this framework is owned here."), cell(""), cell("")]]
+        } else {
+            group.controls.iter().map(|c| vec![bold_cell(&c.id), cell(&c.title), cell(c.evidence_method), badge_cell(c.status_label, c.status_class)]).collect()
+        };
+        l.table(None, &[0.2, 0.5, 0.13, 0.17], &["Control", "Title", "Evidence", "Status"], rows);
+    }
+
+    // Controls.
+    toc_pages.push(l.section(toc_titles[2]));
+    for c in &packet.controls {
+        l.ensure(90.0);
+        l.bookmark(format!("{} {}", c.id, c.title));
+        l.y -= 6.0;
+        l.hline_on(l.pages.len() - 1, LEFT, RIGHT, l.y, RULE, 0.6);
+        l.y -= 16.0;
+        let y = l.y;
+        let bw = l.bold.width(c.status_label, SMALL) + 6.0;
+        l.badge(RIGHT - bw, y, c.status_label, c.status_class, SMALL);
+        let title_lines = l.wrap(&format!("{}  {}", c.id, c.title), Style::Bold, 11.5, WIDTH - bw - 10.0);
+        for (i, line) in title_lines.iter().enumerate() {
+            if i > 0 {
+                l.y -= 15.0;
+            }
+            let y = l.y;
+            l.text(LEFT, y, line, Style::Bold, 11.5, INK);
+        }
+        l.y -= 4.0;
+        l.para(&format!("{} · owner: {} · evidence: {}", c.section, c.owner, c.evidence_method), Style::Regular, SMALL, MUTED, 0.0, 2.0);
+        l.para(&c.description, Style::Regular, BODY, INK, 0.0, 2.0);
+        l.para(&c.status_reason, Style::Bold, BODY, status_color(c.status_class), 0.0, 2.0);
+        if let Some(a) = &c.aws_provides {
+            l.para(&format!("What AWS provides: {a}"), Style::Regular, BODY, INK, 0.0, 2.0);
+        }
+        if let Some(m) = &c.manual_evidence {
+            l.para(&format!("Evidence to request: {m}"), Style::Regular, BODY, INK, 0.0, 2.0);
+        }
+        for k in &c.checks {
+            l.ensure(40.0);
+            l.y -= 14.0;
+            let y = l.y;
+            let w = l.badge(LEFT + 8.0, y, k.status_label, k.status_class, SMALL);
+            let head = format!("{} ({}, severity {})", k.title, k.id, k.severity);
+            let lines = l.wrap(&head, Style::Bold, BODY, WIDTH - w - 16.0);
+            for (i, line) in lines.iter().enumerate() {
+                if i > 0 {
+                    l.ensure(13.0);
+                    l.y -= 13.0;
+                }
+                let y = l.y;
+                l.text(LEFT + 14.0 + w, y, line, Style::Bold, BODY, INK);
+            }
+            l.y -= 3.0;
+            if let Some(r) = &k.reason {
+                l.para(&format!("Not assessed because: {r}"), Style::Regular, SMALL, status_color("na"), 8.0, 1.0);
+            }
+            if k.show_remediation {
+                l.para(&format!("Remediation: {}", k.remediation), Style::Regular, SMALL, INK, 8.0, 2.0);
+            }
+            if !k.findings.is_empty() {
+                let rows = k.findings.iter().map(|f| vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(&f.detail)]).collect();
+                l.table(None, &[0.17, 0.43, 0.40], &["Result", "Resource", "Detail"], rows);
+            }
+        }
+        if !c.evidence_files.is_empty() {
+            l.para("Evidence files:", Style::Bold, SMALL, INK, 0.0, 0.0);
+            for f in &c.evidence_files {
+                l.para(&format!("{}  sha256 {}", f.path, f.sha256), Style::Regular, 7.0, MUTED, 8.0, 0.0);
+            }
+        }
+    }
+
+    // Gaps.
+    toc_pages.push(l.section(toc_titles[3]));
+    if packet.gaps.is_empty() {
+        l.para("Every API call of the collection succeeded.", Style::Regular, BODY, INK, 0.0, 6.0);
+    } else {
+        let rows = packet.gaps.iter().map(|g| vec![cell(&g.api), cell(&g.scope), cell(&g.error), cell(&g.message)]).collect();
+        l.table(
+            Some("Calls that failed during collection: the controls that need them are not assessed"),
+            &[0.25, 0.22, 0.18, 0.35],
+            &["API", "Account / region", "Error", "Message"],
+            rows,
+        );
+    }
+    if !packet.absent.is_empty() {
+        let rows = packet.absent.iter().map(|g| vec![cell(&g.api), cell(&g.scope), cell(&g.error), cell(&g.message)]).collect();
+        l.table(
+            Some("Calls that answered that there is none (facts, not gaps)"),
+            &[0.25, 0.22, 0.18, 0.35],
+            &["API", "Account / region", "Answer", "Message"],
+            rows,
+        );
+    }
+
+    // Evidence files.
+    toc_pages.push(l.section(toc_titles[4]));
+    let rows = packet.evidence_files.iter().map(|f| vec![cell(&f.path), cell(&f.sha256)]).collect();
+    l.table(Some("Every file of the evidence bundle with its SHA-256"), &[0.52, 0.48], &["File", "SHA-256"], rows);
+
+    // Contents with page numbers, now that they are known.
+    let mut y = toc_top;
+    for (title, page) in toc_titles.iter().zip(&toc_pages) {
+        y -= 16.0;
+        l.text_on(toc_page, LEFT, y, title, Style::Regular, 10.5, INK);
+        let num = page.to_string();
+        let w = l.regular.width(&num, 10.5);
+        l.text_on(toc_page, RIGHT - w, y, &num, Style::Regular, 10.5, INK);
+        l.hline_on(toc_page, LEFT + l.regular.width(title, 10.5) + 6.0, RIGHT - w - 6.0, y + 2.0, RULE, 0.4);
+    }
+
+    // Running header and footer.
+    let total = l.pages.len();
+    let header = format!("{} {} · audit packet", packet.framework_name, packet.framework_version);
+    let account = format!("Account {}", packet.accounts);
+    let hash = format!("Evidence bundle {}…", &packet.manifest_sha256[..16.min(packet.manifest_sha256.len())]);
+    for page in 0..total {
+        if page > 0 {
+            l.text_on(page, LEFT, PAGE_H - 36.0, &header, Style::Regular, SMALL, MUTED);
+            let w = l.regular.width(&account, SMALL);
+            l.text_on(page, RIGHT - w, PAGE_H - 36.0, &account, Style::Regular, SMALL, MUTED);
+            l.hline_on(page, LEFT, RIGHT, PAGE_H - 42.0, RULE, 0.5);
+        }
+        l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
+        l.text_on(page, LEFT, 28.0, &hash, Style::Regular, SMALL, MUTED);
+        let footer = format!("Page {} of {}", page + 1, total);
+        let w = l.regular.width(&footer, SMALL);
+        l.text_on(page, RIGHT - w, 28.0, &footer, Style::Regular, SMALL, MUTED);
+    }
+
+    finish(l, packet)
+}
+
+/// A horizontal stacked bar per owner: how its controls split by status (vector graphics).
+fn draw_owner_chart(l: &mut Layout, packet: &Packet) {
+    let bar_h = 14.0;
+    let label_w = 70.0;
+    let max = packet.owner_totals.iter().map(|o| o.total).max().unwrap_or(0).max(1) as f32;
+    l.ensure(3.0 * (bar_h + 8.0) + 30.0);
+    l.para("Controls by owner and status", Style::Bold, BODY, INK, 0.0, 4.0);
+    for (i, owner) in packet.owner_totals.iter().enumerate() {
+        l.y -= bar_h + 6.0;
+        let y = l.y;
+        l.text(LEFT, y + 3.0, owner.owner, Style::Bold, SMALL, INK);
+        let mut x = LEFT + label_w;
+        for row in &packet.status_rows {
+            let n = [row.aws, row.shared, row.customer][i];
+            if n == 0 {
+                continue;
+            }
+            let w = n as f32 / max * (WIDTH - label_w - 40.0);
+            l.rect(x, y, w, bar_h, Some(status_color(row.class)), Some(WHITE));
+            if w > 14.0 {
+                let t = n.to_string();
+                let tw = l.bold.width(&t, 7.0);
+                l.text(x + (w - tw) / 2.0, y + 4.0, &t, Style::Bold, 7.0, WHITE);
+            }
+            x += w;
+        }
+        let t = format!("{}", owner.total);
+        l.text(x + 4.0, y + 4.0, &t, Style::Regular, SMALL, INK);
+    }
+    l.y -= 14.0;
+}
+
+/// Assemble the printpdf document with fixed ids, metadata and dates, and serialise it.
+fn finish(l: Layout, packet: &Packet) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&packet.title);
+    doc.resources.fonts.map.insert(l.regular.id.clone(), PdfFont::new(l.regular.parsed.clone()));
+    doc.resources.fonts.map.insert(l.bold.id.clone(), PdfFont::new(l.bold.parsed.clone()));
+    for (i, (name, page)) in l.bookmarks.iter().enumerate() {
+        doc.bookmarks.map.insert(PageAnnotId(format!("B{i:05}")), PageAnnotation { name: name.clone(), page: *page });
+    }
+    let when = chrono::DateTime::parse_from_rfc3339(&packet.generated_at).map(|t| t.timestamp()).unwrap_or(0);
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(when).unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
+    let info = &mut doc.metadata.info;
+    info.document_title = packet.title.clone();
+    info.author = "auditpack".into();
+    info.creator = packet.tool.clone();
+    info.producer = packet.tool.clone();
+    info.subject = format!("{} evidence for AWS account(s) {}, collected {}", packet.framework_name, packet.accounts, packet.collected_at);
+    info.keywords = vec!["audit".into(), "AWS".into(), packet.framework_id.clone(), "shared responsibility".into()];
+    info.identifier = packet.manifest_sha256.clone();
+    info.creation_date = date.clone();
+    info.modification_date = date.clone();
+    info.metadata_date = date;
+    let pages = l.pages.into_iter().map(|ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops)).collect();
+    doc.with_pages(pages);
+    let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
+    // printpdf draws the /ID from a process-wide counter; derive it from the content instead.
+    let id = crate::evidence::sha256_hex(format!("{}|{}|{}", packet.manifest_sha256, packet.framework_id, packet.generated_at).as_bytes());
+    let id_str = lopdf::Object::String(id[..32].as_bytes().to_vec(), lopdf::StringFormat::Literal);
+    lo.trailer.set("ID", lopdf::Object::Array(vec![id_str.clone(), id_str]));
+    lo.compress();
+    let mut out = Vec::new();
+    lo.save_to(&mut out).expect("writing a PDF to memory cannot fail");
+    out
+}

@@ -1,0 +1,290 @@
+//! The packet view: what a framework packet shows, in display form. HTML and PDF both render
+//! from it, so the two carry the same content.
+
+use serde::Serialize;
+
+use crate::checks::CheckStatus;
+use crate::mappings::Owner;
+use crate::report::{ControlStatus, FileRef, FrameworkReport, Report};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Packet {
+    pub title: String,
+    pub framework_id: String,
+    pub framework_name: String,
+    pub framework_version: String,
+    pub framework_description: String,
+    pub accounts: String,
+    pub regions: String,
+    pub collected_at: String,
+    pub generated_at: String,
+    pub manifest_sha256: String,
+    pub tool: String,
+    pub total_controls: usize,
+    pub status_rows: Vec<StatusRow>,
+    pub owner_totals: Vec<OwnerTotal>,
+    pub matrix: Vec<OwnerGroup>,
+    pub controls: Vec<ControlView>,
+    pub gaps: Vec<GapView>,
+    pub absent: Vec<GapView>,
+    pub evidence_files: Vec<FileRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRow {
+    pub label: &'static str,
+    pub class: &'static str,
+    pub total: usize,
+    pub aws: usize,
+    pub shared: usize,
+    pub customer: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerTotal {
+    pub owner: &'static str,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerGroup {
+    pub owner: &'static str,
+    pub owner_class: &'static str,
+    pub explanation: &'static str,
+    pub controls: Vec<MatrixRow>,
+    pub empty: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub section: String,
+    pub evidence_method: &'static str,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlView {
+    pub id: String,
+    pub anchor: String,
+    pub section: String,
+    pub title: String,
+    pub description: String,
+    pub owner: &'static str,
+    pub evidence_method: &'static str,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    pub status_reason: String,
+    pub aws_provides: Option<String>,
+    pub manual_evidence: Option<String>,
+    pub checks: Vec<CheckView>,
+    pub evidence_files: Vec<FileRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckView {
+    pub id: String,
+    pub title: String,
+    pub severity: &'static str,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    pub reason: Option<String>,
+    pub remediation: String,
+    pub show_remediation: bool,
+    pub findings: Vec<FindingView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub resource: String,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapView {
+    pub api: String,
+    pub scope: String,
+    pub error: String,
+    pub message: String,
+    pub path: String,
+}
+
+pub fn status_class(s: ControlStatus) -> &'static str {
+    match s {
+        ControlStatus::Pass => "pass",
+        ControlStatus::Fail => "fail",
+        ControlStatus::NotAssessed => "na",
+        ControlStatus::Manual => "manual",
+        ControlStatus::Inherited => "inherited",
+    }
+}
+
+pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
+    match s {
+        CheckStatus::Pass => ("PASS", "pass"),
+        CheckStatus::Fail => ("FAIL", "fail"),
+        CheckStatus::NotAssessed => ("NOT ASSESSED", "na"),
+    }
+}
+
+fn owner_explanation(o: Owner) -> &'static str {
+    match o {
+        Owner::Aws => "Security of the cloud: AWS carries these controls; the evidence is AWS's third-party attestations (AWS Artifact).",
+        Owner::Shared => "Both parties act: AWS provides the capability or the infrastructure side, the customer configures and operates its side.",
+        Owner::Customer => "Security in the cloud: the customer configures, operates and evidences these controls.",
+    }
+}
+
+/// An HTML id / PDF destination name for a control id: `164.312(a)(1)` → `ctl-164-312-a-1`.
+pub fn anchor(id: &str) -> String {
+    let mut out = String::from("ctl");
+    let mut dash = true;
+    for ch in id.chars() {
+        if ch.is_ascii_alphanumeric() {
+            if dash {
+                out.push('-');
+            }
+            out.push(ch.to_ascii_lowercase());
+            dash = false;
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn gap_scope(account: &str, region: Option<&str>) -> String {
+    match region {
+        Some(r) => format!("{account} / {r}"),
+        None => format!("{account} / global"),
+    }
+}
+
+impl Packet {
+    pub fn new(report: &Report, f: &FrameworkReport) -> Packet {
+        let s = &f.summary;
+        let status_rows = ControlStatus::ALL
+            .iter()
+            .map(|&st| StatusRow {
+                label: st.label(),
+                class: status_class(st),
+                total: s.by_status.get(st),
+                aws: s.by_owner.aws.get(st),
+                shared: s.by_owner.shared.get(st),
+                customer: s.by_owner.customer.get(st),
+            })
+            .collect();
+        let owner_totals = Owner::ALL.iter().map(|&o| OwnerTotal { owner: o.title(), total: s.by_owner.get(o).total }).collect();
+        let matrix = Owner::ALL
+            .iter()
+            .map(|&o| {
+                let controls: Vec<MatrixRow> = f
+                    .controls
+                    .iter()
+                    .filter(|c| c.owner == o)
+                    .map(|c| MatrixRow {
+                        id: c.id.clone(),
+                        anchor: anchor(&c.id),
+                        title: c.title.clone(),
+                        section: c.section.clone(),
+                        evidence_method: c.evidence_method.as_str(),
+                        status_label: c.status.label(),
+                        status_class: status_class(c.status),
+                    })
+                    .collect();
+                OwnerGroup { owner: o.title(), owner_class: o.as_str(), explanation: owner_explanation(o), empty: controls.is_empty(), controls }
+            })
+            .collect();
+        let controls = f
+            .controls
+            .iter()
+            .map(|c| ControlView {
+                id: c.id.clone(),
+                anchor: anchor(&c.id),
+                section: c.section.clone(),
+                title: c.title.clone(),
+                description: c.description.clone(),
+                owner: c.owner.title(),
+                evidence_method: c.evidence_method.as_str(),
+                status_label: c.status.label(),
+                status_class: status_class(c.status),
+                status_reason: c.status_reason.clone(),
+                aws_provides: c.aws_provides.clone(),
+                manual_evidence: c.manual_evidence.clone(),
+                checks: c
+                    .checks
+                    .iter()
+                    .map(|k| {
+                        let (status_label, status_class) = check_label(k.status);
+                        CheckView {
+                            id: k.id.clone(),
+                            title: k.title.clone(),
+                            severity: k.severity.as_str(),
+                            status_label,
+                            status_class,
+                            reason: k.reason.clone(),
+                            remediation: k.remediation.clone(),
+                            show_remediation: k.status != CheckStatus::Pass,
+                            findings: k
+                                .findings
+                                .iter()
+                                .map(|fd| {
+                                    let (status_label, status_class) = check_label(fd.status);
+                                    FindingView { resource: fd.resource.clone(), status_label, status_class, detail: fd.detail.clone() }
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+                evidence_files: c.evidence_files.clone(),
+            })
+            .collect();
+        let e = &report.evidence;
+        Packet {
+            title: format!("{} {} audit packet", f.name, f.version),
+            framework_id: f.id.clone(),
+            framework_name: f.name.clone(),
+            framework_version: f.version.clone(),
+            framework_description: f.description.clone(),
+            accounts: e.accounts.join(", "),
+            regions: e.regions.join(", "),
+            collected_at: e.collected_at.clone(),
+            generated_at: report.generated_at.clone(),
+            manifest_sha256: e.manifest_sha256.clone(),
+            tool: format!("{} {}", report.tool.name, report.tool.version),
+            total_controls: s.by_status.total,
+            status_rows,
+            owner_totals,
+            matrix,
+            controls,
+            gaps: e
+                .gaps
+                .iter()
+                .map(|g| GapView {
+                    api: g.api.clone(),
+                    scope: gap_scope(&g.account, g.region.as_deref()),
+                    error: g.error.clone(),
+                    message: g.message.clone(),
+                    path: g.path.clone().unwrap_or_default(),
+                })
+                .collect(),
+            absent: e
+                .absent
+                .iter()
+                .map(|g| GapView {
+                    api: g.api.clone(),
+                    scope: gap_scope(&g.account, g.region.as_deref()),
+                    error: g.error.clone(),
+                    message: g.message.clone(),
+                    path: g.path.clone().unwrap_or_default(),
+                })
+                .collect(),
+            evidence_files: e.files.clone(),
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The typed report model: every framework control joined with the outcomes of its checks, its
+//! owner and the evidence files behind it; and `results.json`, its serialised form.
+//!
+//! Control status:
+//! - `inherited`: carried by AWS, evidenced by AWS's attestations;
+//! - `manual`: needs documents no API holds (checks listed on it are shown as support);
+//! - automated controls: `fail` if any check fails, else `not_assessed` if any check lacks
+//!   evidence, else `pass`. Missing evidence is never a pass.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::checks::{self, CheckStatus, Finding, Outcome, Severity};
+use crate::evidence::{Absent, Bundle, Gap};
+use crate::mappings::{EvidenceMethod, Framework, Owner};
+
+/// Version of the `results.json` schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlStatus {
+    Pass,
+    Fail,
+    NotAssessed,
+    Manual,
+    Inherited,
+}
+
+impl ControlStatus {
+    pub const ALL: [ControlStatus; 5] =
+        [ControlStatus::Fail, ControlStatus::NotAssessed, ControlStatus::Pass, ControlStatus::Manual, ControlStatus::Inherited];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlStatus::Pass => "pass",
+            ControlStatus::Fail => "fail",
+            ControlStatus::NotAssessed => "not_assessed",
+            ControlStatus::Manual => "manual",
+            ControlStatus::Inherited => "inherited",
+        }
+    }
+    /// The word shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlStatus::Pass => "PASS",
+            ControlStatus::Fail => "FAIL",
+            ControlStatus::NotAssessed => "NOT ASSESSED",
+            ControlStatus::Manual => "MANUAL",
+            ControlStatus::Inherited => "INHERITED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub generated_at: String,
+    pub tool: ToolInfo,
+    pub evidence: EvidenceInfo,
+    pub frameworks: Vec<FrameworkReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceInfo {
+    pub collected_at: String,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub manifest_sha256: String,
+    pub files: Vec<FileRef>,
+    pub gaps: Vec<Gap>,
+    pub absent: Vec<Absent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FileRef {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkReport {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub summary: Summary,
+    pub controls: Vec<ControlResult>,
+}
+
+/// Counts of controls by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub not_assessed: usize,
+    pub manual: usize,
+    pub inherited: usize,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: ControlStatus) {
+        self.total += 1;
+        *match s {
+            ControlStatus::Pass => &mut self.pass,
+            ControlStatus::Fail => &mut self.fail,
+            ControlStatus::NotAssessed => &mut self.not_assessed,
+            ControlStatus::Manual => &mut self.manual,
+            ControlStatus::Inherited => &mut self.inherited,
+        } += 1;
+    }
+    pub fn get(&self, s: ControlStatus) -> usize {
+        match s {
+            ControlStatus::Pass => self.pass,
+            ControlStatus::Fail => self.fail,
+            ControlStatus::NotAssessed => self.not_assessed,
+            ControlStatus::Manual => self.manual,
+            ControlStatus::Inherited => self.inherited,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OwnerCounts {
+    pub aws: StatusCounts,
+    pub shared: StatusCounts,
+    pub customer: StatusCounts,
+}
+
+impl OwnerCounts {
+    pub fn get(&self, o: Owner) -> &StatusCounts {
+        match o {
+            Owner::Aws => &self.aws,
+            Owner::Shared => &self.shared,
+            Owner::Customer => &self.customer,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub by_status: StatusCounts,
+    pub by_owner: OwnerCounts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlResult {
+    pub id: String,
+    pub section: String,
+    pub title: String,
+    pub description: String,
+    pub owner: Owner,
+    pub evidence_method: EvidenceMethod,
+    pub status: ControlStatus,
+    /// One sentence saying why the control has its status.
+    pub status_reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_provides: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual_evidence: Option<String>,
+    pub checks: Vec<CheckResult>,
+    pub evidence_files: Vec<FileRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: CheckStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub remediation: String,
+    pub findings: Vec<Finding>,
+}
+
+/// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the time the
+/// evidence was collected, so the same bundle always gives the same packet.
+pub fn generation_time(collected_at: DateTime<Utc>) -> DateTime<Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| DateTime::from_timestamp(secs, 0))
+        .unwrap_or(collected_at)
+}
+
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Run every check the frameworks use (each once) and join the outcomes with the controls.
+pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
+    let mut outcomes: BTreeMap<&str, (&'static checks::Check, Outcome)> = BTreeMap::new();
+    for f in frameworks {
+        for c in &f.controls {
+            for id in &c.checks {
+                if !outcomes.contains_key(id.as_str()) {
+                    let check = checks::find(id).expect("mappings are validated against the registry");
+                    outcomes.insert(id.as_str(), (check, check.evaluate(bundle)));
+                }
+            }
+        }
+    }
+    let file_ref = |path: &str| FileRef { path: path.to_string(), sha256: bundle.file_sha256(path).unwrap_or_default().to_string() };
+    let m = &bundle.manifest;
+    let frameworks = frameworks
+        .iter()
+        .map(|f| {
+            let mut summary = Summary::default();
+            let controls: Vec<ControlResult> = f
+                .controls
+                .iter()
+                .map(|c| {
+                    let checks: Vec<CheckResult> = c
+                        .checks
+                        .iter()
+                        .map(|id| {
+                            let (check, outcome) = &outcomes[id.as_str()];
+                            CheckResult {
+                                id: check.id.to_string(),
+                                title: check.title.to_string(),
+                                severity: check.severity,
+                                status: outcome.status,
+                                reason: outcome.reason.clone(),
+                                remediation: check.remediation.to_string(),
+                                findings: outcome.findings.clone(),
+                            }
+                        })
+                        .collect();
+                    let mut files: Vec<FileRef> =
+                        c.checks.iter().flat_map(|id| outcomes[id.as_str()].1.evidence_files.iter().map(|p| file_ref(p))).collect();
+                    files.sort();
+                    files.dedup();
+                    let (status, status_reason) = control_status(c.evidence, &checks);
+                    summary.by_status.add(status);
+                    match c.owner {
+                        Owner::Aws => summary.by_owner.aws.add(status),
+                        Owner::Shared => summary.by_owner.shared.add(status),
+                        Owner::Customer => summary.by_owner.customer.add(status),
+                    }
+                    ControlResult {
+                        id: c.id.clone(),
+                        section: c.section.clone(),
+                        title: c.title.clone(),
+                        description: c.description.clone(),
+                        owner: c.owner,
+                        evidence_method: c.evidence,
+                        status,
+                        status_reason,
+                        aws_provides: c.aws_provides.clone(),
+                        manual_evidence: c.manual_evidence.clone(),
+                        checks,
+                        evidence_files: files,
+                    }
+                })
+                .collect();
+            FrameworkReport {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                version: f.version.clone(),
+                description: f.description.clone(),
+                summary,
+                controls,
+            }
+        })
+        .collect();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        generated_at: rfc3339(generation_time(m.collected_at)),
+        tool: ToolInfo { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
+        evidence: EvidenceInfo {
+            collected_at: rfc3339(m.collected_at),
+            accounts: m.accounts.clone(),
+            regions: m.regions.clone(),
+            manifest_sha256: bundle.manifest_sha256.clone(),
+            files: m.files.iter().map(|f| FileRef { path: f.path.clone(), sha256: f.sha256.clone() }).collect(),
+            gaps: m.gaps.clone(),
+            absent: m.absent.clone(),
+        },
+        frameworks,
+    }
+}
+
+fn control_status(method: EvidenceMethod, checks: &[CheckResult]) -> (ControlStatus, String) {
+    let count = |s: CheckStatus| checks.iter().filter(|c| c.status == s).count();
+    match method {
+        EvidenceMethod::Inherited => (ControlStatus::Inherited, "Carried by AWS; evidenced by AWS's attestations in AWS Artifact.".into()),
+        EvidenceMethod::Manual => (ControlStatus::Manual, "Needs evidence that no AWS API holds; the auditor collects it from the customer.".into()),
+        EvidenceMethod::Automated => {
+            let (fail, na) = (count(CheckStatus::Fail), count(CheckStatus::NotAssessed));
+            if fail > 0 {
+                (ControlStatus::Fail, format!("{fail} of {} checks fail.", checks.len()))
+            } else if na > 0 {
+                (ControlStatus::NotAssessed, format!("{na} of {} checks lack evidence; no check fails.", checks.len()))
+            } else {
+                (ControlStatus::Pass, format!("All {} checks pass on the collected evidence.", checks.len()))
+            }
+        }
+    }
+}
+
+impl Report {
+    /// `results.json` bytes: pretty JSON, stable key order, trailing newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self).expect("report serialises");
+        out.push(b'\n');
+        out
+    }
+}
