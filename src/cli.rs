@@ -106,7 +106,9 @@ collected_at, gaps and absent entries; accounts, regions and files are recompute
         collected_at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Write the built-in templates to a directory, to edit and pass back with --templates.
-    #[command(after_help = "Example:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates")]
+    #[command(
+        after_help = "Example:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates"
+    )]
     Templates {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,

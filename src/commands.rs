@@ -18,7 +18,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Controls { framework, format, mappings } => controls(framework.as_deref(), format, mappings.as_deref()),
         Command::Checks { format } => list_checks(format),
         Command::Demo { out, select } => {
-            demo::write_to(&out.join("evidence")).with_context(|| format!("writing the demo bundle to {}", out.join("evidence").display()))?;
+            demo::write_to(&out.join("evidence"))
+                .with_context(|| format!("writing the demo bundle to {}", out.join("evidence").display()))?;
             eprintln!("auditpack: demo evidence bundle written to {}", out.join("evidence").display());
             let bundle = demo::bundle()?;
             report(&bundle, &out, select, None, None)
@@ -54,7 +55,8 @@ fn report(
     mappings: Option<std::path::PathBuf>,
     templates: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
-    let opts = pipeline::ReportOptions { out: out.to_path_buf(), frameworks: select.framework, formats: select.format, mappings, templates };
+    let opts =
+        pipeline::ReportOptions { out: out.to_path_buf(), frameworks: select.framework, formats: select.format, mappings, templates };
     let (report, _) = pipeline::run(bundle, &opts, &mut |line| eprintln!("auditpack: {line}"))?;
     for f in &report.frameworks {
         let s = &f.summary.by_status;
@@ -64,7 +66,10 @@ fn report(
         );
     }
     if !bundle.manifest.gaps.is_empty() {
-        eprintln!("auditpack: the bundle records {} evidence gap(s); the controls that need them are not assessed", bundle.manifest.gaps.len());
+        eprintln!(
+            "auditpack: the bundle records {} evidence gap(s); the controls that need them are not assessed",
+            bundle.manifest.gaps.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -144,5 +149,9 @@ fn list_checks(format: ListFormat) -> Result<ExitCode> {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
 }

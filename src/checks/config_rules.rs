@@ -25,7 +25,9 @@ fn rules_compliant(e: &mut Eval) {
         for region in e.regions() {
             let scope = format!("{account}/{region}");
             let Some(rules) = e.json(&config_file(&account, &region, "describe-config-rules.json"), &scope) else { continue };
-            let Some(compliance) = e.json(&config_file(&account, &region, "describe-compliance-by-config-rule.json"), &scope) else { continue };
+            let Some(compliance) = e.json(&config_file(&account, &region, "describe-compliance-by-config-rule.json"), &scope) else {
+                continue;
+            };
             let rules = list(&rules, "ConfigRules");
             if rules.is_empty() {
                 e.not_assessed(&scope, "no AWS Config rules are deployed in this region, so there are no rule results to report");

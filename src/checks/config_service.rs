@@ -84,7 +84,8 @@ impl RegionRecorders {
                 return false;
             }
             let group = r.get("recordingGroup").cloned().unwrap_or(Value::Null);
-            let listed = |v: Option<&Value>| list(v.unwrap_or(&Value::Null), "resourceTypes").iter().any(|t| t.as_str() == Some(resource_type));
+            let listed =
+                |v: Option<&Value>| list(v.unwrap_or(&Value::Null), "resourceTypes").iter().any(|t| t.as_str() == Some(resource_type));
             let excluded = listed(group.get("exclusionByResourceTypes"));
             let all = flag(&group, "allSupported").unwrap_or(false);
             let in_list = list(&group, "resourceTypes").iter().any(|t| t.as_str() == Some(resource_type));
@@ -137,7 +138,10 @@ fn recorder_all_resources(e: &mut Eval) {
                 } else if excluded > 0 {
                     e.fail(&scope, format!("recorder {} excludes {excluded} resource type(s)", text(rec, "name")));
                 } else {
-                    e.fail(&scope, format!("recorder {} records only {} listed type(s)", text(rec, "name"), list(&group, "resourceTypes").len()));
+                    e.fail(
+                        &scope,
+                        format!("recorder {} records only {} listed type(s)", text(rec, "name"), list(&group, "resourceTypes").len()),
+                    );
                 }
             }
         }
@@ -167,8 +171,19 @@ fn recorder_healthy(e: &mut Eval) {
             } else if flag(s, "recording") != Some(true) {
                 e.fail(&scope, format!("recorder {name} is not recording"));
             } else {
-                let err = [text(s, "lastErrorCode"), text(s, "lastErrorMessage")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(": ");
-                e.fail(&scope, format!("recorder {name}: last status {}{}", if last.is_empty() { "unknown" } else { last }, if err.is_empty() { String::new() } else { format!(" ({err})") }));
+                let err = [text(s, "lastErrorCode"), text(s, "lastErrorMessage")]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                e.fail(
+                    &scope,
+                    format!(
+                        "recorder {name}: last status {}{}",
+                        if last.is_empty() { "unknown" } else { last },
+                        if err.is_empty() { String::new() } else { format!(" ({err})") }
+                    ),
+                );
             }
         }
     });

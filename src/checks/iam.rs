@@ -205,7 +205,11 @@ impl Row {
             format!("arn:aws:iam::{account}:root")
         } else {
             let arn = self.get("arn");
-            if arn.is_empty() { self.user().to_string() } else { arn.to_string() }
+            if arn.is_empty() {
+                self.user().to_string()
+            } else {
+                arn.to_string()
+            }
         }
     }
 }
@@ -387,9 +391,12 @@ fn password_unused(e: &mut Eval) {
         for row in rows.iter().filter(|r| !r.is_root() && r.is_true("password_enabled")) {
             any = true;
             let resource = row.resource(&account);
-            let reference = row.time("password_last_used").or_else(|| row.time("password_last_changed")).or_else(|| row.time("user_creation_time"));
+            let reference =
+                row.time("password_last_used").or_else(|| row.time("password_last_changed")).or_else(|| row.time("user_creation_time"));
             match reference {
-                Some(t) if now - t > Duration::days(45) => e.fail(resource, format!("console password last used or set {}", t.format("%Y-%m-%d"))),
+                Some(t) if now - t > Duration::days(45) => {
+                    e.fail(resource, format!("console password last used or set {}", t.format("%Y-%m-%d")))
+                }
                 Some(t) => e.pass(resource, format!("console password last used or set {}", t.format("%Y-%m-%d"))),
                 None => e.not_assessed(resource, "the credential report gives no date for this password"),
             }
@@ -458,7 +465,11 @@ fn password_complexity(e: &mut Eval) {
         .filter(|(key, _)| flag(p, key) != Some(true))
         .map(|(_, name)| name)
         .collect();
-        if missing.is_empty() { Ok("requires all four character classes".into()) } else { Err(format!("does not require {}", missing.join(", "))) }
+        if missing.is_empty() {
+            Ok("requires all four character classes".into())
+        } else {
+            Err(format!("does not require {}", missing.join(", ")))
+        }
     });
 }
 
@@ -592,7 +603,9 @@ fn open_trust(e: &mut Eval) {
             match open.first() {
                 None => e.pass(arn, "trust policy names its principals"),
                 Some(conds) if conds.is_empty() => e.fail(arn, "trust policy allows any AWS principal, with no condition"),
-                Some(conds) => e.fail(arn, format!("trust policy allows any AWS principal, narrowed only by conditions ({})", conds.join(", "))),
+                Some(conds) => {
+                    e.fail(arn, format!("trust policy allows any AWS principal, narrowed only by conditions ({})", conds.join(", ")))
+                }
             }
         }
     }

@@ -27,9 +27,7 @@ fn allows(stmt: &Value) -> bool {
 /// True when a statement allows every action on every resource (`"Action": "*"` on `"Resource": "*"`).
 pub fn grants_full_admin(doc: &Value) -> bool {
     statements(doc).into_iter().any(|s| {
-        allows(s)
-            && strings(s.get("Action")).iter().any(|a| *a == "*" || *a == "*:*")
-            && strings(s.get("Resource")).contains(&"*")
+        allows(s) && strings(s.get("Action")).iter().any(|a| *a == "*" || *a == "*:*") && strings(s.get("Resource")).contains(&"*")
     })
 }
 

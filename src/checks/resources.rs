@@ -136,11 +136,19 @@ pub struct Item {
 impl Item {
     pub fn id(&self) -> String {
         let arn = text(&self.raw, "arn");
-        if arn.is_empty() { format!("{} {}", text(&self.raw, "resourceType"), text(&self.raw, "resourceId")) } else { arn.to_string() }
+        if arn.is_empty() {
+            format!("{} {}", text(&self.raw, "resourceType"), text(&self.raw, "resourceId"))
+        } else {
+            arn.to_string()
+        }
     }
     pub fn name(&self) -> &str {
         let n = text(&self.raw, "resourceName");
-        if n.is_empty() { text(&self.raw, "resourceId") } else { n }
+        if n.is_empty() {
+            text(&self.raw, "resourceId")
+        } else {
+            n
+        }
     }
     /// A supplementary configuration entry, decoded (Config stores these as JSON strings).
     pub fn supplementary(&self, key: &str) -> Option<Value> {
@@ -167,7 +175,10 @@ pub fn items(e: &mut Eval, resource_type: &str) -> (Vec<Item>, Vec<String>) {
             let scope = format!("{account}/{region}");
             let Some(recorders) = RegionRecorders::read(e, &account, &region) else { continue };
             if !recorders.records(resource_type) {
-                e.not_assessed(&scope, format!("AWS Config is not recording {resource_type} in this region, so its inventory here proves nothing"));
+                e.not_assessed(
+                    &scope,
+                    format!("AWS Config is not recording {resource_type} in this region, so its inventory here proves nothing"),
+                );
                 continue;
             }
             let path = resource_file(&account, &region, resource_type);
@@ -215,7 +226,12 @@ fn each_item(e: &mut Eval, resource_type: &str, noun: &str, judge: impl Fn(&Item
 fn s3_encryption(e: &mut Eval) {
     each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
         let rules = item.supplementary("ServerSideEncryptionConfiguration").map(|v| list(&v, "rules").to_vec()).unwrap_or_default();
-        let algo = rules.iter().filter_map(|r| r.pointer("/applyServerSideEncryptionByDefault/sseAlgorithm")).filter_map(Value::as_str).next().map(str::to_string);
+        let algo = rules
+            .iter()
+            .filter_map(|r| r.pointer("/applyServerSideEncryptionByDefault/sseAlgorithm"))
+            .filter_map(Value::as_str)
+            .next()
+            .map(str::to_string);
         Some(match algo {
             Some(a) => Ok(format!("default encryption {a}")),
             None => Err("no default encryption configured".into()),
@@ -257,7 +273,8 @@ fn s3_public_access_block(e: &mut Eval) {
 
 fn s3_public_policy(e: &mut Eval) {
     each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
-        let restricted = item.supplementary("PublicAccessBlockConfiguration").is_some_and(|v| flag(&v, "restrictPublicBuckets") == Some(true));
+        let restricted =
+            item.supplementary("PublicAccessBlockConfiguration").is_some_and(|v| flag(&v, "restrictPublicBuckets") == Some(true));
         let policy = item.supplementary("BucketPolicy").and_then(|p| p.get("policyText").and_then(embedded_json));
         let Some(policy) = policy else { return Some(Ok("no bucket policy".into())) };
         let open = statements(&policy).into_iter().filter_map(open_principal).any(|conds| conds.is_empty());
@@ -345,7 +362,11 @@ fn cloudtrail_multi_region(e: &mut Eval) {
                 let single: Vec<String> = trails.iter().map(|t| format!("{} ({})", t.name(), t.region)).collect();
                 e.fail(
                     &account,
-                    if single.is_empty() { "no CloudTrail trail at all".to_string() } else { format!("only single-region trails: {}", single.join(", ")) },
+                    if single.is_empty() {
+                        "no CloudTrail trail at all".to_string()
+                    } else {
+                        format!("only single-region trails: {}", single.join(", "))
+                    },
                 );
             }
             None => {}
@@ -366,7 +387,8 @@ fn cloudtrail_validation(e: &mut Eval) {
 fn kms_rotation(e: &mut Eval) {
     each_item(e, "AWS::KMS::Key", "customer managed symmetric KMS keys", |item| {
         let c = &item.configuration;
-        let spec = [text(c, "keySpec"), text(c, "customerMasterKeySpec")].into_iter().find(|s| !s.is_empty()).unwrap_or("SYMMETRIC_DEFAULT");
+        let spec =
+            [text(c, "keySpec"), text(c, "customerMasterKeySpec")].into_iter().find(|s| !s.is_empty()).unwrap_or("SYMMETRIC_DEFAULT");
         let rotatable = text(c, "keyManager") == "CUSTOMER"
             && text(c, "keyState") == "Enabled"
             && spec == "SYMMETRIC_DEFAULT"
@@ -385,7 +407,8 @@ fn kms_rotation(e: &mut Eval) {
 fn patch_compliance(e: &mut Eval) {
     each_item(e, "AWS::SSM::PatchCompliance", "patch compliance records", |item| {
         let instance = text(&item.raw, "resourceId").trim_start_matches("AWS::SSM::ManagedInstanceInventory/").to_string();
-        let patches = item.configuration.pointer("/AWS:ComplianceItem/Content/Patch").and_then(Value::as_object).cloned().unwrap_or_default();
+        let patches =
+            item.configuration.pointer("/AWS:ComplianceItem/Content/Patch").and_then(Value::as_object).cloned().unwrap_or_default();
         let bad: Vec<String> = patches
             .iter()
             .filter(|(_, p)| matches!(text(p, "PatchState"), "Missing" | "Failed") || text(p, "Status") == "NON_COMPLIANT")
@@ -400,26 +423,56 @@ fn patch_compliance(e: &mut Eval) {
 }
 
 fn waf_attached(e: &mut Eval) {
-    let (acls, _) = items(e, "AWS::WAFv2::WebACL");
+    // Web ACL items are optional evidence: only a public ALB needs them, and where they were not
+    // collected an ALB without its own WAF relationship is not assessed rather than failed.
     let mut protected = std::collections::BTreeSet::new();
-    for acl in &acls {
-        for rel in acl.relationships() {
-            if text(rel, "resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
-                protected.insert(text(rel, "resourceId").to_string());
+    let mut waf_known = std::collections::BTreeSet::new();
+    for account in e.accounts() {
+        for region in e.regions() {
+            let path = resource_file(&account, &region, "AWS::WAFv2::WebACL");
+            if e.bundle.file(&path).is_none() {
+                continue;
+            }
+            let scope = format!("{account}/{region}");
+            let Some(doc) = e.json(&path, &scope) else { continue };
+            waf_known.insert(scope);
+            for acl in list(&doc, "baseConfigurationItems") {
+                for rel in list(acl, "relationships") {
+                    if text(rel, "resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+                        protected.insert(text(rel, "resourceId").to_string());
+                    }
+                }
             }
         }
     }
-    each_item(e, "AWS::ElasticLoadBalancingV2::LoadBalancer", "internet-facing application load balancers", |item| {
-        let c = &item.configuration;
+    let (lbs, assessed) = items(e, "AWS::ElasticLoadBalancingV2::LoadBalancer");
+    let mut seen = std::collections::BTreeSet::new();
+    for lb in &lbs {
+        let c = &lb.configuration;
         if text(c, "scheme") != "internet-facing" || !matches!(text(c, "type"), "application" | "") {
-            return None;
+            continue;
         }
-        let arn = text(&item.raw, "arn");
-        let via_lb = item.relationships().iter().any(|r| text(r, "resourceType") == "AWS::WAFv2::WebACL");
-        Some(if protected.contains(arn) || protected.contains(text(&item.raw, "resourceId")) || via_lb {
-            Ok(format!("{}: WAF web ACL attached", item.name()))
+        let scope = format!("{}/{}", lb.account, lb.region);
+        seen.insert(scope.clone());
+        let via_lb = lb.relationships().iter().any(|r| text(r, "resourceType") == "AWS::WAFv2::WebACL");
+        if via_lb || protected.contains(text(&lb.raw, "arn")) || protected.contains(text(&lb.raw, "resourceId")) {
+            e.pass(lb.id(), format!("{}: WAF web ACL attached", lb.name()));
+        } else if waf_known.contains(&scope) {
+            e.fail(lb.id(), format!("{}: internet-facing with no WAF web ACL", lb.name()));
         } else {
-            Err(format!("{}: internet-facing with no WAF web ACL", item.name()))
-        })
-    });
+            e.not_assessed(
+                lb.id(),
+                format!(
+                    "{}: internet-facing; the AWS::WAFv2::WebACL items of {} were not collected, so its association is unknown",
+                    lb.name(),
+                    lb.region
+                ),
+            );
+        }
+    }
+    for scope in assessed {
+        if !seen.contains(&scope) {
+            e.pass(&scope, "no internet-facing application load balancers recorded in this region");
+        }
+    }
 }

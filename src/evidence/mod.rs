@@ -70,21 +70,13 @@ pub enum Lookup<'a> {
 
 impl Bundle {
     /// Build a bundle from a manifest's bytes and a file table, checking every hash.
-    pub fn from_parts(
-        manifest_bytes: &[u8],
-        files: BTreeMap<String, Vec<u8>>,
-        origin: &Path,
-    ) -> Result<Bundle, Error> {
+    pub fn from_parts(manifest_bytes: &[u8], files: BTreeMap<String, Vec<u8>>, origin: &Path) -> Result<Bundle, Error> {
         let manifest = Manifest::parse(manifest_bytes, &origin.join(MANIFEST_FILE))?;
         let report = verify::compare(&manifest, &files, &[]);
         if !report.is_intact() {
             return Err(Error::NotVerified { dir: origin.to_path_buf(), report });
         }
-        let files = manifest
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), files.get(&f.path).cloned().unwrap_or_default()))
-            .collect();
+        let files = manifest.files.iter().map(|f| (f.path.clone(), files.get(&f.path).cloned().unwrap_or_default())).collect();
         Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, files })
     }
 

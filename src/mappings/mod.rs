@@ -246,7 +246,11 @@ pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Dia
         ));
     }
     if raw.framework.version.get_ref().trim().is_empty() {
-        diags.push(at(raw.framework.version.span(), "framework version is empty".into(), "give the version of the standard the catalogue follows"));
+        diags.push(at(
+            raw.framework.version.span(),
+            "framework version is empty".into(),
+            "give the version of the standard the catalogue follows",
+        ));
     }
     let known: Vec<&str> = checks::registry().iter().map(|c| c.id).collect();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -254,7 +258,11 @@ pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Dia
     for c in raw.controls {
         let id = c.id.get_ref().clone();
         if let Some(first_line) = seen.get(&id) {
-            diags.push(at(c.id.span(), format!("duplicate control id {id:?} (first defined on line {first_line})"), "give each control its own id, or merge the two entries"));
+            diags.push(at(
+                c.id.span(),
+                format!("duplicate control id {id:?} (first defined on line {first_line})"),
+                "give each control its own id, or merge the two entries",
+            ));
         } else {
             seen.insert(id.clone(), line_col(text, c.id.span().start).0);
         }
@@ -267,7 +275,11 @@ pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Dia
                     .filter(|(d, _)| *d <= 4)
                     .map(|(_, k)| format!(" (did you mean {k:?}?)"))
                     .unwrap_or_default();
-                diags.push(at(check.span(), format!("unknown check id {:?}{suggestion}", check.get_ref()), "use an id from `auditpack checks`"));
+                diags.push(at(
+                    check.span(),
+                    format!("unknown check id {:?}{suggestion}", check.get_ref()),
+                    "use an id from `auditpack checks`",
+                ));
             }
         }
         let (owner, evidence) = (*c.owner.get_ref(), *c.evidence.get_ref());

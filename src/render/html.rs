@@ -21,7 +21,9 @@ pub enum Error {
     NoDir(PathBuf),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("template {name}: {source}\n  fix: correct the template syntax; `auditpack templates --out DIR` writes the defaults to start from")]
+    #[error(
+        "template {name}: {source}\n  fix: correct the template syntax; `auditpack templates --out DIR` writes the defaults to start from"
+    )]
     Template { name: String, source: Box<handlebars::TemplateError> },
     #[error("rendering {name}: {source}\n  fix: the template uses a field the packet does not have (strict mode); see docs/templates.md for the fields")]
     Render { name: String, source: Box<handlebars::RenderError> },

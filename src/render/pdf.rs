@@ -7,8 +7,8 @@
 //! identifier is a hash of the content rather than printpdf's per-process counter.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont, PdfDocument,
-    PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
+    Color, FontId, Line, LinePoint, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
 
 use super::view::Packet;
@@ -109,8 +109,8 @@ struct Layout {
 impl Layout {
     fn new() -> Layout {
         Layout {
-            regular: Font::load(dejavu::sans::regular(), "F1"),
-            bold: Font::load(dejavu::sans::bold(), "F2"),
+            regular: Font::load(dejavu::sans::regular(), "DejaVuSans"),
+            bold: Font::load(dejavu::sans::bold(), "DejaVuSans-Bold"),
             pages: vec![Vec::new()],
             y: TOP,
             bookmarks: Vec::new(),
@@ -177,7 +177,14 @@ impl Layout {
             ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
         }
         ops.push(Op::DrawRectangle {
-            rectangle: Rect { x: Pt(x), y: Pt(y), width: Pt(w), height: Pt(h), mode: Some(mode), winding_order: Some(WindingOrder::NonZero) },
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(y),
+                width: Pt(w),
+                height: Pt(h),
+                mode: Some(mode),
+                winding_order: Some(WindingOrder::NonZero),
+            },
         });
     }
 
@@ -281,7 +288,8 @@ impl Layout {
         let lh = size * 1.3;
         let pad = 3.0;
         let cols: Vec<f32> = widths.iter().map(|w| w * WIDTH).collect();
-        let header_lines: Vec<Vec<String>> = header.iter().zip(&cols).map(|(h, w)| self.wrap(h, Style::Bold, size, w - 2.0 * pad)).collect();
+        let header_lines: Vec<Vec<String>> =
+            header.iter().zip(&cols).map(|(h, w)| self.wrap(h, Style::Bold, size, w - 2.0 * pad)).collect();
         let header_h = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
         let caption_h = if caption.is_some() { BODY * 1.6 } else { 0.0 };
         // Keep the caption, the header and the first row lines together.
@@ -291,7 +299,8 @@ impl Layout {
         }
         self.table_header(&cols, &header_lines, header_h, lh, pad, size);
         for row in rows {
-            let mut lines: Vec<Vec<String>> = row.iter().zip(&cols).map(|(c, w)| self.wrap(&c.text, c.style, size, w - 2.0 * pad)).collect();
+            let mut lines: Vec<Vec<String>> =
+                row.iter().zip(&cols).map(|(c, w)| self.wrap(&c.text, c.style, size, w - 2.0 * pad)).collect();
             loop {
                 let needed = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
                 let fit = ((self.y - BOTTOM - 2.0 * pad) / lh).floor().max(0.0) as usize;
@@ -384,7 +393,15 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     let rows = packet
         .status_rows
         .iter()
-        .map(|r| vec![badge_cell(r.label, r.class), cell(r.total.to_string()), cell(r.aws.to_string()), cell(r.shared.to_string()), cell(r.customer.to_string())])
+        .map(|r| {
+            vec![
+                badge_cell(r.label, r.class),
+                cell(r.total.to_string()),
+                cell(r.aws.to_string()),
+                cell(r.shared.to_string()),
+                cell(r.customer.to_string()),
+            ]
+        })
         .chain(std::iter::once(
             std::iter::once(bold_cell("Total"))
                 .chain(std::iter::once(bold_cell(packet.total_controls.to_string())))
@@ -422,7 +439,11 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         let rows: Vec<Vec<Cell>> = if group.empty {
             vec![vec![cell("-"), cell("No control of this framework is owned here."), cell(""), cell("")]]
         } else {
-            group.controls.iter().map(|c| vec![bold_cell(&c.id), cell(&c.title), cell(c.evidence_method), badge_cell(c.status_label, c.status_class)]).collect()
+            group
+                .controls
+                .iter()
+                .map(|c| vec![bold_cell(&c.id), cell(&c.title), cell(c.evidence_method), badge_cell(c.status_label, c.status_class)])
+                .collect()
         };
         l.table(None, &[0.2, 0.5, 0.13, 0.17], &["Control", "Title", "Evidence", "Status"], rows);
     }
@@ -479,7 +500,11 @@ pub fn render(packet: &Packet) -> Vec<u8> {
                 l.para(&format!("Remediation: {}", k.remediation), Style::Regular, SMALL, INK, 8.0, 2.0);
             }
             if !k.findings.is_empty() {
-                let rows = k.findings.iter().map(|f| vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(&f.detail)]).collect();
+                let rows = k
+                    .findings
+                    .iter()
+                    .map(|f| vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(&f.detail)])
+                    .collect();
                 l.table(None, &[0.17, 0.43, 0.40], &["Result", "Resource", "Detail"], rows);
             }
         }
@@ -593,7 +618,8 @@ fn finish(l: Layout, packet: &Packet) -> Vec<u8> {
         doc.bookmarks.map.insert(PageAnnotId(format!("B{i:05}")), PageAnnotation { name: name.clone(), page: *page });
     }
     let when = chrono::DateTime::parse_from_rfc3339(&packet.generated_at).map(|t| t.timestamp()).unwrap_or(0);
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(when).unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(when)
+        .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
     let info = &mut doc.metadata.info;
     info.document_title = packet.title.clone();
     info.author = "auditpack".into();

@@ -135,7 +135,9 @@ pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
 fn owner_explanation(o: Owner) -> &'static str {
     match o {
         Owner::Aws => "Security of the cloud: AWS carries these controls; the evidence is AWS's third-party attestations (AWS Artifact).",
-        Owner::Shared => "Both parties act: AWS provides the capability or the infrastructure side, the customer configures and operates its side.",
+        Owner::Shared => {
+            "Both parties act: AWS provides the capability or the infrastructure side, the customer configures and operates its side."
+        }
         Owner::Customer => "Security in the cloud: the customer configures, operates and evidences these controls.",
     }
 }
@@ -197,7 +199,13 @@ impl Packet {
                         status_class: status_class(c.status),
                     })
                     .collect();
-                OwnerGroup { owner: o.title(), owner_class: o.as_str(), explanation: owner_explanation(o), empty: controls.is_empty(), controls }
+                OwnerGroup {
+                    owner: o.title(),
+                    owner_class: o.as_str(),
+                    explanation: owner_explanation(o),
+                    empty: controls.is_empty(),
+                    controls,
+                }
             })
             .collect();
         let controls = f

@@ -293,7 +293,9 @@ fn control_status(method: EvidenceMethod, checks: &[CheckResult]) -> (ControlSta
     let count = |s: CheckStatus| checks.iter().filter(|c| c.status == s).count();
     match method {
         EvidenceMethod::Inherited => (ControlStatus::Inherited, "Carried by AWS; evidenced by AWS's attestations in AWS Artifact.".into()),
-        EvidenceMethod::Manual => (ControlStatus::Manual, "Needs evidence that no AWS API holds; the auditor collects it from the customer.".into()),
+        EvidenceMethod::Manual => {
+            (ControlStatus::Manual, "Needs evidence that no AWS API holds; the auditor collects it from the customer.".into())
+        }
         EvidenceMethod::Automated => {
             let (fail, na) = (count(CheckStatus::Fail), count(CheckStatus::NotAssessed));
             if fail > 0 {

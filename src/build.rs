@@ -9,7 +9,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
         if path.is_dir() {
             walk(root, &path, out);
         } else {
-            let rel: Vec<String> = path.strip_prefix(root).unwrap().components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel: Vec<String> =
+                path.strip_prefix(root).unwrap().components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             out.push((rel.join("/"), path));
         }
     }
@@ -20,7 +21,8 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &root, &mut files);
-    let mut code = String::from("/// The demo evidence bundle: (path inside the bundle, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut code =
+        String::from("/// The demo evidence bundle: (path inside the bundle, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n");
     for (rel, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         code.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", path.display().to_string()));

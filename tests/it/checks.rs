@@ -1,0 +1,505 @@
+//! Each check family on passing, failing and missing evidence.
+
+use auditpack::checks::{self, CheckStatus, Outcome};
+use auditpack::evidence::{Absent, Bundle};
+use serde_json::{json, Value};
+
+use crate::util::*;
+
+fn eval(id: &str, b: &Bundle) -> Outcome {
+    checks::find(id).unwrap_or_else(|| panic!("no check {id}")).evaluate(b)
+}
+
+fn assert_status(id: &str, b: &Bundle, want: CheckStatus) -> Outcome {
+    let o = eval(id, b);
+    assert_eq!(o.status, want, "{id}: {:#?}", o);
+    o
+}
+
+#[test]
+fn registry_has_at_least_30_documented_checks_with_unique_ids() {
+    let all = checks::registry();
+    assert!(all.len() >= 30, "{} checks", all.len());
+    let mut ids: Vec<&str> = all.iter().map(|c| c.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "duplicate check ids");
+    for c in all {
+        assert!(c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'), "{}", c.id);
+        assert!(!c.title.is_empty() && !c.rationale.is_empty() && !c.remediation.is_empty() && !c.evidence.is_empty(), "{}", c.id);
+    }
+}
+
+#[test]
+fn an_empty_bundle_passes_no_check() {
+    let b = bundle(&[]);
+    for c in checks::registry() {
+        let o = c.evaluate(&b);
+        assert_eq!(o.status, CheckStatus::NotAssessed, "{} on an empty bundle: {o:#?}", c.id);
+        assert!(o.reason.is_some(), "{} gives no reason", c.id);
+    }
+}
+
+// --- credential report -------------------------------------------------------------------
+
+const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+
+/// A credential-report row: (user, password, password_last_used, mfa, key1 (rotated, used), key2 (rotated, used)).
+fn row(user: &str, password: bool, pw_used: &str, mfa: bool, k1: Option<(&str, &str)>, k2: Option<(&str, &str)>) -> String {
+    let arn = if user == "<root_account>" { format!("arn:aws:iam::{ACCOUNT}:root") } else { format!("arn:aws:iam::{ACCOUNT}:user/{user}") };
+    let key = |k: Option<(&str, &str)>| match k {
+        Some((rot, used)) => format!("true,{rot},{used},us-east-1,s3"),
+        None => "false,N/A,N/A,N/A,N/A".to_string(),
+    };
+    format!(
+        "{user},{arn},2024-01-01T00:00:00+00:00,{password},{pw_used},2024-01-01T00:00:00+00:00,N/A,{mfa},{},{},false,N/A,false,N/A",
+        key(k1),
+        key(k2)
+    )
+}
+
+fn cred_bundle(rows: &[String]) -> Bundle {
+    bundle(&[(&format!("{ACCOUNT}/global/iam/credential-report.csv"), format!("{HEADER}\n{}\n", rows.join("\n")))])
+}
+
+#[test]
+fn credential_report_checks_pass_on_a_clean_account() {
+    let b = cred_bundle(&[
+        row("<root_account>", false, "2026-01-01T00:00:00+00:00", true, None, None),
+        row("alice", true, "2026-11-20T00:00:00+00:00", true, Some(("2026-10-01T00:00:00+00:00", "2026-11-26T00:00:00+00:00")), None),
+    ]);
+    for id in [
+        "iam-root-mfa",
+        "iam-root-access-keys",
+        "iam-root-recent-use",
+        "iam-console-mfa",
+        "iam-access-key-rotation",
+        "iam-access-key-unused",
+        "iam-user-single-active-key",
+        "iam-console-password-unused",
+    ] {
+        let o = assert_status(id, &b, CheckStatus::Pass);
+        assert!(o.evidence_files.contains(&format!("{ACCOUNT}/global/iam/credential-report.csv")), "{id} lists its evidence");
+    }
+}
+
+#[test]
+fn credential_report_checks_fail_on_each_violation() {
+    let b = cred_bundle(&[
+        row("<root_account>", false, "2026-11-01T00:00:00+00:00", false, Some(("2020-01-01T00:00:00+00:00", "N/A")), None),
+        row(
+            "bob",
+            true,
+            "2026-08-01T00:00:00+00:00",
+            false,
+            Some(("2025-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00")),
+            Some(("2026-11-20T00:00:00+00:00", "N/A")),
+        ),
+    ]);
+    let expectations = [
+        ("iam-root-mfa", "root user has no MFA"),
+        ("iam-root-access-keys", "1 active access key"),
+        ("iam-root-recent-use", "password used 2026-11-01"),
+        ("iam-console-mfa", "without MFA"),
+        ("iam-access-key-rotation", "2025-01-01"),
+        ("iam-access-key-unused", "last used 2026-01-01"),
+        ("iam-user-single-active-key", "two active access keys"),
+        ("iam-console-password-unused", "2026-08-01"),
+    ];
+    for (id, detail) in expectations {
+        let o = assert_status(id, &b, CheckStatus::Fail);
+        let failing: Vec<&str> = o.findings.iter().filter(|f| f.status == CheckStatus::Fail).map(|f| f.detail.as_str()).collect();
+        assert!(failing.iter().any(|d| d.contains(detail)), "{id}: {failing:?} lacks {detail:?}");
+    }
+    // bob's second key is new and unused for less than 45 days: that key passes.
+    let o = eval("iam-access-key-unused", &b);
+    assert!(o.findings.iter().any(|f| f.resource.ends_with("(access key 2)") && f.status == CheckStatus::Pass));
+}
+
+#[test]
+fn credential_report_checks_are_not_assessed_without_the_report_or_with_a_gap() {
+    let path = format!("{ACCOUNT}/global/iam/credential-report.csv");
+    let missing = bundle(&[]);
+    let gapped = bundle_with(&["us-east-1"], &[], vec![gap("iam:GenerateCredentialReport", &path)], vec![]);
+    for b in [&missing, &gapped] {
+        let o = assert_status("iam-console-mfa", b, CheckStatus::NotAssessed);
+        assert!(o.reason.as_deref().unwrap().contains("credential-report.csv"));
+    }
+    let o = eval("iam-root-mfa", &gapped);
+    assert!(o.reason.unwrap().contains("AccessDenied"), "the gap's error is named");
+    let broken = bundle(&[(&path, "not,a,credential,report\n1,2,3,4\n".to_string())]);
+    assert_status("iam-root-mfa", &broken, CheckStatus::NotAssessed);
+}
+
+// --- password policy ---------------------------------------------------------------------
+
+fn policy_bundle(policy: Value) -> Bundle {
+    bundle(&[(&format!("{ACCOUNT}/global/iam/get-account-password-policy.json"), json!({ "PasswordPolicy": policy }).to_string())])
+}
+
+const PASSWORD_CHECKS: [&str; 4] = ["iam-password-min-length", "iam-password-complexity", "iam-password-reuse", "iam-password-max-age"];
+
+#[test]
+fn password_policy_checks_pass_fail_and_treat_no_policy_as_failure() {
+    let strong = policy_bundle(json!({
+        "MinimumPasswordLength": 16, "RequireSymbols": true, "RequireNumbers": true, "RequireUppercaseCharacters": true,
+        "RequireLowercaseCharacters": true, "ExpirePasswords": true, "MaxPasswordAge": 60, "PasswordReusePrevention": 24
+    }));
+    let weak = policy_bundle(json!({
+        "MinimumPasswordLength": 8, "RequireSymbols": false, "RequireNumbers": true, "RequireUppercaseCharacters": true,
+        "RequireLowercaseCharacters": true, "ExpirePasswords": false, "PasswordReusePrevention": 3
+    }));
+    let path = format!("{ACCOUNT}/global/iam/get-account-password-policy.json");
+    let none = bundle_with(
+        &["us-east-1"],
+        &[],
+        vec![],
+        vec![Absent {
+            api: "iam:GetAccountPasswordPolicy".into(),
+            account: ACCOUNT.into(),
+            region: None,
+            path: Some(path),
+            error: "NoSuchEntity".into(),
+            message: "The Password Policy with domain name 111122223333 cannot be found.".into(),
+        }],
+    );
+    for id in PASSWORD_CHECKS {
+        assert_status(id, &strong, CheckStatus::Pass);
+        assert_status(id, &weak, CheckStatus::Fail);
+        let o = assert_status(id, &none, CheckStatus::Fail);
+        assert!(o.findings[0].detail.contains("no password policy"));
+        assert_status(id, &bundle(&[]), CheckStatus::NotAssessed);
+    }
+    let o = eval("iam-password-complexity", &weak);
+    assert!(o.findings[0].detail.contains("symbols"));
+}
+
+// --- authorization details ---------------------------------------------------------------
+
+fn auth_bundle(details: Value) -> Bundle {
+    bundle(&[(&format!("{ACCOUNT}/global/iam/get-account-authorization-details.json"), details.to_string())])
+}
+
+fn user(name: &str, attached: &[&str], inline: Value) -> Value {
+    json!({
+        "UserName": name, "Arn": format!("arn:aws:iam::{ACCOUNT}:user/{name}"),
+        "AttachedManagedPolicies": attached.iter().map(|a| json!({"PolicyName": a.rsplit('/').next().unwrap(), "PolicyArn": a})).collect::<Vec<_>>(),
+        "UserPolicyList": inline, "GroupList": []
+    })
+}
+
+fn role(name: &str, trust: Value) -> Value {
+    json!({"RoleName": name, "Arn": format!("arn:aws:iam::{ACCOUNT}:role/{name}"), "AssumeRolePolicyDocument": trust,
+           "RolePolicyList": [], "AttachedManagedPolicies": []})
+}
+
+#[test]
+fn authorization_details_checks_pass_and_fail() {
+    let clean = auth_bundle(json!({
+        "UserDetailList": [user("carol", &[], json!([]))],
+        "GroupDetailList": [], "Policies": [],
+        "RoleDetailList": [role("app", json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))]
+    }));
+    for id in ["iam-no-full-admin-policies", "iam-no-user-attached-policies", "iam-no-user-inline-policies", "iam-role-trust-not-public"] {
+        assert_status(id, &clean, CheckStatus::Pass);
+    }
+    // The raw API URL-encodes policy documents; the CLI prints them as JSON: both are read.
+    let encoded_admin = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
+    let bad = auth_bundle(json!({
+        "UserDetailList": [
+            user("alice", &["arn:aws:iam::aws:policy/AdministratorAccess"], json!([])),
+            user("ci", &[], json!([{"PolicyName": "everything", "PolicyDocument": encoded_admin}])),
+        ],
+        "GroupDetailList": [{"GroupName": "ops", "Arn": format!("arn:aws:iam::{ACCOUNT}:group/ops"), "GroupPolicyList": [],
+                              "AttachedManagedPolicies": [{"PolicyName": "OpsAll", "PolicyArn": format!("arn:aws:iam::{ACCOUNT}:policy/OpsAll")}]}],
+        "Policies": [{"PolicyName": "OpsAll", "Arn": format!("arn:aws:iam::{ACCOUNT}:policy/OpsAll"), "PolicyVersionList": [
+            {"Document": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}}, "IsDefaultVersion": true}]}],
+        "RoleDetailList": [
+            role("open", json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}]})),
+            role("partner", json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "sts:AssumeRole",
+                                                  "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}]}))]
+    }));
+    let o = assert_status("iam-no-full-admin-policies", &bad, CheckStatus::Fail);
+    let failing: Vec<&str> = o.findings.iter().filter(|f| f.status == CheckStatus::Fail).map(|f| f.resource.as_str()).collect();
+    assert_eq!(failing.len(), 3, "alice, ci and the ops group: {failing:?}");
+    assert!(failing.iter().any(|r| r.ends_with("group/ops")));
+    assert_status("iam-no-user-attached-policies", &bad, CheckStatus::Fail);
+    assert_status("iam-no-user-inline-policies", &bad, CheckStatus::Fail);
+    let o = assert_status("iam-role-trust-not-public", &bad, CheckStatus::Fail);
+    assert_eq!(o.findings.iter().filter(|f| f.status == CheckStatus::Fail).count(), 2);
+    assert!(o.findings.iter().any(|f| f.detail.contains("sts:ExternalId")));
+    assert_status("iam-role-trust-not-public", &bundle(&[]), CheckStatus::NotAssessed);
+}
+
+// --- AWS Config service ------------------------------------------------------------------
+
+fn recorder_files(region: &str, recording: bool, all: bool) -> Vec<(String, String)> {
+    let base = format!("{ACCOUNT}/{region}/config");
+    vec![
+        (
+            format!("{base}/describe-configuration-recorders.json"),
+            json!({"ConfigurationRecorders": [{"name": "default", "recordingGroup": {"allSupported": all, "includeGlobalResourceTypes": all, "resourceTypes": if all { json!([]) } else { json!(["AWS::EC2::Volume"]) }}}]}).to_string(),
+        ),
+        (
+            format!("{base}/describe-configuration-recorder-status.json"),
+            json!({"ConfigurationRecordersStatus": [{"name": "default", "recording": recording, "lastStatus": if recording { "SUCCESS" } else { "FAILURE" }}]}).to_string(),
+        ),
+        (format!("{base}/describe-delivery-channels.json"), json!({"DeliveryChannels": [{"name": "default", "s3BucketName": "logs"}]}).to_string()),
+    ]
+}
+
+fn no_recorder(region: &str) -> Vec<(String, String)> {
+    let base = format!("{ACCOUNT}/{region}/config");
+    vec![
+        (format!("{base}/describe-configuration-recorders.json"), "{\"ConfigurationRecorders\": []}".into()),
+        (format!("{base}/describe-configuration-recorder-status.json"), "{\"ConfigurationRecordersStatus\": []}".into()),
+        (format!("{base}/describe-delivery-channels.json"), "{\"DeliveryChannels\": []}".into()),
+    ]
+}
+
+fn owned(files: &[(String, String)]) -> Vec<(&str, String)> {
+    files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect()
+}
+
+#[test]
+fn config_service_checks_pass_fail_and_name_the_region_without_a_recorder() {
+    let ok = bundle(&owned(&recorder_files("us-east-1", true, true)));
+    for id in ["config-recorder-enabled", "config-recorder-all-resources", "config-recorder-healthy", "config-delivery-channel"] {
+        assert_status(id, &ok, CheckStatus::Pass);
+    }
+    let mut files = recorder_files("us-east-1", true, true);
+    files.extend(no_recorder("eu-west-1"));
+    let two = bundle_with(&["eu-west-1", "us-east-1"], &owned(&files), vec![], vec![]);
+    for id in ["config-recorder-enabled", "config-recorder-healthy", "config-delivery-channel"] {
+        let o = assert_status(id, &two, CheckStatus::Fail);
+        assert!(o.findings.iter().any(|f| f.status == CheckStatus::Fail && f.resource == format!("{ACCOUNT}/eu-west-1")), "{id}: {o:#?}");
+    }
+    let stopped = bundle(&owned(&recorder_files("us-east-1", false, false)));
+    assert_status("config-recorder-enabled", &stopped, CheckStatus::Fail);
+    assert_status("config-recorder-all-resources", &stopped, CheckStatus::Fail);
+    assert_status("config-recorder-healthy", &stopped, CheckStatus::Fail);
+    for id in ["config-recorder-enabled", "config-recorder-all-resources", "config-recorder-healthy", "config-delivery-channel"] {
+        assert_status(id, &bundle(&[]), CheckStatus::NotAssessed);
+    }
+}
+
+#[test]
+fn config_rule_results_fail_per_non_compliant_resource() {
+    let base = format!("{ACCOUNT}/us-east-1/config");
+    let rules = json!({"ConfigRules": [{"ConfigRuleName": "restricted-ssh"}, {"ConfigRuleName": "s3-encrypted"}]}).to_string();
+    let compliant = json!({"ComplianceByConfigRules": [
+        {"ConfigRuleName": "restricted-ssh", "Compliance": {"ComplianceType": "COMPLIANT"}},
+        {"ConfigRuleName": "s3-encrypted", "Compliance": {"ComplianceType": "COMPLIANT"}}]})
+    .to_string();
+    let ok = bundle(&[
+        (&format!("{base}/describe-config-rules.json"), rules.clone()),
+        (&format!("{base}/describe-compliance-by-config-rule.json"), compliant.clone()),
+    ]);
+    assert_status("config-rules-compliant", &ok, CheckStatus::Pass);
+
+    let non = compliant.replacen("COMPLIANT", "NON_COMPLIANT", 1);
+    let details = json!({"EvaluationResults": [{"EvaluationResultIdentifier": {"EvaluationResultQualifier": {
+        "ConfigRuleName": "restricted-ssh", "ResourceType": "AWS::EC2::SecurityGroup", "ResourceId": "sg-123"}},
+        "ComplianceType": "NON_COMPLIANT", "Annotation": "Port 22 open"}]})
+    .to_string();
+    let bad = bundle(&[
+        (&format!("{base}/describe-config-rules.json"), rules.clone()),
+        (&format!("{base}/describe-compliance-by-config-rule.json"), non.clone()),
+        (&format!("{base}/get-compliance-details-by-config-rule/restricted-ssh.json"), details),
+    ]);
+    let o = assert_status("config-rules-compliant", &bad, CheckStatus::Fail);
+    assert!(o.findings.iter().any(|f| f.resource.contains("sg-123") && f.detail.contains("Port 22 open")));
+
+    // Details throttled away: the rule is still a failure, said at rule level.
+    let gapped = bundle_with(
+        &["us-east-1"],
+        &[(&format!("{base}/describe-config-rules.json"), rules), (&format!("{base}/describe-compliance-by-config-rule.json"), non)],
+        vec![gap("config:GetComplianceDetailsByConfigRule", &format!("{base}/get-compliance-details-by-config-rule/restricted-ssh.json"))],
+        vec![],
+    );
+    let o = eval("config-rules-compliant", &gapped);
+    assert!(o.findings.iter().any(|f| f.status == CheckStatus::NotAssessed && f.detail.contains("AccessDenied")));
+    assert_status("config-rules-compliant", &bundle(&[]), CheckStatus::NotAssessed);
+}
+
+// --- configuration items -----------------------------------------------------------------
+
+fn ci(resource_type: &str, id: &str, configuration: Value, supplementary: Value) -> Value {
+    json!({"accountId": ACCOUNT, "resourceType": resource_type, "resourceId": id, "resourceName": id,
+           "arn": format!("arn:aws:test:::{id}"), "awsRegion": "us-east-1", "configurationItemStatus": "OK",
+           "configuration": configuration.to_string(), "supplementaryConfiguration": supplementary})
+}
+
+fn resources_bundle(resource_type: &str, items: Vec<Value>) -> Bundle {
+    let mut files = recorder_files("us-east-1", true, true);
+    if resource_type == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+        files.push((
+            auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
+            json!({"baseConfigurationItems": []}).to_string(),
+        ));
+    }
+    files.push((
+        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", resource_type),
+        json!({"baseConfigurationItems": items}).to_string(),
+    ));
+    bundle(&owned(&files))
+}
+
+struct Case {
+    check: &'static str,
+    resource_type: &'static str,
+    good: Value,
+    bad: Value,
+}
+
+fn s3(enc: bool, pab: bool, public: bool) -> Value {
+    let mut sup = serde_json::Map::new();
+    if enc {
+        sup.insert(
+            "ServerSideEncryptionConfiguration".into(),
+            json!(json!({"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]}).to_string()),
+        );
+    }
+    let flag = pab;
+    sup.insert(
+        "PublicAccessBlockConfiguration".into(),
+        json!(json!({"blockPublicAcls": flag, "ignorePublicAcls": flag, "blockPublicPolicy": flag, "restrictPublicBuckets": flag})
+            .to_string()),
+    );
+    if public {
+        let policy = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}).to_string();
+        sup.insert("BucketPolicy".into(), json!(json!({"policyText": policy}).to_string()));
+    }
+    ci("AWS::S3::Bucket", "bucket", json!({"name": "bucket"}), Value::Object(sup))
+}
+
+fn cases() -> Vec<Case> {
+    let sg = |cidr: &str, port: i64| {
+        ci(
+            "AWS::EC2::SecurityGroup",
+            "sg-1",
+            json!({"groupName": "g", "ipPermissions": [{"ipProtocol": "tcp", "fromPort": port, "toPort": port, "ipv4Ranges": [{"cidrIp": cidr}], "ipv6Ranges": []}]}),
+            json!({}),
+        )
+    };
+    let key = |rot: &str| {
+        ci(
+            "AWS::KMS::Key",
+            "k1",
+            json!({"keyManager": "CUSTOMER", "keyState": "Enabled", "keySpec": "SYMMETRIC_DEFAULT", "origin": "AWS_KMS"}),
+            json!({"KeyRotationStatus": rot}),
+        )
+    };
+    let patch = |state: &str| {
+        ci(
+            "AWS::SSM::PatchCompliance",
+            "AWS::SSM::ManagedInstanceInventory/i-1",
+            json!({"AWS:ComplianceItem": {"Content": {"Patch": {"kernel": {"PatchState": state}}}}}),
+            json!({}),
+        )
+    };
+    let trail = |multi: bool, valid: bool| {
+        ci("AWS::CloudTrail::Trail", "t", json!({"isMultiRegionTrail": multi, "logFileValidationEnabled": valid}), json!({}))
+    };
+    vec![
+        Case { check: "s3-default-encryption", resource_type: "AWS::S3::Bucket", good: s3(true, true, false), bad: s3(false, true, false) },
+        Case {
+            check: "s3-public-access-block",
+            resource_type: "AWS::S3::Bucket",
+            good: s3(true, true, false),
+            bad: s3(true, false, false),
+        },
+        Case { check: "s3-no-public-policy", resource_type: "AWS::S3::Bucket", good: s3(true, true, true), bad: s3(true, false, true) },
+        Case {
+            check: "ebs-volume-encryption",
+            resource_type: "AWS::EC2::Volume",
+            good: ci("AWS::EC2::Volume", "vol-1", json!({"encrypted": true}), json!({})),
+            bad: ci("AWS::EC2::Volume", "vol-1", json!({"encrypted": false}), json!({})),
+        },
+        Case {
+            check: "rds-storage-encryption",
+            resource_type: "AWS::RDS::DBInstance",
+            good: ci("AWS::RDS::DBInstance", "db", json!({"storageEncrypted": true, "engine": "postgres"}), json!({})),
+            bad: ci("AWS::RDS::DBInstance", "db", json!({"storageEncrypted": false, "engine": "mysql"}), json!({})),
+        },
+        Case {
+            check: "ec2-sg-no-open-admin-ports",
+            resource_type: "AWS::EC2::SecurityGroup",
+            good: sg("10.0.0.0/8", 22),
+            bad: sg("0.0.0.0/0", 3389),
+        },
+        Case {
+            check: "cloudtrail-multi-region",
+            resource_type: "AWS::CloudTrail::Trail",
+            good: trail(true, false),
+            bad: trail(false, true),
+        },
+        Case {
+            check: "cloudtrail-log-validation",
+            resource_type: "AWS::CloudTrail::Trail",
+            good: trail(false, true),
+            bad: trail(true, false),
+        },
+        Case { check: "kms-key-rotation", resource_type: "AWS::KMS::Key", good: key("true"), bad: key("false") },
+        Case { check: "ssm-patch-compliance", resource_type: "AWS::SSM::PatchCompliance", good: patch("Installed"), bad: patch("Missing") },
+        Case {
+            check: "elb-waf-attached",
+            resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            good: ci(
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "internal",
+                json!({"scheme": "internal", "type": "application"}),
+                json!({}),
+            ),
+            bad: ci(
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "web",
+                json!({"scheme": "internet-facing", "type": "application"}),
+                json!({}),
+            ),
+        },
+    ]
+}
+
+#[test]
+fn resource_checks_pass_and_fail_on_configuration_items() {
+    for case in cases() {
+        assert_status(case.check, &resources_bundle(case.resource_type, vec![case.good]), CheckStatus::Pass);
+        let o = assert_status(case.check, &resources_bundle(case.resource_type, vec![case.bad]), CheckStatus::Fail);
+        assert!(o.evidence_files.iter().any(|f| f.contains("/config/resources/")), "{}: {:?}", case.check, o.evidence_files);
+    }
+}
+
+#[test]
+fn resource_checks_are_not_assessed_without_items_or_without_a_recorder() {
+    for case in cases() {
+        // Recorder on, but the items were never collected.
+        let b = bundle(&owned(&recorder_files("us-east-1", true, true)));
+        assert_status(case.check, &b, CheckStatus::NotAssessed);
+        // Items present, but no recorder records the type there: the inventory proves nothing.
+        let mut files = no_recorder("us-east-1");
+        files.push((
+            auditpack::evidence::resource_file(ACCOUNT, "us-east-1", case.resource_type),
+            json!({"baseConfigurationItems": []}).to_string(),
+        ));
+        let o = assert_status(case.check, &bundle(&owned(&files)), CheckStatus::NotAssessed);
+        assert!(o.reason.unwrap().contains("not recording"), "{}", case.check);
+    }
+}
+
+#[test]
+fn waf_association_is_read_from_the_web_acl_relationships() {
+    let lb = ci("AWS::ElasticLoadBalancingV2::LoadBalancer", "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
+    let acl = json!({"accountId": ACCOUNT, "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}",
+                     "relationships": [{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "resourceId": "arn:aws:test:::web"}]});
+    let mut files = recorder_files("us-east-1", true, true);
+    files.push((
+        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+        json!({"baseConfigurationItems": [lb]}).to_string(),
+    ));
+    files.push((
+        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
+        json!({"baseConfigurationItems": [acl]}).to_string(),
+    ));
+    assert_status("elb-waf-attached", &bundle(&owned(&files)), CheckStatus::Pass);
+}

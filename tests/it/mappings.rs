@@ -1,0 +1,105 @@
+//! Mapping files: the built-in catalogues and the loader's diagnostics.
+
+use auditpack::mappings::{parse, Catalog, EvidenceMethod, Owner};
+
+use crate::util::*;
+
+const HEAD: &str = "[framework]\nid = \"test\"\nname = \"Test\"\nversion = \"1\"\n";
+
+fn errors(text: &str) -> Vec<String> {
+    parse("test.toml", "mappings/test.toml", text).expect_err("should be rejected").iter().map(|d| d.to_string()).collect()
+}
+
+#[test]
+fn builtin_catalogues_cover_every_owner_and_evidence_method() {
+    let catalog = Catalog::load(None).unwrap();
+    assert_eq!(catalog.ids(), vec!["gdpr", "hipaa", "pci-dss-4.0"]);
+    for f in &catalog.frameworks {
+        assert!(f.controls.len() >= 12, "{} has {} controls", f.id, f.controls.len());
+        assert!(!f.version.is_empty());
+        for o in Owner::ALL {
+            assert!(f.controls.iter().any(|c| c.owner == o), "{} has no {o:?} control", f.id);
+        }
+        for m in [EvidenceMethod::Automated, EvidenceMethod::Manual, EvidenceMethod::Inherited] {
+            assert!(f.controls.iter().any(|c| c.evidence == m), "{} has no {m:?} control", f.id);
+        }
+    }
+    let hipaa = catalog.framework("hipaa").unwrap();
+    assert!(hipaa.controls.iter().any(|c| c.id == "164.312(a)(2)(iv)"));
+    let pci = catalog.framework("pci-dss-4.0").unwrap();
+    assert!(pci.controls.iter().any(|c| c.id == "8.3.6"));
+    let gdpr = catalog.framework("gdpr").unwrap();
+    assert!(gdpr.controls.iter().any(|c| c.id == "Art. 32(1)(b)"));
+}
+
+#[test]
+fn unknown_check_id_names_file_line_and_suggests_the_fix() {
+    let text = format!(
+        "{HEAD}\n[[control]]\nid = \"1\"\nsection = \"s\"\ntitle = \"t\"\ndescription = \"d\"\nowner = \"customer\"\nevidence = \"automated\"\nchecks = [\"iam-root-mfa\", \"iam-rot-mfa\"]\n"
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].starts_with("mappings/test.toml:13:"), "{}", errs[0]);
+    assert!(errs[0].contains("unknown check id \"iam-rot-mfa\""), "{}", errs[0]);
+    assert!(errs[0].contains("did you mean \"iam-root-mfa\""), "{}", errs[0]);
+    assert!(errs[0].contains("fix:"), "{}", errs[0]);
+}
+
+#[test]
+fn duplicate_ids_unknown_owner_unknown_keys_and_empty_automated_controls_are_rejected() {
+    let control = |id: &str, owner: &str, evidence: &str, checks: &str| {
+        format!("\n[[control]]\nid = \"{id}\"\nsection = \"s\"\ntitle = \"t\"\ndescription = \"d\"\nowner = \"{owner}\"\nevidence = \"{evidence}\"\nchecks = [{checks}]\n")
+    };
+    let dup = format!("{HEAD}{}{}", control("1", "customer", "manual", ""), control("1", "customer", "manual", ""));
+    let e = errors(&dup);
+    assert!(e[0].contains("duplicate control id \"1\"") && e[0].contains("first defined on line 7"), "{e:?}");
+    assert!(e[0].starts_with("mappings/test.toml:16:"), "the second id is on line 16: {e:?}");
+
+    let e = errors(&format!("{HEAD}{}", control("1", "customer", "automated", "")));
+    assert!(e[0].contains("automated but lists no checks"), "{e:?}");
+
+    let e = errors(&format!("{HEAD}{}", control("1", "vendor", "manual", "")));
+    assert!(e[0].contains("mappings/test.toml:11:") && e[0].contains("vendor"), "owner is on line 11: {e:?}");
+
+    let e = errors(&format!("{HEAD}{}", control("1", "customer", "sometimes", "")));
+    assert!(e[0].contains("sometimes"), "{e:?}");
+
+    let e = errors(&format!("{HEAD}{}owners = \"x\"\n", control("1", "customer", "manual", "")));
+    assert!(e[0].contains("unknown field `owners`") && e[0].contains(":14:"), "the stray key is on line 14: {e:?}");
+
+    let e = errors(&format!("{HEAD}{}", control("1", "shared", "inherited", "")));
+    assert!(e.iter().any(|m| m.contains("inherited but its owner is shared")), "{e:?}");
+    assert!(e.iter().any(|m| m.contains("does not say what AWS provides")), "{e:?}");
+}
+
+#[test]
+fn report_with_a_bad_mappings_directory_fails_with_file_and_line() {
+    let dir = tempdir();
+    let maps = dir.path().join("maps");
+    std::fs::create_dir_all(&maps).unwrap();
+    let text = auditpack::mappings::BUILTIN[1].1.replacen("\"iam-password-min-length\"", "\"iam-password-minimum\"", 1);
+    let line = text.lines().position(|l| l.contains("iam-password-minimum")).unwrap() + 1;
+    std::fs::write(maps.join("hipaa.toml"), text).unwrap();
+    let out = run(&["report", "--evidence", DEMO, "--out", dir.path().join("p").to_str().unwrap(), "--mappings", maps.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("hipaa.toml:{line}:")), "{err}");
+    assert!(err.contains("unknown check id \"iam-password-minimum\""), "{err}");
+
+    let out = run(&["controls", "--mappings", dir.path().join("nowhere").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("does not exist"));
+}
+
+#[test]
+fn controls_command_lists_every_control() {
+    let out = run(&["controls", "--framework", "pci-dss-4.0", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = Catalog::load(None).unwrap().framework("pci-dss-4.0").unwrap().controls.len();
+    assert_eq!(v[0]["controls"].as_array().unwrap().len(), expected);
+    let table = stdout(&run(&["controls"]));
+    for id in ["164.310(a)(1)", "Art. 28(3)(c)", "9.2.1"] {
+        assert!(table.contains(id), "{id} missing from `controls`");
+    }
+}

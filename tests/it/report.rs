@@ -1,0 +1,274 @@
+//! Reports and packets: the demo, results.json, PDF and HTML checks, determinism, missing evidence.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn results(dir: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
+}
+
+fn demo_packet() -> tempfile::TempDir {
+    let dir = tempdir();
+    let out = run(&["demo", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir
+}
+
+#[test]
+fn demo_writes_three_html_three_pdf_and_results_json() {
+    let dir = demo_packet();
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["evidence", "gdpr.html", "gdpr.pdf", "hipaa.html", "hipaa.pdf", "pci-dss-4.0.html", "pci-dss-4.0.pdf", "results.json"]
+    );
+    let out = run(&["verify", dir.path().join("evidence").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "the demo writes a bundle that verifies");
+
+    let r = results(dir.path());
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["evidence"]["accounts"][0], ACCOUNT);
+    assert_eq!(r["evidence"]["collected_at"], "2026-11-27T09:00:00Z");
+    assert_eq!(r["evidence"]["manifest_sha256"].as_str().unwrap().len(), 64);
+    let mut statuses = BTreeSet::new();
+    for f in r["frameworks"].as_array().unwrap() {
+        let controls = f["controls"].as_array().unwrap();
+        assert_eq!(f["summary"]["by_status"]["total"].as_u64().unwrap() as usize, controls.len());
+        let owners: u64 = ["aws", "shared", "customer"].iter().map(|o| f["summary"]["by_owner"][o]["total"].as_u64().unwrap()).sum();
+        assert_eq!(owners as usize, controls.len());
+        for c in controls {
+            statuses.insert(c["status"].as_str().unwrap().to_string());
+            for key in ["id", "title", "owner", "evidence_method", "status", "checks", "evidence_files"] {
+                assert!(c.get(key).is_some(), "control lacks {key}");
+            }
+            for file in c["evidence_files"].as_array().unwrap() {
+                assert_eq!(file["sha256"].as_str().unwrap().len(), 64, "{file}");
+            }
+        }
+    }
+    let all: BTreeSet<String> = ["pass", "fail", "not_assessed", "manual", "inherited"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(statuses, all, "every status appears in the demo");
+}
+
+#[test]
+fn demo_flags_the_seeded_violations_at_the_right_controls() {
+    let dir = demo_packet();
+    let r = results(dir.path());
+    let control = |fw: &str, id: &str| -> Value {
+        r["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == fw).unwrap()["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{fw} {id}"))
+            .clone()
+    };
+    assert_eq!(control("hipaa", "164.312(d)")["status"], "fail", "bob and dave have no MFA");
+    assert_eq!(control("pci-dss-4.0", "8.3.6")["status"], "fail", "password length 8");
+    assert_eq!(control("pci-dss-4.0", "8.3.9")["status"], "pass", "passwords expire after 90 days");
+    assert_eq!(control("pci-dss-4.0", "9.2.1")["status"], "inherited");
+    assert_eq!(control("pci-dss-4.0", "12.1.1")["status"], "manual");
+    assert_eq!(control("pci-dss-4.0", "10.3.4")["status"], "not_assessed", "eu-west-1 has no recorder, so its trails are unknown");
+    let mfa = control("hipaa", "164.312(d)");
+    let text = mfa.to_string();
+    assert!(text.contains("user/bob") && text.contains("user/dave"));
+    let recorder = control("hipaa", "164.312(b)").to_string();
+    assert!(
+        recorder.contains(&format!("{ACCOUNT}/eu-west-1")) && recorder.contains("no configuration recorder"),
+        "the region without a recorder is reported"
+    );
+}
+
+#[test]
+fn pdfs_pass_qpdf_and_show_every_control_with_its_status() {
+    let dir = demo_packet();
+    let r = results(dir.path());
+    for f in r["frameworks"].as_array().unwrap() {
+        let pdf = dir.path().join(format!("{}.pdf", f["id"].as_str().unwrap()));
+        let check = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+        assert_eq!(check.status.code(), Some(0), "qpdf --check {}: {}", pdf.display(), stdout(&check));
+        let text = stdout(&tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]));
+        for c in f["controls"].as_array().unwrap() {
+            let id = c["id"].as_str().unwrap();
+            let label = match c["status"].as_str().unwrap() {
+                "not_assessed" => "NOT ASSESSED".to_string(),
+                other => other.to_uppercase(),
+            };
+            assert!(text.lines().any(|l| l.contains(id) && l.contains(&label)), "{}: no line with {id} and {label}", pdf.display());
+        }
+        assert!(text.contains("Page 1 of"), "page numbers");
+        assert!(text.contains(r["evidence"]["manifest_sha256"].as_str().unwrap()), "bundle hash on the cover");
+    }
+}
+
+/// Decode a PDF text string (UTF-16BE with BOM, or bytes).
+fn pdf_string(o: &lopdf::Object) -> String {
+    let bytes = o.as_str().unwrap();
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[test]
+fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
+    let dir = demo_packet();
+    let r = results(dir.path());
+    let hipaa = r["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == "hipaa").unwrap();
+    let doc = lopdf::Document::load(dir.path().join("hipaa.pdf")).unwrap();
+    assert!(doc.get_pages().len() >= 5, "{} pages", doc.get_pages().len());
+    let info = doc.trailer.get(b"Info").and_then(|i| doc.dereference(i)).unwrap().1.as_dict().unwrap().clone();
+    assert!(pdf_string(info.get(b"Title").unwrap()).contains("HIPAA"));
+    assert_eq!(pdf_string(info.get(b"Author").unwrap()), "auditpack");
+    assert!(pdf_string(info.get(b"CreationDate").unwrap()).starts_with("D:20261127090000"));
+
+    let catalog = doc.catalog().unwrap();
+    let outlines = doc.dereference(catalog.get(b"Outlines").unwrap()).unwrap().1.as_dict().unwrap();
+    let mut titles = Vec::new();
+    let mut next = outlines.get(b"First").ok().cloned();
+    while let Some(reference) = next {
+        let item = doc.dereference(&reference).unwrap().1.as_dict().unwrap();
+        titles.push(pdf_string(item.get(b"Title").unwrap()));
+        next = item.get(b"Next").ok().cloned();
+    }
+    for c in hipaa["controls"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        assert!(titles.iter().any(|t| t.starts_with(id)), "no bookmark for {id}: {titles:?}");
+    }
+    for section in ["Summary by status and owner", "Responsibility matrix", "Evidence files"] {
+        assert!(titles.iter().any(|t| t == section), "no bookmark {section}");
+    }
+    let fonts: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"FontDescriptor"))
+        .map(|d| String::from_utf8_lossy(d.get(b"FontName").unwrap().as_name().unwrap()).into_owned())
+        .collect();
+    assert!(fonts.iter().any(|f| f.contains("DejaVu")), "embedded fonts: {fonts:?}");
+    assert!(doc.objects.values().filter_map(|o| o.as_dict().ok()).any(|d| d.has(b"FontFile2")), "the font program is embedded");
+}
+
+#[test]
+fn html_is_self_contained_and_shows_every_control() {
+    let dir = demo_packet();
+    let r = results(dir.path());
+    for f in r["frameworks"].as_array().unwrap() {
+        let html = std::fs::read_to_string(dir.path().join(format!("{}.html", f["id"].as_str().unwrap()))).unwrap();
+        for attr in ["src=\"", "href=\""] {
+            for (at, _) in html.match_indices(attr) {
+                let value = &html[at + attr.len()..];
+                assert!(value.starts_with('#'), "external reference {attr}{}", &value[..value.find('"').unwrap()]);
+            }
+        }
+        assert!(!html.contains("<script"), "no script needed to read it");
+        assert!(html.contains("<style>") && html.contains("@media print"));
+        for c in f["controls"].as_array().unwrap() {
+            let id = c["id"].as_str().unwrap().replace('&', "&amp;");
+            assert!(html.contains(&id), "{id}");
+        }
+        assert!(html.contains("Responsibility matrix") && html.contains("Evidence gaps"));
+        assert!(html.contains("ThrottlingException"), "the demo's gap is shown");
+    }
+}
+
+#[test]
+fn two_runs_give_byte_identical_outputs_and_source_date_epoch_sets_the_time() {
+    let dir = tempdir();
+    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+    for out in [&a, &b] {
+        let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let one = run(&["report", "--evidence", DEMO, "--out", c.to_str().unwrap(), "--framework", "hipaa", "--format", "pdf"]);
+    assert_eq!(one.status.code(), Some(0));
+    for name in ["results.json", "gdpr.html", "gdpr.pdf", "hipaa.html", "hipaa.pdf", "pci-dss-4.0.html", "pci-dss-4.0.pdf"] {
+        assert_eq!(std::fs::read(a.join(name)).unwrap(), std::fs::read(b.join(name)).unwrap(), "{name} differs between runs");
+    }
+    assert_eq!(
+        std::fs::read(a.join("hipaa.pdf")).unwrap(),
+        std::fs::read(c.join("hipaa.pdf")).unwrap(),
+        "a PDF does not depend on what else the run renders"
+    );
+    assert!(!c.join("hipaa.html").exists() && !c.join("results.json").exists(), "--format pdf writes only PDF");
+
+    let d = dir.path().join("d");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"))
+        .args(["report", "--evidence", DEMO, "--out", d.to_str().unwrap(), "--format", "json"])
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(results(&d)["generated_at"], "2026-01-01T00:00:00Z");
+    assert_eq!(results(&a)["generated_at"], "2026-11-27T09:00:00Z", "without SOURCE_DATE_EPOCH: collected_at");
+}
+
+#[test]
+fn deleting_an_evidence_file_turns_its_controls_not_assessed_never_pass() {
+    let dir = tempdir();
+    let bundle = demo_copy(dir.path());
+    let gone = format!("{ACCOUNT}/global/iam/credential-report.csv");
+    std::fs::remove_file(bundle.join(&gone)).unwrap();
+    auditpack::evidence::seal_dir(&bundle, &Default::default()).unwrap();
+    let out = dir.path().join("packet");
+    let o = run(&["report", "--evidence", bundle.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = results(&out);
+    let readers: Vec<&str> = auditpack::checks::registry()
+        .iter()
+        .filter(|c| c.evidence.iter().any(|e| e.ends_with("credential-report.csv")))
+        .map(|c| c.id)
+        .collect();
+    assert!(readers.len() >= 8);
+    let mut affected = 0;
+    for f in r["frameworks"].as_array().unwrap() {
+        for c in f["controls"].as_array().unwrap() {
+            let checks = c["checks"].as_array().unwrap();
+            let uses: Vec<&Value> = checks.iter().filter(|k| readers.contains(&k["id"].as_str().unwrap())).collect();
+            for k in &uses {
+                assert_eq!(k["status"], "not_assessed", "{} in {}", k["id"], c["id"]);
+                assert!(k["reason"].as_str().unwrap().contains(&gone), "the reason names the missing file");
+            }
+            if !uses.is_empty() && c["evidence_method"] == "automated" {
+                affected += 1;
+                assert_ne!(c["status"], "pass", "{} passed without its evidence", c["id"]);
+                if checks.iter().all(|k| readers.contains(&k["id"].as_str().unwrap())) {
+                    assert_eq!(c["status"], "not_assessed", "{}", c["id"]);
+                }
+            }
+        }
+    }
+    assert!(affected >= 5, "{affected} controls used the credential report");
+}
+
+#[test]
+fn templates_override_replaces_files_and_strict_mode_catches_typos() {
+    let dir = tempdir();
+    let tpl = dir.path().join("tpl");
+    let o = run(&["templates", "--out", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let custom = std::fs::read_to_string(tpl.join("packet.html.hbs"))
+        .unwrap()
+        .replace("<p class=\"kicker\">Audit packet</p>", "<p class=\"kicker\">Quarterly review Q4</p>");
+    std::fs::write(tpl.join("packet.html.hbs"), custom).unwrap();
+    std::fs::remove_file(tpl.join("style.css.hbs")).unwrap();
+    let out = dir.path().join("p");
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "html", "--templates", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("hipaa.html")).unwrap();
+    assert!(html.contains("Quarterly review Q4"));
+    assert!(html.contains("--fail:"), "the built-in style is still used where no override exists");
+
+    std::fs::write(tpl.join("control.html.hbs"), "<p>{{titel}}</p>").unwrap();
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "html", "--templates", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("titel"), "{}", stderr(&o));
+}

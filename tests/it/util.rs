@@ -1,0 +1,105 @@
+//! Shared helpers: in-memory bundles, a copy of the demo bundle, running the binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use auditpack::evidence::{sha256_hex, Absent, Bundle, FileEntry, Gap, Manifest, Tool, SCHEMA_VERSION};
+
+pub const ACCOUNT: &str = "111122223333";
+pub const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo-evidence");
+
+/// An in-memory bundle of the given files (and gaps / absent records), collected 2026-11-27.
+pub fn bundle_with(regions: &[&str], files: &[(&str, String)], gaps: Vec<Gap>, absent: Vec<Absent>) -> Bundle {
+    let map: BTreeMap<String, Vec<u8>> = files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
+    let manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool { name: "auditpack".into(), version: "test".into() },
+        collected_at: "2026-11-27T09:00:00Z".parse().unwrap(),
+        accounts: vec![ACCOUNT.into()],
+        regions: regions.iter().map(|r| r.to_string()).collect(),
+        files: map.iter().map(|(p, b)| FileEntry { path: p.clone(), sha256: sha256_hex(b), bytes: b.len() as u64 }).collect(),
+        gaps,
+        absent,
+    };
+    Bundle::from_parts(&manifest.to_json(), map, Path::new("<test>")).expect("test bundle verifies")
+}
+
+pub fn bundle(files: &[(&str, String)]) -> Bundle {
+    bundle_with(&["us-east-1"], files, vec![], vec![])
+}
+
+pub fn gap(api: &str, path: &str) -> Gap {
+    Gap {
+        api: api.into(),
+        account: ACCOUNT.into(),
+        region: None,
+        path: Some(path.into()),
+        error: "AccessDenied".into(),
+        message: "not authorized".into(),
+    }
+}
+
+/// A fresh temporary directory (removed when dropped).
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// Copy the demo bundle into `dir/evidence` and return that path.
+pub fn demo_copy(dir: &Path) -> PathBuf {
+    let dest = dir.join("evidence");
+    copy_dir(Path::new(DEMO), &dest);
+    dest
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Run the auditpack binary with arguments.
+pub fn run(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_auditpack")).args(args).env_remove("SOURCE_DATE_EPOCH").output().expect("run auditpack")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Run an external tool that the test script installs; a missing tool fails the test.
+pub fn tool(name: &str, args: &[&str]) -> Output {
+    std::process::Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed by this test and could not run ({e}); scripts/test installs it"))
+}
+
+/// Every file below a directory, relative, sorted.
+pub fn files_below(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(root: &Path, d: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out)
+            } else {
+                out.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
