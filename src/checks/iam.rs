@@ -553,38 +553,30 @@ fn full_admin(e: &mut Eval) {
     }
 }
 
-fn user_attached(e: &mut Eval) {
+/// Fail every user whose `key` list (attached or inline policies) is not empty.
+fn users_without(e: &mut Eval, key: &str, ok: &str, bad: &str) {
     for (account, details) in auth_details(e) {
         let users = list(&details, "UserDetailList");
         if users.is_empty() {
             e.pass(&account, "no IAM users");
         }
         for user in users {
-            let names: Vec<&str> = list(user, "AttachedManagedPolicies").iter().map(|p| text(p, "PolicyName")).collect();
+            let names: Vec<&str> = list(user, key).iter().map(|p| text(p, "PolicyName")).collect();
             if names.is_empty() {
-                e.pass(text(user, "Arn"), "no managed policy attached directly");
+                e.pass(text(user, "Arn"), ok);
             } else {
-                e.fail(text(user, "Arn"), format!("managed policies attached directly: {}", names.join(", ")));
+                e.fail(text(user, "Arn"), format!("{bad}: {}", names.join(", ")));
             }
         }
     }
 }
 
+fn user_attached(e: &mut Eval) {
+    users_without(e, "AttachedManagedPolicies", "no managed policy attached directly", "managed policies attached directly");
+}
+
 fn user_inline(e: &mut Eval) {
-    for (account, details) in auth_details(e) {
-        let users = list(&details, "UserDetailList");
-        if users.is_empty() {
-            e.pass(&account, "no IAM users");
-        }
-        for user in users {
-            let names: Vec<&str> = list(user, "UserPolicyList").iter().map(|p| text(p, "PolicyName")).collect();
-            if names.is_empty() {
-                e.pass(text(user, "Arn"), "no inline policy");
-            } else {
-                e.fail(text(user, "Arn"), format!("inline policies: {}", names.join(", ")));
-            }
-        }
-    }
+    users_without(e, "UserPolicyList", "no inline policy", "inline policies");
 }
 
 fn open_trust(e: &mut Eval) {

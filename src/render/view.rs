@@ -160,10 +160,15 @@ pub fn anchor(id: &str) -> String {
     out
 }
 
-fn gap_scope(account: &str, region: Option<&str>) -> String {
-    match region {
-        Some(r) => format!("{account} / {r}"),
-        None => format!("{account} / global"),
+impl GapView {
+    fn new(api: &str, account: &str, region: Option<&str>, error: &str, message: &str, path: Option<&str>) -> GapView {
+        GapView {
+            api: api.to_string(),
+            scope: format!("{account} / {}", region.unwrap_or("global")),
+            error: error.to_string(),
+            message: message.to_string(),
+            path: path.unwrap_or_default().to_string(),
+        }
     }
 }
 
@@ -273,24 +278,12 @@ impl Packet {
             gaps: e
                 .gaps
                 .iter()
-                .map(|g| GapView {
-                    api: g.api.clone(),
-                    scope: gap_scope(&g.account, g.region.as_deref()),
-                    error: g.error.clone(),
-                    message: g.message.clone(),
-                    path: g.path.clone().unwrap_or_default(),
-                })
+                .map(|g| GapView::new(&g.api, &g.account, g.region.as_deref(), &g.error, &g.message, g.path.as_deref()))
                 .collect(),
             absent: e
                 .absent
                 .iter()
-                .map(|g| GapView {
-                    api: g.api.clone(),
-                    scope: gap_scope(&g.account, g.region.as_deref()),
-                    error: g.error.clone(),
-                    message: g.message.clone(),
-                    path: g.path.clone().unwrap_or_default(),
-                })
+                .map(|g| GapView::new(&g.api, &g.account, g.region.as_deref(), &g.error, &g.message, g.path.as_deref()))
                 .collect(),
             evidence_files: e.files.clone(),
         }
