@@ -7,8 +7,8 @@
 //! identifier is a hash of the content rather than printpdf's per-process counter.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
+    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    Rect, Rgb, TextItem, WindingOrder,
 };
 
 use super::view::Packet;
@@ -103,7 +103,16 @@ struct Layout {
     bold: Font,
     pages: Vec<Vec<Op>>,
     y: f32,
-    bookmarks: Vec<(String, usize)>,
+    bookmarks: Vec<Mark>,
+}
+
+/// An outline entry: level 0 for sections, 1 for the controls under "Controls"; `y` is where
+/// the entry's heading starts on its (1-based) page.
+struct Mark {
+    title: String,
+    page: usize,
+    y: f32,
+    level: u8,
 }
 
 impl Layout {
@@ -140,9 +149,9 @@ impl Layout {
         }
     }
 
-    fn bookmark(&mut self, name: String) {
-        let page = self.page_no();
-        self.bookmarks.push((name, page));
+    fn bookmark(&mut self, title: String, level: u8) {
+        let (page, y) = (self.page_no(), self.y);
+        self.bookmarks.push(Mark { title, page, y, level });
     }
 
     fn text_on(&mut self, page: usize, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
@@ -264,7 +273,7 @@ impl Layout {
 
     fn section(&mut self, title: &str) -> usize {
         self.new_page();
-        self.bookmark(title.to_string());
+        self.bookmark(title.to_string(), 0);
         self.heading(title, 16.0, 40.0);
         let y = self.y;
         self.hline_on(self.pages.len() - 1, LEFT, RIGHT, y + 2.0, INK, 1.2);
@@ -358,7 +367,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     let mut l = Layout::new();
 
     // Cover.
-    l.bookmark("Cover".into());
+    l.bookmark("Cover".into(), 0);
     l.y = TOP - 40.0;
     l.text(LEFT, l.y, "AUDIT PACKET", Style::Bold, 10.0, MUTED);
     l.y -= 34.0;
@@ -452,7 +461,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     toc_pages.push(l.section(toc_titles[2]));
     for c in &packet.controls {
         l.ensure(90.0);
-        l.bookmark(format!("{} {}", c.id, c.title));
+        l.bookmark(format!("{} {}", c.id, c.title), 1);
         l.y -= 6.0;
         l.hline_on(l.pages.len() - 1, LEFT, RIGHT, l.y, RULE, 0.6);
         l.y -= 16.0;
@@ -614,9 +623,6 @@ fn finish(l: Layout, packet: &Packet) -> Vec<u8> {
     let mut doc = PdfDocument::new(&packet.title);
     doc.resources.fonts.map.insert(l.regular.id.clone(), PdfFont::new(l.regular.parsed.clone()));
     doc.resources.fonts.map.insert(l.bold.id.clone(), PdfFont::new(l.bold.parsed.clone()));
-    for (i, (name, page)) in l.bookmarks.iter().enumerate() {
-        doc.bookmarks.map.insert(PageAnnotId(format!("B{i:05}")), PageAnnotation { name: name.clone(), page: *page });
-    }
     let when = chrono::DateTime::parse_from_rfc3339(&packet.generated_at).map(|t| t.timestamp()).unwrap_or(0);
     let date = printpdf::OffsetDateTime::from_unix_timestamp(when)
         .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
@@ -639,8 +645,78 @@ fn finish(l: Layout, packet: &Packet) -> Vec<u8> {
     let id = crate::evidence::sha256_hex(format!("{}|{}|{}", packet.manifest_sha256, packet.framework_id, packet.generated_at).as_bytes());
     let id_str = lopdf::Object::String(id[..32].as_bytes().to_vec(), lopdf::StringFormat::Literal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![id_str.clone(), id_str]));
+    write_outline(&mut lo, &l.bookmarks);
     lo.compress();
     let mut out = Vec::new();
     lo.save_to(&mut out).expect("writing a PDF to memory cannot fail");
     out
+}
+
+/// A PDF text string: UTF-16BE with a byte order mark, so any title survives.
+fn pdf_text(s: &str) -> lopdf::Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in s.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    lopdf::Object::String(bytes, lopdf::StringFormat::Hexadecimal)
+}
+
+/// Write the document outline in document order: sections at the top level, each control nested
+/// under its section, each entry jumping to the top of its heading. (printpdf's own bookmarks are
+/// flat and sorted by page and name.)
+fn write_outline(lo: &mut lopdf::Document, marks: &[Mark]) {
+    use lopdf::{Dictionary, Object};
+    let pages = lo.get_pages();
+    // Top-level entries with the indices of their children.
+    let mut tree: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, m) in marks.iter().enumerate() {
+        match (m.level, tree.last_mut()) {
+            (1, Some((_, children))) => children.push(i),
+            _ => tree.push((i, Vec::new())),
+        }
+    }
+    if tree.is_empty() {
+        return;
+    }
+    let root = lo.new_object_id();
+    let ids: Vec<lopdf::ObjectId> = marks.iter().map(|_| lo.new_object_id()).collect();
+    let entry = |i: usize, parent: lopdf::ObjectId, prev: Option<usize>, next: Option<usize>| {
+        let m = &marks[i];
+        let page = pages.get(&(m.page as u32)).copied().expect("bookmarked page exists");
+        let mut d = Dictionary::new();
+        d.set("Title", pdf_text(&m.title));
+        d.set("Parent", Object::Reference(parent));
+        d.set("Dest", Object::Array(vec![Object::Reference(page), "XYZ".into(), Object::Null, Object::Real(m.y + 20.0), Object::Null]));
+        if let Some(p) = prev {
+            d.set("Prev", Object::Reference(ids[p]));
+        }
+        if let Some(n) = next {
+            d.set("Next", Object::Reference(ids[n]));
+        }
+        d
+    };
+    let tops: Vec<usize> = tree.iter().map(|(i, _)| *i).collect();
+    for (k, (i, children)) in tree.iter().enumerate() {
+        let mut d = entry(*i, root, k.checked_sub(1).map(|p| tops[p]), tops.get(k + 1).copied());
+        if let (Some(first), Some(last)) = (children.first(), children.last()) {
+            d.set("First", Object::Reference(ids[*first]));
+            d.set("Last", Object::Reference(ids[*last]));
+            d.set("Count", Object::Integer(children.len() as i64));
+        }
+        lo.objects.insert(ids[*i], Object::Dictionary(d));
+        for (c, child) in children.iter().enumerate() {
+            let d = entry(*child, ids[*i], c.checked_sub(1).map(|p| children[p]), children.get(c + 1).copied());
+            lo.objects.insert(ids[*child], Object::Dictionary(d));
+        }
+    }
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    outlines.set("First", Object::Reference(ids[tops[0]]));
+    outlines.set("Last", Object::Reference(ids[*tops.last().expect("non-empty")]));
+    outlines.set("Count", Object::Integer(marks.len() as i64));
+    lo.objects.insert(root, Object::Dictionary(outlines));
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("Outlines", Object::Reference(root));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::checks::CheckStatus;
+use crate::checks::{CheckStatus, Finding};
 use crate::mappings::Owner;
 use crate::report::{ControlStatus, FileRef, FrameworkReport, Report};
 
@@ -132,6 +132,19 @@ pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
     }
 }
 
+/// Findings in the order an auditor reads them: failures, then what could not be assessed, then
+/// passes (stable within each group, so the order stays deterministic).
+fn failures_first(findings: &[Finding]) -> Vec<&Finding> {
+    let rank = |s: CheckStatus| match s {
+        CheckStatus::Fail => 0,
+        CheckStatus::NotAssessed => 1,
+        CheckStatus::Pass => 2,
+    };
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| rank(f.status));
+    sorted
+}
+
 fn owner_explanation(o: Owner) -> &'static str {
     match o {
         Owner::Aws => "Security of the cloud: AWS carries these controls; the evidence is AWS's third-party attestations (AWS Artifact).",
@@ -243,9 +256,8 @@ impl Packet {
                             reason: k.reason.clone(),
                             remediation: k.remediation.clone(),
                             show_remediation: k.status != CheckStatus::Pass,
-                            findings: k
-                                .findings
-                                .iter()
+                            findings: failures_first(&k.findings)
+                                .into_iter()
                                 .map(|fd| {
                                     let (status_label, status_class) = check_label(fd.status);
                                     FindingView { resource: fd.resource.clone(), status_label, status_class, detail: fd.detail.clone() }

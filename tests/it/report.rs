@@ -132,19 +132,25 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
 
     let catalog = doc.catalog().unwrap();
     let outlines = doc.dereference(catalog.get(b"Outlines").unwrap()).unwrap().1.as_dict().unwrap();
-    let mut titles = Vec::new();
-    let mut next = outlines.get(b"First").ok().cloned();
-    while let Some(reference) = next {
-        let item = doc.dereference(&reference).unwrap().1.as_dict().unwrap();
-        titles.push(pdf_string(item.get(b"Title").unwrap()));
-        next = item.get(b"Next").ok().cloned();
+    // Walk the outline: (depth, title) in order.
+    fn walk(doc: &lopdf::Document, first: Option<lopdf::Object>, depth: usize, out: &mut Vec<(usize, String)>) {
+        let mut next = first;
+        while let Some(reference) = next {
+            let item = doc.dereference(&reference).unwrap().1.as_dict().unwrap();
+            out.push((depth, pdf_string(item.get(b"Title").unwrap())));
+            walk(doc, item.get(b"First").ok().cloned(), depth + 1, out);
+            next = item.get(b"Next").ok().cloned();
+        }
     }
-    for c in hipaa["controls"].as_array().unwrap() {
-        let id = c["id"].as_str().unwrap();
-        assert!(titles.iter().any(|t| t.starts_with(id)), "no bookmark for {id}: {titles:?}");
-    }
-    for section in ["Summary by status and owner", "Responsibility matrix", "Evidence files"] {
-        assert!(titles.iter().any(|t| t == section), "no bookmark {section}");
+    let mut entries = Vec::new();
+    walk(&doc, outlines.get(b"First").ok().cloned(), 0, &mut entries);
+    let top: Vec<&str> = entries.iter().filter(|(d, _)| *d == 0).map(|(_, t)| t.as_str()).collect();
+    assert_eq!(top, ["Cover", "Summary by status and owner", "Responsibility matrix", "Controls", "Evidence gaps", "Evidence files"]);
+    let nested: Vec<&str> = entries.iter().filter(|(d, _)| *d == 1).map(|(_, t)| t.as_str()).collect();
+    let controls = hipaa["controls"].as_array().unwrap();
+    assert_eq!(nested.len(), controls.len(), "one nested entry per control");
+    for (entry, c) in nested.iter().zip(controls) {
+        assert!(entry.starts_with(c["id"].as_str().unwrap()), "{entry} out of order");
     }
     let fonts: Vec<String> = doc
         .objects
