@@ -621,8 +621,11 @@ fn draw_owner_chart(l: &mut Layout, packet: &Packet) {
 /// Assemble the printpdf document with fixed ids, metadata and dates, and serialise it.
 fn finish(l: Layout, packet: &Packet) -> Vec<u8> {
     let mut doc = PdfDocument::new(&packet.title);
-    doc.resources.fonts.map.insert(l.regular.id.clone(), PdfFont::new(l.regular.parsed.clone()));
-    doc.resources.fonts.map.insert(l.bold.id.clone(), PdfFont::new(l.bold.parsed.clone()));
+    for font in [&l.regular, &l.bold] {
+        let used = chars_drawn_with(&l.pages, &font.id);
+        let embedded = subset(&font.parsed, &used).unwrap_or_else(|| font.parsed.clone());
+        doc.resources.fonts.map.insert(font.id.clone(), PdfFont::new(embedded));
+    }
     let when = chrono::DateTime::parse_from_rfc3339(&packet.generated_at).map(|t| t.timestamp()).unwrap_or(0);
     let date = printpdf::OffsetDateTime::from_unix_timestamp(when)
         .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
@@ -719,4 +722,50 @@ fn write_outline(lo: &mut lopdf::Document, marks: &[Mark]) {
         catalog.set("Outlines", Object::Reference(root));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
+}
+
+/// Every character drawn with `font` on any page.
+fn chars_drawn_with(pages: &[Vec<Op>], font: &FontId) -> std::collections::BTreeSet<char> {
+    let mut used = std::collections::BTreeSet::new();
+    let mut current: Option<&FontId> = None;
+    for op in pages.iter().flatten() {
+        match op {
+            Op::SetFont { font: PdfFontHandle::External(id), .. } => current = Some(id),
+            Op::ShowText { items } if current == Some(font) => {
+                for item in items {
+                    if let TextItem::Text(t) = item {
+                        used.extend(t.chars());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    used
+}
+
+/// A copy of `font` holding only the glyphs of `used` (and .notdef), with its own Unicode cmap:
+/// packets embed tens of kilobytes of font instead of the whole face. Glyph advances are kept, so
+/// the layout measured with the full font stays exact. `None` when subsetting fails (the caller
+/// then embeds the whole font).
+fn subset(font: &ParsedFont, used: &std::collections::BTreeSet<char>) -> Option<ParsedFont> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+    let bytes = font.original_bytes.as_slice();
+    let data = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(0).ok()?;
+    let mut glyphs: Vec<u16> = used.iter().filter_map(|c| font.lookup_glyph_index(*c as u32)).collect();
+    glyphs.push(0);
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    let small = subset(&provider, &glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()?;
+    let parsed = ParsedFont::from_bytes(&small, 0, &mut Vec::new())?;
+    // Every drawn character must still map to a glyph of the same advance.
+    let faithful = used.iter().all(|c| match (font.lookup_glyph_index(*c as u32), parsed.lookup_glyph_index(*c as u32)) {
+        (Some(a), Some(b)) => font.get_glyph_width(a) == parsed.get_glyph_width(b),
+        (None, _) => true,
+        _ => false,
+    });
+    faithful.then_some(parsed)
 }
