@@ -8,6 +8,24 @@ use auditpack::{checks, demo, evidence, mappings, pipeline, render};
 
 use crate::cli::{Command, ListFormat, Selection};
 
+/// Write to stdout; a closed pipe (`auditpack checks | head`) ends the program quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("auditpack: error: writing to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// `println!` through `emit`.
+macro_rules! say {
+    ($($arg:tt)*) => { emit(&format!("{}\n", format_args!($($arg)*))) };
+}
+
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Report { evidence, out, select, mappings, templates } => {
@@ -26,7 +44,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Seal { dir, collected_at } => {
             let m = evidence::seal_dir(&dir, &evidence::SealOptions { collected_at })?;
-            println!(
+            say!(
                 "sealed {}: {} files, {} account(s), {} region(s), {} gap(s), {} absent",
                 dir.join(evidence::MANIFEST_FILE).display(),
                 m.files.len(),
@@ -41,7 +59,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
             for (name, text) in render::html::BUILTIN {
                 let path = out.join(name);
                 auditpack::util::write_atomic(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
-                println!("{}", path.display());
+                say!("{}", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -77,11 +95,11 @@ fn report(
 fn verify(dir: &Path) -> Result<ExitCode> {
     let report = evidence::verify_dir(dir)?;
     if report.is_intact() {
-        println!("{}: intact ({} files match manifest.json)", dir.display(), report.intact_files);
+        say!("{}: intact ({} files match manifest.json)", dir.display(), report.intact_files);
         Ok(ExitCode::SUCCESS)
     } else {
-        print!("{}: the bundle does not verify\n{report}", dir.display());
-        println!(
+        emit(&format!("{}: the bundle does not verify\n{report}", dir.display()));
+        say!(
             "{} changed, {} missing, {} unlisted; {} intact",
             report.changed.len(),
             report.missing.len(),
@@ -101,13 +119,13 @@ fn controls(framework: Option<&str>, format: ListFormat, dir: Option<&Path>) -> 
         None => catalog.frameworks.iter().collect(),
     };
     match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&frameworks)?),
+        ListFormat::Json => say!("{}", serde_json::to_string_pretty(&frameworks)?),
         ListFormat::Table => {
             for f in frameworks {
-                println!("{} — {} {} ({} controls)", f.id, f.name, f.version, f.controls.len());
-                println!("  {:<22} {:<9} {:<10} {:<55} checks", "control", "owner", "evidence", "title");
+                say!("{} — {} {} ({} controls)", f.id, f.name, f.version, f.controls.len());
+                say!("  {:<22} {:<9} {:<10} {:<55} checks", "control", "owner", "evidence", "title");
                 for c in &f.controls {
-                    println!(
+                    say!(
                         "  {:<22} {:<9} {:<10} {:<55} {}",
                         c.id,
                         c.owner.as_str(),
@@ -116,7 +134,7 @@ fn controls(framework: Option<&str>, format: ListFormat, dir: Option<&Path>) -> 
                         if c.checks.is_empty() { "-".to_string() } else { c.checks.join(", ") }
                     );
                 }
-                println!();
+                say!("");
             }
         }
     }
@@ -136,12 +154,12 @@ fn list_checks(format: ListFormat) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?);
+            say!("{}", serde_json::to_string_pretty(&rows)?);
         }
         ListFormat::Table => {
-            println!("{:<30} {:<9} {:<32} title", "id", "severity", "duty");
+            say!("{:<30} {:<9} {:<32} title", "id", "severity", "duty");
             for c in all {
-                println!("{:<30} {:<9} {:<32} {}", c.id, c.severity.as_str(), c.duty.title(), c.title);
+                say!("{:<30} {:<9} {:<32} {}", c.id, c.severity.as_str(), c.duty.title(), c.title);
             }
         }
     }

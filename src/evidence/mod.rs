@@ -22,8 +22,8 @@ use sha2::{Digest, Sha256};
 /// Errors raised while reading or writing a bundle.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {err}")]
+    Io { path: PathBuf, err: std::io::Error },
     #[error("{path}:{line}:{column}: {message}\n  fix: {fix}")]
     Manifest { path: PathBuf, line: usize, column: usize, message: String, fix: String },
     #[error("{path}: {message}")]
@@ -33,7 +33,7 @@ pub enum Error {
 }
 
 pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_path_buf(), source }
+    move |err| Error::Io { path: path.to_path_buf(), err }
 }
 
 /// Hex SHA-256 of a byte string.

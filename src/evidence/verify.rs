@@ -87,9 +87,18 @@ fn list_files(dir: &Path) -> Result<Vec<String>, Error> {
 /// Recompute every hash of the bundle in `dir` and compare with its manifest.
 pub fn verify_dir(dir: &Path) -> Result<VerifyReport, Error> {
     if !dir.is_dir() {
-        return Err(Error::Invalid { path: dir.to_path_buf(), message: "is not a directory (expected an evidence bundle)".into() });
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            message: "is not a directory\n  fix: pass the evidence bundle directory (the one holding manifest.json)".into(),
+        });
     }
     let manifest_path = dir.join(MANIFEST_FILE);
+    if !manifest_path.is_file() {
+        return Err(Error::Invalid {
+            path: manifest_path,
+            message: "does not exist: this directory is not an evidence bundle\n  fix: point at the bundle directory (the one holding manifest.json), or create the manifest of a hand-assembled bundle with `auditpack seal DIR`".into(),
+        });
+    }
     let bytes = std::fs::read(&manifest_path).map_err(io_err(&manifest_path))?;
     let manifest = Manifest::parse(&bytes, &manifest_path)?;
     let on_disk = list_files(dir)?;
@@ -140,6 +149,12 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
         let path = dir.join(&rel);
         let bytes = std::fs::read(&path).map_err(io_err(&path))?;
         files.push(FileEntry { path: rel, sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 });
+    }
+    if files.is_empty() {
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            message: "holds no evidence files to seal\n  fix: put the AWS CLI outputs below <account-id>/<region or global>/<service>/ first (see docs/evidence-bundle.md)".into(),
+        });
     }
     let (collected_at, gaps, absent) = match previous {
         Some(m) => (m.collected_at, m.gaps, m.absent),

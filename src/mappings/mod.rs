@@ -153,8 +153,8 @@ impl fmt::Display for Diagnostic {
 pub enum Error {
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Diagnostic>),
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {err}")]
+    Io { path: PathBuf, err: std::io::Error },
     #[error("{0}: the mappings directory does not exist\n  fix: pass a directory holding <framework>.toml files, or leave out --mappings to use the built-in catalogues")]
     NoDir(PathBuf),
 }
@@ -175,11 +175,11 @@ impl Catalog {
             if !dir.is_dir() {
                 return Err(Error::NoDir(dir.to_path_buf()));
             }
-            let entries = std::fs::read_dir(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+            let entries = std::fs::read_dir(dir).map_err(|err| Error::Io { path: dir.to_path_buf(), err })?;
             for entry in entries {
-                let path = entry.map_err(|source| Error::Io { path: dir.to_path_buf(), source })?.path();
+                let path = entry.map_err(|err| Error::Io { path: dir.to_path_buf(), err })?.path();
                 if path.extension().and_then(|e| e.to_str()) == Some("toml") {
-                    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                    let text = std::fs::read_to_string(&path).map_err(|err| Error::Io { path: path.clone(), err })?;
                     let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
                     sources.insert(name, (path.display().to_string(), text));
                 }

@@ -19,8 +19,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub enum Error {
     #[error("{0}: the templates directory does not exist\n  fix: pass a directory holding packet.html.hbs and/or its partials, or leave out --templates")]
     NoDir(PathBuf),
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {err}")]
+    Io { path: PathBuf, err: std::io::Error },
     #[error(
         "template {name}: {source}\n  fix: correct the template syntax; `auditpack templates --out DIR` writes the defaults to start from"
     )]
@@ -51,13 +51,13 @@ impl HtmlRenderer {
                 return Err(Error::NoDir(dir.to_path_buf()));
             }
             let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
+                .map_err(|err| Error::Io { path: dir.to_path_buf(), err })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("hbs"))
                 .collect();
             files.sort();
             for path in files {
-                let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                let text = std::fs::read_to_string(&path).map_err(|err| Error::Io { path: path.clone(), err })?;
                 let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
                 hb.register_template_string(template_name(&file), text)
                     .map_err(|e| Error::Template { name: path.display().to_string(), source: Box::new(e) })?;

@@ -30,3 +30,36 @@ fn unknown_framework_is_an_error_that_lists_the_known_ones() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("gdpr, hipaa, pci-dss-4.0"), "{}", stderr(&out));
 }
+
+#[test]
+fn regression_closed_stdout_pipe_ends_quietly_instead_of_panicking() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"))
+        .args(["controls"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, like `| head` does
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn regression_a_directory_without_manifest_is_named_with_the_fix() {
+    let dir = tempdir();
+    let out = run(&["verify", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("manifest.json: does not exist") && err.contains("fix:") && err.contains("auditpack seal"), "{err}");
+    assert_eq!(err.matches("No such file").count(), 0, "no raw OS error repeated: {err}");
+}
+
+#[test]
+fn regression_sealing_an_empty_directory_is_refused() {
+    let dir = tempdir();
+    let out = run(&["seal", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("holds no evidence files"), "{}", stderr(&out));
+    assert!(!dir.path().join("manifest.json").exists());
+}
