@@ -29,7 +29,8 @@ macro_rules! say {
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Report { evidence, out, select, mappings, templates } => {
-            let bundle = pipeline::open_bundle(&evidence)?;
+            // Refuses a bundle that does not verify.
+            let bundle = auditpack::evidence::Bundle::open(&evidence)?;
             report(&bundle, &out, select, mappings, templates)
         }
         Command::Verify { dir } => verify(&dir),

@@ -1,6 +1,6 @@
 //! The offline pipeline end to end: a verified bundle → checks → controls → packet files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
@@ -69,9 +69,4 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
         }
     }
     Ok((report, written))
-}
-
-/// Open a bundle directory for reporting (refusing one that does not verify).
-pub fn open_bundle(dir: &Path) -> Result<Bundle, crate::evidence::Error> {
-    Bundle::open(dir)
 }

@@ -11,7 +11,7 @@ mod paths;
 mod verify;
 
 pub use manifest::{Absent, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
-pub use paths::{config_file, config_rule_details_file, iam_file, resource_file, resource_type_from_file};
+pub use paths::{config_file, config_rule_details_file, iam_file, resource_file};
 pub use verify::{seal_dir, verify_dir, SealOptions, VerifyReport};
 
 use std::collections::BTreeMap;
@@ -105,11 +105,6 @@ impl Bundle {
     /// The SHA-256 recorded for a listed file.
     pub fn file_sha256(&self, path: &str) -> Option<&str> {
         self.manifest.files.iter().find(|f| f.path == path).map(|f| f.sha256.as_str())
-    }
-
-    /// Paths of all listed files below a directory prefix (e.g. `111122223333/eu-west-1/config/resources/`).
-    pub fn files_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.files.range(prefix.to_string()..).map(|(k, _)| k.as_str()).take_while(move |k| k.starts_with(prefix))
     }
 
     /// Look an evidence file up, saying why it is not there when it is not.

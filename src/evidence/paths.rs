@@ -20,11 +20,6 @@ pub fn resource_file(account: &str, region: &str, resource_type: &str) -> String
     format!("{account}/{region}/config/resources/{}.json", resource_type.replace("::", "__"))
 }
 
-/// The resource type a `resources/` file holds: `AWS__S3__Bucket.json` → `AWS::S3::Bucket`.
-pub fn resource_type_from_file(file_name: &str) -> Option<String> {
-    file_name.strip_suffix(".json").map(|stem| stem.replace("__", "::"))
-}
-
 /// A manifest path must be relative, use `/`, and never climb out of the bundle.
 pub(crate) fn check_relative(path: &str) -> Result<(), &'static str> {
     if path.is_empty() {
