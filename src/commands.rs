@@ -114,9 +114,7 @@ fn verify(dir: &Path) -> Result<ExitCode> {
 fn controls(framework: Option<&str>, format: ListFormat, dir: Option<&Path>) -> Result<ExitCode> {
     let catalog = mappings::Catalog::load(dir)?;
     let frameworks: Vec<&mappings::Framework> = match framework {
-        Some(id) => vec![catalog
-            .framework(id)
-            .with_context(|| format!("unknown framework {id:?}\n  fix: use one of: {}", catalog.ids().join(", ")))?],
+        Some(id) => vec![catalog.select(id)?],
         None => catalog.frameworks.iter().collect(),
     };
     match format {

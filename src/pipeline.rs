@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::evidence::Bundle;
 use crate::mappings::Catalog;
@@ -34,14 +34,7 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
     let selected: Vec<&crate::mappings::Framework> = if opts.frameworks.is_empty() {
         catalog.frameworks.iter().collect()
     } else {
-        let mut v = Vec::new();
-        for id in &opts.frameworks {
-            match catalog.framework(id) {
-                Some(f) => v.push(f),
-                None => bail!("unknown framework {id:?}\n  fix: use one of: {}", catalog.ids().join(", ")),
-            }
-        }
-        v
+        opts.frameworks.iter().map(|id| catalog.select(id)).collect::<Result<_>>()?
     };
     let formats = if opts.formats.is_empty() { vec![Format::Html, Format::Pdf, Format::Json] } else { opts.formats.clone() };
     progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));

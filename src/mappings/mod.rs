@@ -206,6 +206,11 @@ impl Catalog {
     pub fn ids(&self) -> Vec<&str> {
         self.frameworks.iter().map(|f| f.id.as_str()).collect()
     }
+
+    /// The framework with this id, or an error that lists the known ones.
+    pub fn select(&self, id: &str) -> anyhow::Result<&Framework> {
+        self.framework(id).ok_or_else(|| anyhow::anyhow!("unknown framework {id:?}\n  fix: use one of: {}", self.ids().join(", ")))
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

@@ -32,15 +32,6 @@ pub enum ControlStatus {
 impl ControlStatus {
     pub const ALL: [ControlStatus; 5] =
         [ControlStatus::Fail, ControlStatus::NotAssessed, ControlStatus::Pass, ControlStatus::Manual, ControlStatus::Inherited];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ControlStatus::Pass => "pass",
-            ControlStatus::Fail => "fail",
-            ControlStatus::NotAssessed => "not_assessed",
-            ControlStatus::Manual => "manual",
-            ControlStatus::Inherited => "inherited",
-        }
-    }
     /// The word shown to people.
     pub fn label(self) -> &'static str {
         match self {
