@@ -14,8 +14,9 @@ use auditpack::pipeline::Format;
     long_about = "auditpack evaluates an evidence bundle (AWS-CLI-shaped JSON from IAM and AWS Config, with a \
 SHA-256 manifest) against GDPR, the HIPAA Security Rule and PCI DSS v4.0, splits every control by owner under \
 the AWS Shared Responsibility Model (AWS, shared, customer), and writes HTML and PDF audit packets plus \
-results.json. It works offline: nothing but the bundle is read.",
-    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files; 2 error (bad input, a bundle that does not verify, invalid mappings)."
+results.json. `collect` is the only subcommand that talks to AWS; everything else works offline from the \
+bundle.",
+    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, or `collect --strict` met gaps; 2 error (bad input, a bundle that does not verify, invalid mappings)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,6 +25,51 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Read IAM and AWS Config with the AWS SDK and write an evidence bundle.
+    #[command(
+        long_about = "Read the account's IAM evidence (credential report, authorization details, password \
+policy, account summary, virtual MFA devices) once, and AWS Config evidence (recorders, delivery channels, \
+rules, rule compliance, configuration items of the resource types the checks read) in every selected region, \
+and write them as an evidence bundle: AWS-CLI-shaped JSON files plus manifest.json (written last). \
+Credentials, profile and region come from the standard AWS chain (environment, ~/.aws profiles, SSO, \
+assume-role profiles, instance metadata). Only read calls are sent: policy/auditpack-readonly.json lists them. \
+A call that still fails after retries (AccessDenied, throttling, timeout) is recorded as a gap in the manifest \
+and collection goes on; the controls that need it are reported not_assessed.",
+        after_help = "Examples:\n  auditpack collect --out evidence/2026-Q4\n  auditpack collect --out evidence/2026-Q4 --profile audit --region us-east-1,eu-west-1\n  auditpack collect --out evidence/2026-Q4 --all-regions --strict\n  auditpack collect --out e/ --endpoint-url http://127.0.0.1:5000   # an emulator such as moto\n\nThen: auditpack verify evidence/2026-Q4 && auditpack report --evidence evidence/2026-Q4 --out packet/\n\nExit codes: 0 bundle written (gaps are listed on stderr); 1 gaps and --strict; 2 error (no credentials, \
+nothing collected, output directory not empty)."
+    )]
+    Collect {
+        /// The bundle directory to create (must be new or empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Named profile from ~/.aws/config (default: AWS_PROFILE or "default").
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Regions to read AWS Config in (repeat or comma-separate). Default: the profile's or AWS_REGION.
+        #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+        regions: Vec<String>,
+        /// Every commercial region where AWS Config runs; regions the account has not enabled are reported as gaps.
+        #[arg(long, conflicts_with = "regions")]
+        all_regions: bool,
+        /// Send every call to this endpoint (an emulator or a proxy). AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_CONFIG_SERVICE work too.
+        #[arg(long, value_name = "URL")]
+        endpoint_url: Option<String>,
+        /// Exit 1 when any call ended in a gap.
+        #[arg(long)]
+        strict: bool,
+        /// Calls in flight at once, across all regions.
+        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
+        /// Attempts per call, the first included (adaptive retry, exponential backoff with jitter).
+        #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10))]
+        max_attempts: u32,
+        /// Time limit of one attempt of one call, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+        /// Log every request (-v), and the SDK's own debug log too (-vv), on stderr.
+        #[arg(short, long, action = clap::ArgAction::Count)]
+        verbose: u8,
+    },
     /// Evaluate an evidence bundle and write the audit packets.
     #[command(
         long_about = "Verify the evidence bundle, run every check the selected frameworks use, and write \

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use auditpack::{checks, demo, evidence, mappings, pipeline, render};
+use auditpack::{checks, collect, demo, evidence, mappings, pipeline, render};
 
 use crate::cli::{Command, ListFormat, Selection};
 
@@ -34,6 +34,17 @@ pub fn run(command: Command) -> Result<ExitCode> {
             report(&bundle, &out, select, mappings, templates)
         }
         Command::Verify { dir } => verify(&dir),
+        Command::Collect { out, profile, regions, all_regions, endpoint_url, strict, concurrency, max_attempts, timeout, verbose } => {
+            let mut opts = collect::Options::new(out);
+            opts.profile = profile;
+            opts.regions = regions;
+            opts.all_regions = all_regions;
+            opts.endpoint_url = endpoint_url;
+            opts.concurrency = usize::from(concurrency);
+            opts.max_attempts = max_attempts;
+            opts.attempt_timeout = std::time::Duration::from_secs(timeout);
+            collect_bundle(&opts, strict, verbose)
+        }
         Command::Controls { framework, format, mappings } => controls(framework.as_deref(), format, mappings.as_deref()),
         Command::Checks { format } => list_checks(format),
         Command::Demo { out, select } => {
@@ -171,4 +182,71 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
+}
+
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    if verbose == 0 {
+        return;
+    }
+    let others = if verbose >= 2 { tracing::Level::DEBUG } else { tracing::Level::WARN };
+    let targets = tracing_subscriber::filter::Targets::new().with_target("auditpack", tracing::Level::DEBUG).with_default(others);
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).with(targets).init();
+}
+
+fn collect_bundle(opts: &collect::Options, strict: bool, verbose: u8) -> Result<ExitCode> {
+    init_logging(verbose);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let progress = collect::Progress::stderr();
+    let outcome = runtime.block_on(async {
+        let sdk = collect::loader(opts).load().await;
+        collect::run(opts, &sdk, &progress).await
+    })?;
+    let m = &outcome.manifest;
+    if m.files.is_empty() {
+        anyhow::bail!(
+            "nothing could be collected: every call failed ({} gap(s), first: {})\n  fix: check the credentials and that they may read IAM and AWS Config (policy/auditpack-readonly.json)",
+            m.gaps.len(),
+            m.gaps.first().map(|g| format!("{} {}: {}", g.api, g.error, g.message)).unwrap_or_default()
+        );
+    }
+    let bytes: u64 = m.files.iter().map(|f| f.bytes).sum();
+    eprintln!(
+        "auditpack: collected {} file(s), {} KiB, account {}, region(s) {} into {}",
+        m.files.len(),
+        bytes.div_ceil(1024),
+        m.accounts.join(", "),
+        if m.regions.is_empty() { "none".to_string() } else { m.regions.join(", ") },
+        opts.out.display()
+    );
+    eprintln!(
+        "auditpack: {} request(s): IAM {}, Config {}, STS {}",
+        outcome.calls.len(),
+        outcome.calls_to("iam"),
+        outcome.calls_to("config"),
+        outcome.calls_to("sts")
+    );
+    if !m.absent.is_empty() {
+        for a in &m.absent {
+            eprintln!("auditpack: none: {} ({}): {}", a.api, a.error, a.message);
+        }
+    }
+    if m.gaps.is_empty() {
+        eprintln!("auditpack: no gaps: every call answered");
+    } else {
+        eprintln!("auditpack: {} gap(s); the controls that need them will be not_assessed:", m.gaps.len());
+        for g in &m.gaps {
+            let place = g.region.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default();
+            eprintln!("  {}{place}: {}: {}", g.api, g.error, g.message);
+        }
+    }
+    let manifest_path = opts.out.join(evidence::MANIFEST_FILE);
+    let sha = evidence::sha256_hex(&std::fs::read(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?);
+    say!("{}  sha256 {sha}", manifest_path.display());
+    if strict && !m.gaps.is_empty() {
+        eprintln!("auditpack: --strict: exiting 1 because of the gaps above");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 //! result model and `results.json`) → `render` (HTML and PDF packets).
 
 pub mod checks;
+pub mod collect;
 pub mod demo;
 pub mod evidence;
 pub mod mappings;

@@ -6,8 +6,8 @@
 //! with the reason. Checks do not know which frameworks use them (`mappings` does).
 
 mod config_rules;
-mod config_service;
-mod eval;
+pub(crate) mod config_service;
+pub(crate) mod eval;
 mod iam;
 mod policy;
 mod resources;
@@ -127,4 +127,19 @@ pub fn registry() -> Vec<&'static Check> {
 /// Look a check up by id.
 pub fn find(id: &str) -> Option<&'static Check> {
     registry().into_iter().find(|c| c.id == id)
+}
+
+/// The AWS Config resource types the checks read (from their evidence patterns), sorted: what
+/// `collect` fetches configuration items for.
+pub fn resource_types() -> Vec<String> {
+    let mut types: Vec<String> = registry()
+        .iter()
+        .flat_map(|c| c.evidence.iter())
+        .filter_map(|p| p.split("/config/resources/").nth(1))
+        .filter_map(|f| f.strip_suffix(".json"))
+        .map(|t| t.replace("__", "::"))
+        .collect();
+    types.sort();
+    types.dedup();
+    types
 }

@@ -3,6 +3,10 @@
 mod bundle;
 mod checks;
 mod cli;
+mod collect;
+mod inventory;
 mod mappings;
+mod moto;
 mod report;
+mod router;
 mod util;

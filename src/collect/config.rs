@@ -1,0 +1,498 @@
+//! AWS Config evidence of one region: recorders and their status, delivery channels, rules, rule
+//! compliance (summary and per-resource details for every rule), and the configuration items of
+//! every resource type the checks read (list-discovered-resources, then batch-get-resource-config
+//! in batches of 100: the cost follows pages, never one call per resource).
+
+use aws_sdk_config::types::{
+    BaseConfigurationItem, Compliance, ComplianceByConfigRule, ComplianceContributorCount, ComplianceType, ConfigRule, ConfigRuleState,
+    ConfigSnapshotDeliveryProperties, ConfigurationItemStatus, ConfigurationRecorder, ConfigurationRecorderStatus, CustomPolicyDetails,
+    DeliveryChannel, EvaluationMode, EvaluationModeConfiguration, EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier,
+    EventSource, ExclusionByResourceTypes, MaximumExecutionFrequency, MessageType, Owner, RecorderStatus, RecordingFrequency,
+    RecordingGroup, RecordingMode, RecordingModeOverride, RecordingScope, RecordingStrategy, RecordingStrategyType, ResourceKey,
+    ResourceType, Scope, Source, SourceDetail,
+};
+use aws_sdk_config::Client;
+use serde_json::Value;
+
+use super::json::{enum_to_json, j, obj, wrap, ToJson};
+use super::{Ctx, Error, Failure};
+use crate::checks::config_service::RegionRecorders;
+use crate::evidence::{config_file, config_rule_details_file, resource_file};
+
+enum_to_json!(
+    ComplianceType,
+    ConfigRuleState,
+    ConfigurationItemStatus,
+    EvaluationMode,
+    EventSource,
+    MaximumExecutionFrequency,
+    MessageType,
+    Owner,
+    RecorderStatus,
+    RecordingFrequency,
+    RecordingScope,
+    RecordingStrategyType,
+    ResourceType,
+);
+
+/// batch-get-resource-config takes at most 100 keys.
+const BATCH: usize = 100;
+/// Unprocessed keys are asked for again this many times before they become a gap.
+const UNPROCESSED_ROUNDS: usize = 3;
+
+/// Collect one region. `Ok(false)` when the account has not enabled the region (recorded as a
+/// gap; the region is then left out of the bundle's regions).
+pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String, probe: bool) -> Result<bool, Error> {
+    let r = region.as_str();
+    let recorders_path = config_file(&ctx.account, r, "describe-configuration-recorders.json");
+    let recorders = {
+        let _slot = ctx.permit().await;
+        client.describe_configuration_recorders().send().await
+    };
+    let recorders = match recorders {
+        Ok(out) => {
+            let items: Vec<Value> = out.configuration_recorders().iter().map(ToJson::to_json).collect();
+            ctx.write_json(&recorders_path, &wrap("ConfigurationRecorders", items.clone()))?;
+            Some(items)
+        }
+        Err(e) => {
+            let f = Failure::from_sdk(&e);
+            if probe && f.region_not_enabled() {
+                let f = Failure::new("RegionNotEnabled", format!("the account has not enabled {r} ({f})"));
+                ctx.gap("config:DescribeConfigurationRecorders", Some(r), &recorders_path, f);
+                ctx.progress.done(&format!("{r}: not enabled for this account, skipped"));
+                return Ok(false);
+            }
+            ctx.gap("config:DescribeConfigurationRecorders", Some(r), &recorders_path, f);
+            None
+        }
+    };
+
+    let (status, channels, rules) =
+        tokio::join!(recorder_status(ctx, &client, r), delivery_channels(ctx, &client, r), rules(ctx, &client, r));
+    let (status, ()) = (status?, channels?);
+    let rule_count = rules?;
+
+    // Resource types a region's recorder does not record cannot be evidence (the checks mark
+    // them not assessed), so they are not fetched.
+    let mut types = Vec::new();
+    if let (Some(recorders), Some(status)) = (recorders, status) {
+        let coverage = RegionRecorders { recorders, status };
+        types = crate::checks::resource_types().into_iter().filter(|t| coverage.records(t)).collect();
+    }
+    let fetched = futures_util::future::join_all(types.iter().map(|t| resources(ctx, &client, r, t))).await;
+    let mut items = 0;
+    for n in fetched {
+        items += n?;
+    }
+    ctx.progress.done(&format!("{r}: {rule_count} Config rule(s), {items} configuration item(s) of {} resource type(s)", types.len()));
+    Ok(true)
+}
+
+/// Returns the status entries (for the recording coverage) when the call succeeded.
+async fn recorder_status(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<Option<Vec<Value>>, Error> {
+    let path = config_file(&ctx.account, r, "describe-configuration-recorder-status.json");
+    let answer = {
+        let _slot = ctx.permit().await;
+        client.describe_configuration_recorder_status().send().await
+    };
+    match answer {
+        Ok(out) => {
+            let items: Vec<Value> = out.configuration_recorders_status().iter().map(ToJson::to_json).collect();
+            ctx.write_json(&path, &wrap("ConfigurationRecordersStatus", items.clone()))?;
+            Ok(Some(items))
+        }
+        Err(e) => {
+            ctx.gap("config:DescribeConfigurationRecorderStatus", Some(r), &path, Failure::from_sdk(&e));
+            Ok(None)
+        }
+    }
+}
+
+async fn delivery_channels(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<(), Error> {
+    let path = config_file(&ctx.account, r, "describe-delivery-channels.json");
+    let answer = {
+        let _slot = ctx.permit().await;
+        client.describe_delivery_channels().send().await
+    };
+    match answer {
+        Ok(out) => ctx.write_json(&path, &wrap("DeliveryChannels", out.delivery_channels().iter().map(ToJson::to_json).collect())),
+        Err(e) => {
+            ctx.gap("config:DescribeDeliveryChannels", Some(r), &path, Failure::from_sdk(&e));
+            Ok(())
+        }
+    }
+}
+
+/// Pages of a paginator merged, or the failure of the first page that failed.
+macro_rules! all_pages {
+    ($ctx:expr, $paginator:expr, $items:ident) => {{
+        let mut pages = $paginator.send();
+        let mut out: Vec<Value> = Vec::new();
+        let mut failure = None;
+        loop {
+            let page = {
+                let _slot = $ctx.permit().await;
+                pages.next().await
+            };
+            match page {
+                None => break,
+                Some(Ok(p)) => out.extend(p.$items().iter().map(ToJson::to_json)),
+                Some(Err(e)) => {
+                    failure = Some(Failure::from_sdk(&e));
+                    break;
+                }
+            }
+        }
+        match failure {
+            None => Ok(out),
+            Some(f) => Err(f),
+        }
+    }};
+}
+
+/// The rules, their compliance summary, and the evaluation results of every rule. Returns the
+/// number of rules.
+async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> {
+    let rules_path = config_file(&ctx.account, r, "describe-config-rules.json");
+    let compliance_path = config_file(&ctx.account, r, "describe-compliance-by-config-rule.json");
+    let (rules, compliance) =
+        tokio::join!(async { all_pages!(ctx, client.describe_config_rules().into_paginator(), config_rules) }, async {
+            all_pages!(ctx, client.describe_compliance_by_config_rule().into_paginator(), compliance_by_config_rules)
+        },);
+    match compliance {
+        Ok(items) => ctx.write_json(&compliance_path, &wrap("ComplianceByConfigRules", items))?,
+        Err(f) => ctx.gap("config:DescribeComplianceByConfigRule", Some(r), &compliance_path, f),
+    }
+    let rules = match rules {
+        Ok(items) => {
+            ctx.write_json(&rules_path, &wrap("ConfigRules", items.clone()))?;
+            items
+        }
+        Err(f) => {
+            ctx.gap("config:DescribeConfigRules", Some(r), &rules_path, f);
+            return Ok(0);
+        }
+    };
+    let names: Vec<String> =
+        rules.iter().filter_map(|rule| rule.get("ConfigRuleName").and_then(Value::as_str)).map(str::to_string).collect();
+    let details = names.iter().map(|name| async move {
+        let path = config_rule_details_file(&ctx.account, r, name);
+        let pages = all_pages!(
+            ctx,
+            client.get_compliance_details_by_config_rule().config_rule_name(name).limit(100).into_paginator(),
+            evaluation_results
+        );
+        match pages {
+            Ok(items) => ctx.write_json(&path, &wrap("EvaluationResults", items)),
+            Err(f) => {
+                ctx.gap("config:GetComplianceDetailsByConfigRule", Some(r), &path, f);
+                Ok(())
+            }
+        }
+    });
+    for written in futures_util::future::join_all(details).await {
+        written?;
+    }
+    Ok(names.len())
+}
+
+/// Every configuration item of one type. Returns how many were written.
+async fn resources(ctx: &Ctx<'_>, client: &Client, r: &str, resource_type: &str) -> Result<usize, Error> {
+    let path = resource_file(&ctx.account, r, resource_type);
+    let rt = ResourceType::from(resource_type);
+    let listed =
+        all_pages!(ctx, client.list_discovered_resources().resource_type(rt.clone()).limit(100).into_paginator(), resource_identifiers);
+    let ids: Vec<String> = match listed {
+        Ok(ids) => ids.iter().filter_map(|i| i.get("resourceId").and_then(Value::as_str)).map(str::to_string).collect(),
+        Err(f) => {
+            ctx.gap("config:ListDiscoveredResources", Some(r), &path, f);
+            return Ok(0);
+        }
+    };
+    let mut items = Vec::new();
+    for chunk in ids.chunks(BATCH) {
+        let mut keys: Vec<ResourceKey> = chunk
+            .iter()
+            .map(|id| ResourceKey::builder().resource_type(rt.clone()).resource_id(id).build().expect("type and id are set"))
+            .collect();
+        for round in 0..=UNPROCESSED_ROUNDS {
+            if keys.is_empty() {
+                break;
+            }
+            if round == UNPROCESSED_ROUNDS {
+                let f = Failure::new(
+                    "UnprocessedResourceKeys",
+                    format!("AWS Config left {} of the {resource_type} items unprocessed after {UNPROCESSED_ROUNDS} requests", keys.len()),
+                );
+                ctx.gap("config:BatchGetResourceConfig", Some(r), &path, f);
+                return Ok(0);
+            }
+            let answer = {
+                let _slot = ctx.permit().await;
+                client.batch_get_resource_config().set_resource_keys(Some(keys.clone())).send().await
+            };
+            match answer {
+                Ok(out) => {
+                    items.extend(out.base_configuration_items().iter().map(ToJson::to_json));
+                    keys = out.unprocessed_resource_keys().to_vec();
+                }
+                Err(e) => {
+                    ctx.gap("config:BatchGetResourceConfig", Some(r), &path, Failure::from_sdk(&e));
+                    return Ok(0);
+                }
+            }
+        }
+    }
+    let n = items.len();
+    ctx.write_json(&path, &wrap("baseConfigurationItems", items))?;
+    Ok(n)
+}
+
+impl ToJson for aws_sdk_config::types::ResourceIdentifier {
+    fn to_json(&self) -> Value {
+        obj! {
+            "resourceType" => j(self.resource_type()),
+            "resourceId" => j(self.resource_id()),
+            "resourceName" => j(self.resource_name()),
+            "resourceDeletionTime" => j(self.resource_deletion_time()),
+        }
+    }
+}
+
+impl ToJson for RecordingStrategy {
+    fn to_json(&self) -> Value {
+        obj! { "useOnly" => j(self.use_only()) }
+    }
+}
+
+impl ToJson for ExclusionByResourceTypes {
+    fn to_json(&self) -> Value {
+        obj! { "resourceTypes" => j(self.resource_types()) }
+    }
+}
+
+impl ToJson for RecordingGroup {
+    fn to_json(&self) -> Value {
+        obj! {
+            "allSupported" => j(self.all_supported()),
+            "includeGlobalResourceTypes" => j(self.include_global_resource_types()),
+            "resourceTypes" => j(self.resource_types()),
+            "exclusionByResourceTypes" => j(self.exclusion_by_resource_types()),
+            "recordingStrategy" => j(self.recording_strategy()),
+        }
+    }
+}
+
+impl ToJson for RecordingModeOverride {
+    fn to_json(&self) -> Value {
+        obj! {
+            "description" => j(self.description()),
+            "resourceTypes" => j(self.resource_types()),
+            "recordingFrequency" => j(self.recording_frequency()),
+        }
+    }
+}
+
+impl ToJson for RecordingMode {
+    fn to_json(&self) -> Value {
+        obj! {
+            "recordingFrequency" => j(self.recording_frequency()),
+            "recordingModeOverrides" => j(self.recording_mode_overrides()),
+        }
+    }
+}
+
+impl ToJson for ConfigurationRecorder {
+    fn to_json(&self) -> Value {
+        obj! {
+            "arn" => j(self.arn()),
+            "name" => j(self.name()),
+            "roleARN" => j(self.role_arn()),
+            "recordingGroup" => j(self.recording_group()),
+            "recordingMode" => j(self.recording_mode()),
+            "recordingScope" => j(self.recording_scope()),
+            "servicePrincipal" => j(self.service_principal()),
+        }
+    }
+}
+
+impl ToJson for ConfigurationRecorderStatus {
+    fn to_json(&self) -> Value {
+        obj! {
+            "arn" => j(self.arn()),
+            "name" => j(self.name()),
+            "lastStartTime" => j(self.last_start_time()),
+            "lastStopTime" => j(self.last_stop_time()),
+            "recording" => j(self.recording()),
+            "lastStatus" => j(self.last_status()),
+            "lastErrorCode" => j(self.last_error_code()),
+            "lastErrorMessage" => j(self.last_error_message()),
+            "lastStatusChangeTime" => j(self.last_status_change_time()),
+            "servicePrincipal" => j(self.service_principal()),
+        }
+    }
+}
+
+impl ToJson for ConfigSnapshotDeliveryProperties {
+    fn to_json(&self) -> Value {
+        obj! { "deliveryFrequency" => j(self.delivery_frequency()) }
+    }
+}
+
+impl ToJson for DeliveryChannel {
+    fn to_json(&self) -> Value {
+        obj! {
+            "name" => j(self.name()),
+            "s3BucketName" => j(self.s3_bucket_name()),
+            "s3KeyPrefix" => j(self.s3_key_prefix()),
+            "s3KmsKeyArn" => j(self.s3_kms_key_arn()),
+            "snsTopicARN" => j(self.sns_topic_arn()),
+            "configSnapshotDeliveryProperties" => j(self.config_snapshot_delivery_properties()),
+        }
+    }
+}
+
+impl ToJson for Scope {
+    fn to_json(&self) -> Value {
+        obj! {
+            "ComplianceResourceTypes" => j(self.compliance_resource_types()),
+            "TagKey" => j(self.tag_key()),
+            "TagValue" => j(self.tag_value()),
+            "ComplianceResourceId" => j(self.compliance_resource_id()),
+        }
+    }
+}
+
+impl ToJson for SourceDetail {
+    fn to_json(&self) -> Value {
+        obj! {
+            "EventSource" => j(self.event_source()),
+            "MessageType" => j(self.message_type()),
+            "MaximumExecutionFrequency" => j(self.maximum_execution_frequency()),
+        }
+    }
+}
+
+impl ToJson for CustomPolicyDetails {
+    fn to_json(&self) -> Value {
+        obj! {
+            "PolicyRuntime" => j(self.policy_runtime()),
+            "PolicyText" => j(self.policy_text()),
+            "EnableDebugLogDelivery" => j(self.enable_debug_log_delivery()),
+        }
+    }
+}
+
+impl ToJson for Source {
+    fn to_json(&self) -> Value {
+        obj! {
+            "Owner" => j(self.owner()),
+            "SourceIdentifier" => j(self.source_identifier()),
+            "SourceDetails" => j(self.source_details()),
+            "CustomPolicyDetails" => j(self.custom_policy_details()),
+        }
+    }
+}
+
+impl ToJson for EvaluationModeConfiguration {
+    fn to_json(&self) -> Value {
+        obj! { "Mode" => j(self.mode()) }
+    }
+}
+
+impl ToJson for ConfigRule {
+    fn to_json(&self) -> Value {
+        obj! {
+            "ConfigRuleName" => j(self.config_rule_name()),
+            "ConfigRuleArn" => j(self.config_rule_arn()),
+            "ConfigRuleId" => j(self.config_rule_id()),
+            "Description" => j(self.description()),
+            "Scope" => j(self.scope()),
+            "Source" => j(self.source()),
+            "InputParameters" => j(self.input_parameters()),
+            "MaximumExecutionFrequency" => j(self.maximum_execution_frequency()),
+            "ConfigRuleState" => j(self.config_rule_state()),
+            "CreatedBy" => j(self.created_by()),
+            "EvaluationModes" => j(self.evaluation_modes()),
+        }
+    }
+}
+
+impl ToJson for ComplianceContributorCount {
+    fn to_json(&self) -> Value {
+        obj! { "CappedCount" => j(self.capped_count()), "CapExceeded" => j(self.cap_exceeded()) }
+    }
+}
+
+impl ToJson for Compliance {
+    fn to_json(&self) -> Value {
+        obj! {
+            "ComplianceType" => j(self.compliance_type()),
+            "ComplianceContributorCount" => j(self.compliance_contributor_count()),
+        }
+    }
+}
+
+impl ToJson for ComplianceByConfigRule {
+    fn to_json(&self) -> Value {
+        obj! { "ConfigRuleName" => j(self.config_rule_name()), "Compliance" => j(self.compliance()) }
+    }
+}
+
+impl ToJson for EvaluationResultQualifier {
+    fn to_json(&self) -> Value {
+        obj! {
+            "ConfigRuleName" => j(self.config_rule_name()),
+            "ResourceType" => j(self.resource_type()),
+            "ResourceId" => j(self.resource_id()),
+            "EvaluationMode" => j(self.evaluation_mode()),
+        }
+    }
+}
+
+impl ToJson for EvaluationResultIdentifier {
+    fn to_json(&self) -> Value {
+        obj! {
+            "EvaluationResultQualifier" => j(self.evaluation_result_qualifier()),
+            "OrderingTimestamp" => j(self.ordering_timestamp()),
+            "ResourceEvaluationId" => j(self.resource_evaluation_id()),
+        }
+    }
+}
+
+impl ToJson for EvaluationResult {
+    fn to_json(&self) -> Value {
+        obj! {
+            "EvaluationResultIdentifier" => j(self.evaluation_result_identifier()),
+            "ComplianceType" => j(self.compliance_type()),
+            "ResultRecordedTime" => j(self.result_recorded_time()),
+            "ConfigRuleInvokedTime" => j(self.config_rule_invoked_time()),
+            "Annotation" => j(self.annotation()),
+            "ResultToken" => j(self.result_token()),
+        }
+    }
+}
+
+impl ToJson for BaseConfigurationItem {
+    fn to_json(&self) -> Value {
+        obj! {
+            "version" => j(self.version()),
+            "accountId" => j(self.account_id()),
+            "configurationItemCaptureTime" => j(self.configuration_item_capture_time()),
+            "configurationItemStatus" => j(self.configuration_item_status()),
+            "configurationStateId" => j(self.configuration_state_id()),
+            "arn" => j(self.arn()),
+            "resourceType" => j(self.resource_type()),
+            "resourceId" => j(self.resource_id()),
+            "resourceName" => j(self.resource_name()),
+            "awsRegion" => j(self.aws_region()),
+            "availabilityZone" => j(self.availability_zone()),
+            "resourceCreationTime" => j(self.resource_creation_time()),
+            "configuration" => j(self.configuration()),
+            "supplementaryConfiguration" => j(self.supplementary_configuration()),
+            "recordingFrequency" => j(self.recording_frequency()),
+            "configurationItemDeliveryTime" => j(self.configuration_item_delivery_time()),
+        }
+    }
+}

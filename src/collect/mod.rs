@@ -1,0 +1,319 @@
+//! `collect`: the only stage that talks to AWS. It reads IAM (global) and AWS Config (per region)
+//! with the AWS SDK for Rust and writes an evidence bundle: one AWS-CLI-shaped file per call
+//! (pages merged), then `manifest.json` last, so an interrupted run never leaves a bundle that
+//! verifies.
+//!
+//! A call that fails after the SDK's retries becomes a `gap` in the manifest and collection goes
+//! on; a call that answers "there is none" (no password policy) is recorded under `absent`.
+//! Credentials, region and profile come from the standard `aws-config` chain; nothing here
+//! handles a secret.
+
+mod calls;
+mod config;
+mod iam;
+pub mod json;
+mod progress;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use chrono::{SubsecRound, Utc};
+use serde_json::Value;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+pub use calls::{CallLog, Failure};
+pub use progress::Progress;
+
+use crate::evidence::{sha256_hex, Absent, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
+
+/// Regions of the commercial partition where AWS Config runs, for `--all-regions`. Regions the
+/// account has not opted into answer with an authentication error and are reported as gaps.
+pub const ALL_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The bundle directory: created, or an existing empty directory.
+    pub out: PathBuf,
+    pub profile: Option<String>,
+    /// Regions to read AWS Config in; empty means the region of the credential chain.
+    pub regions: Vec<String>,
+    pub all_regions: bool,
+    /// One endpoint for every service (an emulator, a proxy); the standard `AWS_ENDPOINT_URL*`
+    /// variables work too.
+    pub endpoint_url: Option<String>,
+    /// Calls in flight at once, across regions.
+    pub concurrency: usize,
+    /// Attempts per call, the first included (adaptive retry with exponential backoff).
+    pub max_attempts: u32,
+    /// Time limit of one attempt of one call.
+    pub attempt_timeout: Duration,
+    /// First retry delay; doubles per attempt, with jitter.
+    pub initial_backoff: Duration,
+    /// How long to wait for IAM to finish generating the credential report.
+    pub report_wait: Duration,
+}
+
+impl Options {
+    pub fn new(out: impl Into<PathBuf>) -> Options {
+        Options {
+            out: out.into(),
+            profile: None,
+            regions: Vec::new(),
+            all_regions: false,
+            endpoint_url: None,
+            concurrency: 8,
+            max_attempts: 4,
+            attempt_timeout: Duration::from_secs(30),
+            initial_backoff: Duration::from_secs(1),
+            report_wait: Duration::from_secs(120),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path} already holds files\n  fix: collect into a new or empty directory (each collection is its own bundle)")]
+    OutNotEmpty { path: PathBuf },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "cannot identify the AWS account (sts:GetCallerIdentity): {message}\n  fix: check the credentials (`aws sts get-caller-identity` with the same profile), or pass --profile"
+    )]
+    Identity { message: String },
+    #[error(
+        "no AWS region is configured\n  fix: pass --region (repeatable) or --all-regions, or set AWS_REGION or a region in the profile"
+    )]
+    NoRegion,
+}
+
+/// What a collection produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub manifest: Manifest,
+    /// Every request the SDK sent (retries included), as `service:Operation`, in order.
+    pub calls: Vec<String>,
+}
+
+impl Outcome {
+    /// Requests sent to one service (`iam`, `config`, `sts`).
+    pub fn calls_to(&self, service: &str) -> usize {
+        self.calls.iter().filter(|c| c.split(':').next() == Some(service)).count()
+    }
+}
+
+/// The SDK configuration loader with auditpack's retry, timeout, profile, region and endpoint
+/// settings; `collect` loads it, tests add an HTTP client or credentials before loading.
+pub fn loader(opts: &Options) -> aws_config::ConfigLoader {
+    let attempts = opts.max_attempts.max(1);
+    let retry = RetryConfig::adaptive().with_max_attempts(attempts).with_initial_backoff(opts.initial_backoff);
+    // The whole call (all attempts and the waits between them) is bounded as well.
+    let total = opts.attempt_timeout * attempts + Duration::from_secs(20) * (attempts - 1);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(10).min(opts.attempt_timeout))
+        .operation_attempt_timeout(opts.attempt_timeout)
+        .operation_timeout(total)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry).timeout_config(timeouts);
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(r) = opts.regions.first() {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    loader
+}
+
+/// Collect a bundle into `opts.out` with an already loaded SDK configuration.
+pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result<Outcome, Error> {
+    let regions = select_regions(opts, sdk)?;
+    prepare_out(&opts.out)?;
+    let collected_at = Utc::now().trunc_subsecs(0);
+    let log = CallLog::default();
+
+    // STS and IAM are asked once, in the configured region or else the first selected one
+    // (IAM is global: its endpoint signs for us-east-1 in the commercial partition whatever it is).
+    let home = sdk.region().cloned().unwrap_or_else(|| Region::new(regions[0].clone()));
+    let sts = aws_sdk_sts::Client::from_conf(aws_sdk_sts::config::Builder::from(sdk).region(home.clone()).interceptor(log.clone()).build());
+    let identity = sts.get_caller_identity().send().await.map_err(|e| Error::Identity { message: Failure::from_sdk(&e).to_string() })?;
+    let account = identity.account().unwrap_or_default().to_string();
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::Identity { message: format!("the answer names no 12-digit account id ({account:?})") });
+    }
+
+    progress.start(&account, &regions);
+    let ctx = Ctx {
+        out: opts.out.clone(),
+        account: account.clone(),
+        permits: Semaphore::new(opts.concurrency.max(1)),
+        state: Mutex::new(State::default()),
+        progress,
+        report_wait: opts.report_wait,
+    };
+
+    let iam = aws_sdk_iam::Client::from_conf(aws_sdk_iam::config::Builder::from(sdk).region(home).interceptor(log.clone()).build());
+    let regional = regions.iter().map(|region| {
+        let conf = aws_sdk_config::config::Builder::from(sdk).region(Region::new(region.clone())).interceptor(log.clone()).build();
+        config::collect_region(&ctx, aws_sdk_config::Client::from_conf(conf), region.clone(), opts.all_regions)
+    });
+    let (iam_result, region_results) = tokio::join!(iam::collect(&ctx, &iam), futures_util::future::join_all(regional));
+    iam_result?;
+    let mut collected_regions = Vec::new();
+    for (region, result) in regions.iter().zip(region_results) {
+        if result? {
+            collected_regions.push(region.clone());
+        }
+    }
+
+    let state = ctx.state.into_inner().expect("no collection task panicked while holding the state");
+    let mut manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
+        collected_at,
+        accounts: vec![account],
+        regions: collected_regions,
+        files: state.files,
+        gaps: state.gaps,
+        absent: state.absent,
+    };
+    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
+    manifest.gaps.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));
+    manifest.absent.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));
+    let path = opts.out.join(MANIFEST_FILE);
+    crate::util::write_atomic(&path, &manifest.to_json()).map_err(|source| Error::Io { path, source })?;
+    progress.finish();
+    Ok(Outcome { manifest, calls: log.calls() })
+}
+
+fn select_regions(opts: &Options, sdk: &SdkConfig) -> Result<Vec<String>, Error> {
+    let mut regions: Vec<String> = if opts.all_regions {
+        ALL_REGIONS.iter().map(|r| r.to_string()).collect()
+    } else if !opts.regions.is_empty() {
+        opts.regions.clone()
+    } else {
+        vec![sdk.region().ok_or(Error::NoRegion)?.to_string()]
+    };
+    regions.sort();
+    regions.dedup();
+    Ok(regions)
+}
+
+fn prepare_out(out: &Path) -> Result<(), Error> {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Error::OutNotEmpty { path: out.to_path_buf() });
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(out).map_err(|source| Error::Io { path: out.to_path_buf(), source })
+        }
+        Err(source) => Err(Error::Io { path: out.to_path_buf(), source }),
+    }
+}
+
+#[derive(Default)]
+struct State {
+    files: Vec<FileEntry>,
+    gaps: Vec<Gap>,
+    absent: Vec<Absent>,
+}
+
+/// What every collection task shares: where to write, the account, the bound on calls in
+/// flight, and the manifest entries gathered so far.
+pub(crate) struct Ctx<'a> {
+    out: PathBuf,
+    pub account: String,
+    permits: Semaphore,
+    state: Mutex<State>,
+    pub progress: &'a Progress,
+    pub report_wait: Duration,
+}
+
+impl Ctx<'_> {
+    /// Wait for a free slot before sending a call.
+    pub async fn permit(&self) -> SemaphorePermit<'_> {
+        self.permits.acquire().await.expect("the semaphore is never closed")
+    }
+
+    /// Write one evidence file (atomically) and list it for the manifest.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        let full = self.out.join(path);
+        crate::util::write_atomic(&full, bytes).map_err(|source| Error::Io { path: full, source })?;
+        let entry = FileEntry { path: path.to_string(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 };
+        self.state.lock().expect("state lock").files.push(entry);
+        self.progress.file(path);
+        Ok(())
+    }
+
+    pub fn write_json(&self, path: &str, value: &Value) -> Result<(), Error> {
+        self.write(path, &json::to_cli_bytes(value))
+    }
+
+    /// A call that failed after retries: its file is not written, the manifest says why.
+    pub fn gap(&self, api: &str, region: Option<&str>, path: &str, failure: Failure) {
+        tracing::warn!(api, region, path, error = %failure.code, "gap: {}", failure.message);
+        self.progress.gap(api, region, &failure);
+        self.state.lock().expect("state lock").gaps.push(Gap {
+            api: api.to_string(),
+            account: self.account.clone(),
+            region: region.map(str::to_string),
+            path: Some(path.to_string()),
+            error: failure.code,
+            message: failure.message,
+        });
+    }
+
+    /// A call that answered "there is none".
+    pub fn absent(&self, api: &str, region: Option<&str>, path: &str, failure: Failure) {
+        self.state.lock().expect("state lock").absent.push(Absent {
+            api: api.to_string(),
+            account: self.account.clone(),
+            region: region.map(str::to_string),
+            path: Some(path.to_string()),
+            error: failure.code,
+            message: failure.message,
+        });
+    }
+}
