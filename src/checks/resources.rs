@@ -425,6 +425,9 @@ fn patch_compliance(e: &mut Eval) {
 fn waf_attached(e: &mut Eval) {
     // Web ACL items are optional evidence: only a public ALB needs them, and where they were not
     // collected an ALB without its own WAF relationship is not assessed rather than failed.
+    // batch-get-resource-config returns items without `relationships`: then the web ACLs exist
+    // but not what they protect, and only a region with no web ACL at all is known to leave its
+    // ALBs unprotected.
     let mut protected = std::collections::BTreeSet::new();
     let mut waf_known = std::collections::BTreeSet::new();
     for account in e.accounts() {
@@ -435,8 +438,11 @@ fn waf_attached(e: &mut Eval) {
             }
             let scope = format!("{account}/{region}");
             let Some(doc) = e.json(&path, &scope) else { continue };
-            waf_known.insert(scope);
-            for acl in list(&doc, "baseConfigurationItems") {
+            let acls = list(&doc, "baseConfigurationItems");
+            if acls.iter().all(|acl| acl.get("relationships").is_some()) {
+                waf_known.insert(scope);
+            }
+            for acl in acls {
                 for rel in list(acl, "relationships") {
                     if text(rel, "resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
                         protected.insert(text(rel, "resourceId").to_string());
@@ -463,7 +469,7 @@ fn waf_attached(e: &mut Eval) {
             e.not_assessed(
                 lb.id(),
                 format!(
-                    "{}: internet-facing; the AWS::WAFv2::WebACL items of {} were not collected, so its association is unknown",
+                    "{}: internet-facing; the AWS::WAFv2::WebACL items of {} were not collected with their relationships, so its association is unknown",
                     lb.name(),
                     lb.region
                 ),

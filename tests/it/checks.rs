@@ -503,3 +503,22 @@ fn waf_association_is_read_from_the_web_acl_relationships() {
     ));
     assert_status("elb-waf-attached", &bundle(&owned(&files)), CheckStatus::Pass);
 }
+
+#[test]
+fn web_acls_without_relationships_leave_a_public_alb_not_assessed() {
+    // batch-get-resource-config (what collect writes) has no relationships: an ACL exists, but
+    // what it protects is unknown, so the ALB is neither passed nor failed.
+    let lb = ci("AWS::ElasticLoadBalancingV2::LoadBalancer", "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
+    let acl = json!({"accountId": ACCOUNT, "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}"});
+    let mut files = recorder_files("us-east-1", true, true);
+    files.push((
+        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+        json!({"baseConfigurationItems": [lb]}).to_string(),
+    ));
+    files.push((
+        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
+        json!({"baseConfigurationItems": [acl]}).to_string(),
+    ));
+    let o = assert_status("elb-waf-attached", &bundle(&owned(&files)), CheckStatus::NotAssessed);
+    assert!(o.findings.iter().any(|f| f.detail.contains("relationships")), "{:?}", o.findings);
+}
