@@ -147,6 +147,7 @@ fn inventory() -> Inventory {
             RuleResults {
                 region: HOME.into(),
                 rule: "restricted-ssh".into(),
+                compliance: None,
                 results: vec![(
                     "AWS::EC2::SecurityGroup".into(),
                     "sg-0ssh0open0000001".into(),
@@ -157,10 +158,11 @@ fn inventory() -> Inventory {
             RuleResults {
                 region: HOME.into(),
                 rule: "s3-bucket-server-side-encryption-enabled".into(),
+                compliance: None,
                 results: vec![("AWS::S3::Bucket".into(), "acme-records".into(), "COMPLIANT".into(), String::new())],
             },
         ],
-        page_size: 100,
+        ..Inventory::default()
     }
 }
 
@@ -479,6 +481,7 @@ async fn paged_answers_are_merged_and_items_fetched_in_batches_of_100() {
     inv.rules.push(RuleResults {
         region: HOME.into(),
         rule: "restricted-ssh".into(),
+        compliance: None,
         results: (0..90).map(|n| ("AWS::EC2::SecurityGroup".into(), format!("sg-{n:04}"), "COMPLIANT".into(), String::new())).collect(),
     });
     inv.install(&router);

@@ -18,6 +18,8 @@ pub struct Item {
     pub resource_type: String,
     pub id: String,
     pub name: String,
+    /// Defaults to an ARN made up from type, region and id.
+    pub arn: Option<String>,
     pub configuration: Value,
     /// Supplementary configuration: each value is sent as a JSON string, as Config does.
     pub supplementary: Vec<(String, Value)>,
@@ -30,6 +32,7 @@ impl Item {
             resource_type: resource_type.into(),
             id: id.into(),
             name: id.into(),
+            arn: None,
             configuration,
             supplementary: Vec::new(),
         }
@@ -40,12 +43,15 @@ impl Item {
         self
     }
 
-    fn arn(&self) -> String {
+    fn arn(&self, account: &str) -> String {
+        if let Some(arn) = &self.arn {
+            return arn.clone();
+        }
         let service = self.resource_type.split("::").nth(1).unwrap_or_default().to_ascii_lowercase();
-        format!("arn:aws:{service}:{}:{MOTO_ACCOUNT}:{}", self.region, self.id)
+        format!("arn:aws:{service}:{}:{account}:{}", self.region, self.id)
     }
 
-    fn configuration_item(&self) -> Value {
+    fn configuration_item(&self, account: &str) -> Value {
         let supplementary: serde_json::Map<String, Value> = self
             .supplementary
             .iter()
@@ -53,11 +59,11 @@ impl Item {
             .collect();
         json!({
             "version": "1.3",
-            "accountId": MOTO_ACCOUNT,
+            "accountId": account,
             "configurationItemCaptureTime": CAPTURED,
             "configurationItemStatus": "OK",
             "configurationStateId": "1795161600000",
-            "arn": self.arn(),
+            "arn": self.arn(account),
             "resourceType": self.resource_type,
             "resourceId": self.id,
             "resourceName": self.name,
@@ -75,13 +81,17 @@ impl Item {
 pub struct RuleResults {
     pub region: String,
     pub rule: String,
+    /// The rule's overall compliance; derived from `results` when None.
+    pub compliance: Option<String>,
     /// (resource type, resource id, COMPLIANT | NON_COMPLIANT, annotation)
     pub results: Vec<(String, String, String, String)>,
 }
 
 impl RuleResults {
     fn compliance(&self) -> &str {
-        if self.results.iter().any(|r| r.2 == "NON_COMPLIANT") {
+        if let Some(c) = &self.compliance {
+            c
+        } else if self.results.iter().any(|r| r.2 == "NON_COMPLIANT") {
             "NON_COMPLIANT"
         } else if self.results.is_empty() {
             "INSUFFICIENT_DATA"
@@ -95,8 +105,10 @@ impl RuleResults {
 pub struct Inventory {
     pub items: Vec<Item>,
     pub rules: Vec<RuleResults>,
-    /// Most entries per page the fake service returns (AWS: 100).
+    /// Most entries per page the fake service returns (AWS: 100); 0 means 100.
     pub page_size: usize,
+    /// The account the items belong to; empty means moto's default account.
+    pub account: String,
 }
 
 /// A page of `all` starting at the request's nextToken (an offset here; opaque to the caller).
@@ -116,6 +128,7 @@ fn page(req: &Req, all: Vec<Value>, page_size: usize, names: [&str; 3]) -> Reply
 impl Inventory {
     pub fn install(self, router: &Router) {
         let page_size = if self.page_size == 0 { 100 } else { self.page_size };
+        let account = if self.account.is_empty() { MOTO_ACCOUNT.to_string() } else { self.account.clone() };
         router.on(move |req| match req.op.as_str() {
             "ListDiscoveredResources" => {
                 let rt = req.json.get("resourceType").and_then(Value::as_str).unwrap_or_default();
@@ -141,7 +154,7 @@ impl Inventory {
                                 && Some(i.id.as_str()) == k.get("resourceId").and_then(Value::as_str)
                         })
                     })
-                    .map(Item::configuration_item)
+                    .map(|i| i.configuration_item(&account))
                     .collect();
                 Some(Reply::Json(200, json!({ "baseConfigurationItems": items, "unprocessedResourceKeys": [] })))
             }

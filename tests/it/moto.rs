@@ -23,6 +23,11 @@ impl Moto {
     /// A fresh emulator. `managed_policies` loads the AWS managed IAM policies (slower start,
     /// needed to attach e.g. AdministratorAccess).
     pub fn start(managed_policies: bool) -> Moto {
+        Moto::start_with(managed_policies, &[])
+    }
+
+    /// With extra environment for the server (e.g. MOTO_ACCOUNT_ID).
+    pub fn start_with(managed_policies: bool, env: &[(&str, &str)]) -> Moto {
         let bin = server_binary();
         assert!(
             bin.exists(),
@@ -36,6 +41,7 @@ impl Moto {
         let mut child = Command::new(&bin)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", if managed_policies { "true" } else { "false" })
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .spawn()

@@ -40,6 +40,12 @@ pub fn gap(api: &str, path: &str) -> Gap {
     }
 }
 
+/// When the demo bundle was collected (its manifest's `collected_at`, RFC 3339).
+pub fn demo_collected_at() -> String {
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(Path::new(DEMO).join("manifest.json")).unwrap()).unwrap();
+    manifest["collected_at"].as_str().unwrap().to_string()
+}
+
 /// A fresh temporary directory (removed when dropped).
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
