@@ -192,7 +192,8 @@ fn init_logging(verbose: u8) {
     }
     let others = if verbose >= 2 { tracing::Level::DEBUG } else { tracing::Level::WARN };
     let targets = tracing_subscriber::filter::Targets::new().with_target("auditpack", tracing::Level::DEBUG).with_default(others);
-    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).with(targets).init();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(ansi)).with(targets).init();
 }
 
 fn collect_bundle(opts: &collect::Options, strict: bool, verbose: u8) -> Result<ExitCode> {
