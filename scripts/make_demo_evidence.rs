@@ -274,7 +274,7 @@ fn inventory_from(data: &Value) -> Inventory {
                 .collect(),
         })
         .collect();
-    Inventory { items, rules, page_size: 100, account: ACCOUNT.to_string() }
+    Inventory { items, rules, page_size: 100, account: ACCOUNT.to_string(), unprocessed_once: 0 }
 }
 
 #[tokio::main]

@@ -80,7 +80,8 @@ async fn credential_report(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> 
 async fn authorization_details(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
     let path = iam_file(&ctx.account, "get-account-authorization-details.json");
     let (mut users, mut groups, mut roles, mut policies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut pages = client.get_account_authorization_details().into_paginator().send();
+    // 1,000 entries per page, the most IAM allows: a large account costs few calls.
+    let mut pages = client.get_account_authorization_details().into_paginator().page_size(1000).send();
     loop {
         let page = {
             let _slot = ctx.permit().await;
@@ -170,7 +171,7 @@ async fn account_summary(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
 async fn virtual_mfa_devices(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
     let path = iam_file(&ctx.account, "list-virtual-mfa-devices.json");
     let mut devices = Vec::new();
-    let mut pages = client.list_virtual_mfa_devices().into_paginator().send();
+    let mut pages = client.list_virtual_mfa_devices().into_paginator().page_size(1000).send();
     loop {
         let page = {
             let _slot = ctx.permit().await;

@@ -122,6 +122,17 @@ pub enum Error {
         "no AWS region is configured\n  fix: pass --region (repeatable) or --all-regions, or set AWS_REGION or a region in the profile"
     )]
     NoRegion,
+    #[error(
+        "{region:?} is not an AWS region name{}\n  fix: pass region codes such as us-east-1 or eu-west-1",
+        suggestion.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default()
+    )]
+    BadRegion { region: String, suggestion: Option<String> },
+    #[error(
+        "nothing could be collected: all {} call(s) failed, the first with {}\n  fix: check that the credentials may read IAM and AWS Config (policy/auditpack-readonly.json) and that the endpoints are reachable",
+        gaps.len(),
+        gaps.first().map(|g| format!("{} {}: {}", g.api, g.error, g.message)).unwrap_or_default()
+    )]
+    NothingCollected { gaps: Vec<Gap> },
 }
 
 /// What a collection produced.
@@ -206,6 +217,11 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
     }
 
     let state = ctx.state.into_inner().expect("no collection task panicked while holding the state");
+    if state.files.is_empty() {
+        // No manifest: an empty bundle must not verify as if it were evidence.
+        progress.finish();
+        return Err(Error::NothingCollected { gaps: state.gaps });
+    }
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         tool: Tool { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -235,7 +251,29 @@ fn select_regions(opts: &Options, sdk: &SdkConfig) -> Result<Vec<String>, Error>
     };
     regions.sort();
     regions.dedup();
+    for r in &regions {
+        check_region(r)?;
+    }
     Ok(regions)
+}
+
+/// A region code has the form `<area>-<place>-<n>` (`us-gov-west-1` has more parts). Names
+/// outside the built-in list are accepted (GovCloud, China, new regions), typos are not.
+fn check_region(region: &str) -> Result<(), Error> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let shaped = parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if shaped {
+        return Ok(());
+    }
+    let suggestion = ALL_REGIONS
+        .iter()
+        .map(|known| (strsim::levenshtein(known, &region.to_ascii_lowercase()), *known))
+        .min()
+        .filter(|(distance, _)| *distance <= 3)
+        .map(|(_, known)| known.to_string());
+    Err(Error::BadRegion { region: region.to_string(), suggestion })
 }
 
 fn prepare_out(out: &Path) -> Result<(), Error> {
@@ -250,6 +288,22 @@ fn prepare_out(out: &Path) -> Result<(), Error> {
             std::fs::create_dir_all(out).map_err(|source| Error::Io { path: out.to_path_buf(), source })
         }
         Err(source) => Err(Error::Io { path: out.to_path_buf(), source }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_region;
+
+    #[test]
+    fn region_names_are_checked_and_typos_get_a_suggestion() {
+        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-7"] {
+            assert!(check_region(ok).is_ok(), "{ok}");
+        }
+        let err = check_region("us-east1").unwrap_err().to_string();
+        assert!(err.contains("did you mean us-east-1?"), "{err}");
+        assert!(check_region("").is_err());
+        assert!(check_region("US-EAST-1").is_err());
     }
 }
 

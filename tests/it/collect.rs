@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::inventory::{Inventory, Item, RuleResults, MOTO_ACCOUNT};
 use super::moto::Moto;
-use super::router::{json_error, xml_error, Reply, Router};
+use super::router::{json_error, xml_error, Reply, Req, Router};
 use super::util::{run, stderr, tempdir};
 
 const HOME: &str = "us-east-1";
@@ -473,7 +473,7 @@ async fn paged_answers_are_merged_and_items_fetched_in_batches_of_100() {
     let moto = Moto::start(false);
     seed_light(&moto).await;
     let router = Router::default();
-    let mut inv = Inventory { page_size: 40, ..Inventory::default() };
+    let mut inv = Inventory { page_size: 40, unprocessed_once: 30, ..Inventory::default() };
     for n in 0..250 {
         let name = format!("bucket-{n:03}");
         inv.items.push(Item::new(HOME, "AWS::S3::Bucket", &name, json!({"name": name})));
@@ -511,7 +511,8 @@ async fn paged_answers_are_merged_and_items_fetched_in_batches_of_100() {
         .filter(|r| r.op == "BatchGetResourceConfig")
         .map(|r| r.json["resourceKeys"].as_array().unwrap().len())
         .collect();
-    assert_eq!(batches, [100, 100, 50]);
+    // The first answer left 30 keys unprocessed: they are asked for again, then the rest.
+    assert_eq!(batches, [100, 30, 100, 50]);
     let details = read_json(&out, &format!("{MOTO_ACCOUNT}/{HOME}/config/get-compliance-details-by-config-rule/restricted-ssh.json"));
     assert_eq!(details["EvaluationResults"].as_array().unwrap().len(), 90, "three pages merged");
     assert_eq!(router.count("GetComplianceDetailsByConfigRule"), 3);
@@ -648,4 +649,66 @@ fn collect_without_credentials_fails_with_a_fix() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("cannot identify the AWS account") && err.contains("fix:"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iam_authorization_details_are_read_in_pages_of_1000_and_merged() {
+    let moto = Moto::start(false);
+    let router = Router::default();
+    // Two pages as IAM sends them: the first truncated with a Marker.
+    router.on(|r| {
+        if r.op != "GetAccountAuthorizationDetails" {
+            return None;
+        }
+        let user = |name: &str| {
+            format!(
+                "<member><Path>/</Path><UserName>{name}</UserName><UserId>AIDA{name}</UserId>\
+<Arn>arn:aws:iam::123456789012:user/{name}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate>\
+<UserPolicyList/><GroupList/><AttachedManagedPolicies/><Tags/></member>"
+            )
+        };
+        let (users, more) = match r.form_field("Marker") {
+            None => (user("page-one"), "<IsTruncated>true</IsTruncated><Marker>next-page</Marker>"),
+            Some(_) => (user("page-two"), "<IsTruncated>false</IsTruncated>"),
+        };
+        Some(Reply::Xml(
+            200,
+            format!(
+                "<GetAccountAuthorizationDetailsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+<GetAccountAuthorizationDetailsResult>{more}<UserDetailList>{users}</UserDetailList><GroupDetailList/>\
+<RoleDetailList/><Policies/></GetAccountAuthorizationDetailsResult>\
+<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>"
+            ),
+        ))
+    });
+    Inventory::default().install(&router);
+    let dir = tempdir();
+    let out = dir.path().join("e");
+    let outcome = collect_with(&options(&out, &moto, &[HOME]), &router).await;
+    assert!(outcome.manifest.gaps.is_empty(), "{:?}", outcome.manifest.gaps);
+    let gaad = read_json(&out, &format!("{MOTO_ACCOUNT}/global/iam/get-account-authorization-details.json"));
+    assert_eq!(names(&gaad["UserDetailList"], "UserName"), ["page-one", "page-two"]);
+    let asked: Vec<Req> = router.seen().into_iter().filter(|r| r.op == "GetAccountAuthorizationDetails").collect();
+    assert_eq!(asked.len(), 2);
+    assert!(asked.iter().all(|r| r.form_field("MaxItems") == Some("1000")), "pages of 1000");
+    assert_eq!(asked[1].form_field("Marker"), Some("next-page"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_every_call_is_denied_nothing_is_written_that_could_verify() {
+    let moto = Moto::start(false);
+    let router = Router::default();
+    router.on(|r| match r.op.as_str() {
+        "GetCallerIdentity" => None,
+        op if r.form.is_empty() => Some(json_error(400, "AccessDeniedException", &format!("not authorized to perform config:{op}"))),
+        op => Some(xml_error(403, "AccessDenied", &format!("not authorized to perform iam:{op}"))),
+    });
+    let dir = tempdir();
+    let out = dir.path().join("e");
+    let opts = options(&out, &moto, &[HOME]);
+    let sdk = sdk(&opts, &router).await;
+    let err = collect::run(&opts, &sdk, &Progress::quiet()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("nothing could be collected") && text.contains("AccessDenied") && text.contains("fix:"), "{text}");
+    assert!(!out.join("manifest.json").exists());
 }

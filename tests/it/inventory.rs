@@ -109,6 +109,8 @@ pub struct Inventory {
     pub page_size: usize,
     /// The account the items belong to; empty means moto's default account.
     pub account: String,
+    /// The first batch-get-resource-config answer leaves this many of its keys unprocessed.
+    pub unprocessed_once: usize,
 }
 
 /// A page of `all` starting at the request's nextToken (an offset here; opaque to the caller).
@@ -129,6 +131,7 @@ impl Inventory {
     pub fn install(self, router: &Router) {
         let page_size = if self.page_size == 0 { 100 } else { self.page_size };
         let account = if self.account.is_empty() { MOTO_ACCOUNT.to_string() } else { self.account.clone() };
+        let deferred = std::sync::atomic::AtomicBool::new(self.unprocessed_once == 0);
         router.on(move |req| match req.op.as_str() {
             "ListDiscoveredResources" => {
                 let rt = req.json.get("resourceType").and_then(Value::as_str).unwrap_or_default();
@@ -141,9 +144,13 @@ impl Inventory {
                 Some(page(req, ids, page_size, ["resourceIdentifiers", "nextToken", "limit"]))
             }
             "BatchGetResourceConfig" => {
-                let keys = req.json.get("resourceKeys").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut keys = req.json.get("resourceKeys").and_then(Value::as_array).cloned().unwrap_or_default();
                 if keys.len() > 100 {
                     return Some(super::router::json_error(400, "ValidationException", "at most 100 resource keys"));
+                }
+                let mut unprocessed = Vec::new();
+                if !deferred.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    unprocessed = keys.split_off(keys.len().saturating_sub(self.unprocessed_once));
                 }
                 let items: Vec<Value> = keys
                     .iter()
@@ -156,7 +163,7 @@ impl Inventory {
                     })
                     .map(|i| i.configuration_item(&account))
                     .collect();
-                Some(Reply::Json(200, json!({ "baseConfigurationItems": items, "unprocessedResourceKeys": [] })))
+                Some(Reply::Json(200, json!({ "baseConfigurationItems": items, "unprocessedResourceKeys": unprocessed })))
             }
             "DescribeComplianceByConfigRule" => {
                 let rules: Vec<Value> = self

@@ -24,6 +24,15 @@ pub struct Req {
     pub region: String,
     /// The JSON body of a JSON-protocol request (Null otherwise).
     pub json: Value,
+    /// The form body of a Query-protocol request (IAM, STS), empty otherwise.
+    pub form: String,
+}
+
+impl Req {
+    /// A field of a Query-protocol form (URL-decoding left out: the tests use plain values).
+    pub fn form_field(&self, name: &str) -> Option<&str> {
+        self.form.split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    }
 }
 
 pub enum Reply {
@@ -95,12 +104,14 @@ struct RouterConnector {
 
 fn describe(request: &HttpRequest) -> Req {
     let body = request.body().bytes().unwrap_or_default();
-    let (op, json) = match request.headers().get("x-amz-target") {
-        Some(target) => (target.rsplit('.').next().unwrap_or_default().to_string(), serde_json::from_slice(body).unwrap_or(Value::Null)),
+    let (op, json, form) = match request.headers().get("x-amz-target") {
+        Some(target) => {
+            (target.rsplit('.').next().unwrap_or_default().to_string(), serde_json::from_slice(body).unwrap_or(Value::Null), String::new())
+        }
         None => {
-            let form = String::from_utf8_lossy(body);
+            let form = String::from_utf8_lossy(body).into_owned();
             let action = form.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap_or_default().to_string();
-            (action, Value::Null)
+            (action, Value::Null, form)
         }
     };
     let region = request
@@ -110,7 +121,7 @@ fn describe(request: &HttpRequest) -> Req {
         .and_then(|c| c.split('/').nth(2))
         .unwrap_or_default()
         .to_string();
-    Req { op, region, json }
+    Req { op, region, json, form }
 }
 
 fn response(status: u16, content_type: &str, body: Vec<u8>) -> HttpResponse {
