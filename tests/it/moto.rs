@@ -1,5 +1,5 @@
 //! The moto AWS emulator, one server per test: started on a free port of 127.0.0.1, stopped by
-//! its process id when the test ends. `bash scripts/test` installs it (pinned) into `.venv`.
+//! its process id when the test ends. `bash scripts/test` installs it (pinned) with scripts/install-moto.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -11,12 +11,16 @@ pub struct Moto {
     child: Child,
 }
 
-/// Where `scripts/test` put moto_server (or AUDITPACK_MOTO_SERVER).
+/// Where `scripts/install-moto` put moto_server: $AUDITPACK_MOTO_SERVER, else
+/// $AUDITPACK_VENV/bin, else ~/.cache/auditpack-venv/bin.
 fn server_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("AUDITPACK_MOTO_SERVER") {
         return PathBuf::from(p);
     }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/moto_server"))
+    let venv = std::env::var_os("AUDITPACK_VENV").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/auditpack-venv")
+    });
+    venv.join("bin/moto_server")
 }
 
 impl Moto {
@@ -31,7 +35,7 @@ impl Moto {
         let bin = server_binary();
         assert!(
             bin.exists(),
-            "the moto emulator is not installed at {}: run `bash scripts/test`, which installs the pinned moto[server] into .venv",
+            "the moto emulator is not installed at {}: run `bash scripts/test` (or scripts/install-moto), which installs the pinned moto[server]",
             bin.display()
         );
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
