@@ -370,7 +370,7 @@ async fn throttling_server_errors_and_timeouts_are_retried_then_recorded_as_gaps
     seed_light(&moto).await;
     let router = Router::default();
     router.always("DescribeDeliveryChannels", || json_error(400, "ThrottlingException", "Rate exceeded"));
-    router.always("GetAccountSummary", || xml_error(503, "ServiceUnavailable", "Service is unavailable"));
+    router.always("GetAccountPasswordPolicy", || xml_error(503, "ServiceUnavailable", "Service is unavailable"));
     router.always("DescribeConfigRules", || Reply::Hang);
     Inventory::default().install(&router);
     let dir = tempdir();
@@ -381,15 +381,15 @@ async fn throttling_server_errors_and_timeouts_are_retried_then_recorded_as_gaps
     let gap = |api: &str| outcome.manifest.gaps.iter().find(|g| g.api == api).unwrap_or_else(|| panic!("no gap for {api}"));
     assert_eq!(gap("config:DescribeDeliveryChannels").error, "ThrottlingException");
     assert_eq!(gap("config:DescribeDeliveryChannels").region.as_deref(), Some(HOME));
-    assert_eq!(gap("iam:GetAccountSummary").error, "ServiceUnavailable");
-    assert_eq!(gap("iam:GetAccountSummary").region, None);
+    assert_eq!(gap("iam:GetAccountPasswordPolicy").error, "ServiceUnavailable");
+    assert_eq!(gap("iam:GetAccountPasswordPolicy").region, None);
     assert_eq!(gap("config:DescribeConfigRules").error, "Timeout");
     assert_eq!(
         gap("config:DescribeDeliveryChannels").path.as_deref(),
         Some(format!("{MOTO_ACCOUNT}/{HOME}/config/describe-delivery-channels.json").as_str())
     );
     // Each was tried max_attempts times before giving up.
-    for op in ["DescribeDeliveryChannels", "GetAccountSummary", "DescribeConfigRules"] {
+    for op in ["DescribeDeliveryChannels", "GetAccountPasswordPolicy", "DescribeConfigRules"] {
         assert_eq!(router.count(op), opts.max_attempts as usize, "{op} attempts");
     }
     // The rest was collected; the bundle verifies and lists the gaps.
@@ -399,13 +399,18 @@ async fn throttling_server_errors_and_timeouts_are_retried_then_recorded_as_gaps
     assert!(verify_dir(&out).unwrap().is_intact());
 
     let results = report_json(&out, &dir.path().join("packet"));
-    for check in ["config-delivery-channel", "config-rules-compliant"] {
+    let mut affected = Vec::new();
+    for check in ["config-delivery-channel", "config-rules-compliant", "iam-password-min-length", "iam-password-complexity"] {
         let (status, _) = check_result(&results, check);
         assert_eq!(status, "not_assessed", "{check} lost its evidence to a gap");
         for (fw, control, status) in controls_using(&results, check) {
             assert_ne!(status, "pass", "{fw} {control} must not pass without {check}'s evidence");
+            affected.push((fw, control, status));
         }
     }
+    // A control whose other checks did not fail is itself not assessed (PCI DSS 8.3.6 rests on
+    // the password policy alone); one with another failing check stays failed.
+    assert!(affected.iter().any(|(fw, c, s)| fw == "pci-dss-4.0" && c == "8.3.6" && s == "not_assessed"), "{affected:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -457,13 +462,16 @@ async fn access_denied_on_the_credential_report_is_a_gap_and_everything_else_is_
     assert_eq!(outcome.manifest.absent[0].error, "NoSuchEntity");
 
     let results = report_json(&out, &dir.path().join("packet"));
+    let mut not_assessed = 0;
     for check in ["iam-root-mfa", "iam-console-mfa", "iam-access-key-unused"] {
         let (status, _) = check_result(&results, check);
         assert_eq!(status, "not_assessed", "{check} needs the credential report");
         for (fw, control, status) in controls_using(&results, check) {
             assert_ne!(status, "pass", "{fw} {control} must not pass without the credential report");
+            not_assessed += usize::from(status == "not_assessed");
         }
     }
+    assert!(not_assessed > 0, "some control rests on the credential report alone and is not assessed");
     // The password policy checks fail on the missing policy rather than being not assessed.
     assert_eq!(check_result(&results, "iam-password-min-length").0, "fail");
 }
@@ -528,7 +536,8 @@ async fn a_region_the_account_has_not_enabled_is_a_gap_and_left_out() {
     });
     Inventory::default().install(&router);
     let dir = tempdir();
-    let mut opts = options(&dir.path().join("e"), &moto, &[]);
+    let out = dir.path().join("e");
+    let mut opts = options(&out, &moto, &[]);
     opts.all_regions = true;
     let outcome = collect_with(&opts, &router).await;
     assert_eq!(outcome.manifest.regions, vec![OTHER.to_string(), HOME.to_string()]);
@@ -538,6 +547,10 @@ async fn a_region_the_account_has_not_enabled_is_a_gap_and_left_out() {
     // A disabled region costs one call, not one per API.
     let to_disabled = router.seen().iter().filter(|r| r.region == "ap-east-1").count();
     assert_eq!(to_disabled, 1);
+    // The packet lists those regions among the gaps and assesses the two enabled ones.
+    let results = report_json(&out, &dir.path().join("packet"));
+    assert_eq!(results["evidence"]["gaps"].as_array().unwrap().len(), disabled);
+    assert_eq!(results["evidence"]["regions"], json!([OTHER, HOME]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

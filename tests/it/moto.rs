@@ -17,9 +17,9 @@ fn server_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("AUDITPACK_MOTO_SERVER") {
         return PathBuf::from(p);
     }
-    let venv = std::env::var_os("AUDITPACK_VENV").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/auditpack-venv")
-    });
+    let venv = std::env::var_os("AUDITPACK_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/auditpack-venv"));
     venv.join("bin/moto_server")
 }
 
