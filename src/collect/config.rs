@@ -45,10 +45,7 @@ const UNPROCESSED_ROUNDS: usize = 3;
 pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String, probe: bool) -> Result<bool, Error> {
     let r = region.as_str();
     let recorders_path = config_file(&ctx.account, r, "describe-configuration-recorders.json");
-    let recorders = {
-        let _slot = ctx.permit().await;
-        client.describe_configuration_recorders().send().await
-    };
+    let recorders = ctx.limited(client.describe_configuration_recorders().send()).await;
     let recorders = match recorders {
         Ok(out) => {
             let items: Vec<Value> = out.configuration_recorders().iter().map(ToJson::to_json).collect();
@@ -92,10 +89,7 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
 /// Returns the status entries (for the recording coverage) when the call succeeded.
 async fn recorder_status(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<Option<Vec<Value>>, Error> {
     let path = config_file(&ctx.account, r, "describe-configuration-recorder-status.json");
-    let answer = {
-        let _slot = ctx.permit().await;
-        client.describe_configuration_recorder_status().send().await
-    };
+    let answer = ctx.limited(client.describe_configuration_recorder_status().send()).await;
     match answer {
         Ok(out) => {
             let items: Vec<Value> = out.configuration_recorders_status().iter().map(ToJson::to_json).collect();
@@ -111,10 +105,7 @@ async fn recorder_status(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<Opti
 
 async fn delivery_channels(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<(), Error> {
     let path = config_file(&ctx.account, r, "describe-delivery-channels.json");
-    let answer = {
-        let _slot = ctx.permit().await;
-        client.describe_delivery_channels().send().await
-    };
+    let answer = ctx.limited(client.describe_delivery_channels().send()).await;
     match answer {
         Ok(out) => ctx.write_json(&path, &wrap("DeliveryChannels", out.delivery_channels().iter().map(ToJson::to_json).collect())),
         Err(e) => {
@@ -131,10 +122,7 @@ macro_rules! all_pages {
         let mut out: Vec<Value> = Vec::new();
         let mut failure = None;
         loop {
-            let page = {
-                let _slot = $ctx.permit().await;
-                pages.next().await
-            };
+            let page = $ctx.limited(pages.next()).await;
             match page {
                 None => break,
                 Some(Ok(p)) => out.extend(p.$items().iter().map(ToJson::to_json)),
@@ -228,10 +216,7 @@ async fn resources(ctx: &Ctx<'_>, client: &Client, r: &str, resource_type: &str)
                 ctx.gap("config:BatchGetResourceConfig", Some(r), &path, f);
                 return Ok(0);
             }
-            let answer = {
-                let _slot = ctx.permit().await;
-                client.batch_get_resource_config().set_resource_keys(Some(keys.clone())).send().await
-            };
+            let answer = ctx.limited(client.batch_get_resource_config().set_resource_keys(Some(keys.clone())).send()).await;
             match answer {
                 Ok(out) => {
                     items.extend(out.base_configuration_items().iter().map(ToJson::to_json));

@@ -39,10 +39,7 @@ async fn credential_report(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> 
     let started = tokio::time::Instant::now();
     let mut wait = Duration::from_millis(500);
     loop {
-        let answer = {
-            let _slot = ctx.permit().await;
-            client.generate_credential_report().send().await
-        };
+        let answer = ctx.limited(client.generate_credential_report().send()).await;
         match answer {
             Ok(out) if out.state() == Some(&ReportStateType::Complete) => break,
             Ok(_) if started.elapsed() + wait > ctx.report_wait => {
@@ -63,10 +60,7 @@ async fn credential_report(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> 
             }
         }
     }
-    let answer = {
-        let _slot = ctx.permit().await;
-        client.get_credential_report().send().await
-    };
+    let answer = ctx.limited(client.get_credential_report().send()).await;
     match answer {
         Ok(out) => ctx.write(&path, out.content().map(|b| b.as_ref()).unwrap_or_default()),
         Err(e) => {
@@ -83,10 +77,7 @@ async fn authorization_details(ctx: &Ctx<'_>, client: &Client) -> Result<(), Err
     // 1,000 entries per page, the most IAM allows: a large account costs few calls.
     let mut pages = client.get_account_authorization_details().into_paginator().page_size(1000).send();
     loop {
-        let page = {
-            let _slot = ctx.permit().await;
-            pages.next().await
-        };
+        let page = ctx.limited(pages.next()).await;
         match page {
             None => break,
             Some(Ok(p)) => {
@@ -112,10 +103,7 @@ async fn authorization_details(ctx: &Ctx<'_>, client: &Client) -> Result<(), Err
 
 async fn password_policy(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
     let path = iam_file(&ctx.account, "get-account-password-policy.json");
-    let answer = {
-        let _slot = ctx.permit().await;
-        client.get_account_password_policy().send().await
-    };
+    let answer = ctx.limited(client.get_account_password_policy().send()).await;
     match answer {
         Ok(out) => {
             let p = out.password_policy();
@@ -149,10 +137,7 @@ async fn password_policy(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
 
 async fn account_summary(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
     let path = iam_file(&ctx.account, "get-account-summary.json");
-    let answer = {
-        let _slot = ctx.permit().await;
-        client.get_account_summary().send().await
-    };
+    let answer = ctx.limited(client.get_account_summary().send()).await;
     match answer {
         Ok(out) => {
             let mut entries: Vec<(String, i32)> =
@@ -173,10 +158,7 @@ async fn virtual_mfa_devices(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error
     let mut devices = Vec::new();
     let mut pages = client.list_virtual_mfa_devices().into_paginator().page_size(1000).send();
     loop {
-        let page = {
-            let _slot = ctx.permit().await;
-            pages.next().await
-        };
+        let page = ctx.limited(pages.next()).await;
         match page {
             None => break,
             Some(Ok(p)) => devices.extend(p.virtual_mfa_devices().iter().map(ToJson::to_json)),

@@ -23,7 +23,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use chrono::{SubsecRound, Utc};
 use serde_json::Value;
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::Semaphore;
 
 pub use calls::{CallLog, Failure};
 pub use progress::Progress;
@@ -326,9 +326,10 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Wait for a free slot before sending a call.
-    pub async fn permit(&self) -> SemaphorePermit<'_> {
-        self.permits.acquire().await.expect("the semaphore is never closed")
+    /// Run one call once a slot is free: at most `--concurrency` calls are in flight.
+    pub async fn limited<F: std::future::Future>(&self, call: F) -> F::Output {
+        let _slot = self.permits.acquire().await.expect("the semaphore is never closed");
+        call.await
     }
 
     /// Write one evidence file (atomically) and list it for the manifest.

@@ -90,15 +90,7 @@ async fn seed(moto: &Moto) {
     iam.create_role().role_name("app-server").assume_role_policy_document(EC2_TRUST).send().await.unwrap();
 
     let config = aws_sdk_config::Client::new(&sdk);
-    let recorder = ConfigurationRecorder::builder()
-        .name("default")
-        .role_arn(format!("arn:aws:iam::{MOTO_ACCOUNT}:role/config-recorder"))
-        .recording_group(RecordingGroup::builder().all_supported(true).include_global_resource_types(true).build())
-        .build();
-    config.put_configuration_recorder().configuration_recorder(recorder).send().await.unwrap();
-    let channel = DeliveryChannel::builder().name("default").s3_bucket_name("acme-config-history").build();
-    config.put_delivery_channel().delivery_channel(channel).send().await.unwrap();
-    config.start_configuration_recorder().configuration_recorder_name("default").send().await.unwrap();
+    start_recorder(&config, "acme-config-history").await;
     for (name, identifier, scope) in [
         ("restricted-ssh", "INCOMING_SSH_DISABLED", "AWS::EC2::SecurityGroup"),
         ("s3-bucket-server-side-encryption-enabled", "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "AWS::S3::Bucket"),
@@ -578,14 +570,18 @@ async fn seed_light(moto: &Moto) {
     let iam = aws_sdk_iam::Client::new(&sdk);
     iam.create_user().user_name("dave").send().await.unwrap();
     iam.create_login_profile().user_name("dave").password("Initial-Passw0rd!").send().await.unwrap();
-    let config = aws_sdk_config::Client::new(&sdk);
+    start_recorder(&aws_sdk_config::Client::new(&sdk), "config-history").await;
+}
+
+/// A recorder of every resource type with a delivery channel to `bucket`, recording.
+async fn start_recorder(config: &aws_sdk_config::Client, bucket: &str) {
     let recorder = ConfigurationRecorder::builder()
         .name("default")
         .role_arn(format!("arn:aws:iam::{MOTO_ACCOUNT}:role/config-recorder"))
         .recording_group(RecordingGroup::builder().all_supported(true).include_global_resource_types(true).build())
         .build();
     config.put_configuration_recorder().configuration_recorder(recorder).send().await.unwrap();
-    let channel = DeliveryChannel::builder().name("default").s3_bucket_name("config-history").build();
+    let channel = DeliveryChannel::builder().name("default").s3_bucket_name(bucket).build();
     config.put_delivery_channel().delivery_channel(channel).send().await.unwrap();
     config.start_configuration_recorder().configuration_recorder_name("default").send().await.unwrap();
 }
