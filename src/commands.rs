@@ -221,10 +221,8 @@ fn collect_bundle(opts: &collect::Options, strict: bool, verbose: u8) -> Result<
         outcome.calls_to("config"),
         outcome.calls_to("sts")
     );
-    if !m.absent.is_empty() {
-        for a in &m.absent {
-            eprintln!("auditpack: none: {} ({}): {}", a.api, a.error, a.message);
-        }
+    for a in &m.absent {
+        eprintln!("auditpack: none: {} ({}): {}", a.api, a.error, a.message);
     }
     if m.gaps.is_empty() {
         eprintln!("auditpack: no gaps: every call answered");
@@ -235,9 +233,7 @@ fn collect_bundle(opts: &collect::Options, strict: bool, verbose: u8) -> Result<
             eprintln!("  {}{place}: {}: {}", g.api, g.error, g.message);
         }
     }
-    let manifest_path = opts.out.join(evidence::MANIFEST_FILE);
-    let sha = evidence::sha256_hex(&std::fs::read(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?);
-    say!("{}  sha256 {sha}", manifest_path.display());
+    say!("{}  sha256 {}", opts.out.join(evidence::MANIFEST_FILE).display(), outcome.manifest_sha256);
     if strict && !m.gaps.is_empty() {
         eprintln!("auditpack: --strict: exiting 1 because of the gaps above");
         return Ok(ExitCode::from(1));

@@ -139,6 +139,8 @@ pub enum Error {
 #[derive(Debug)]
 pub struct Outcome {
     pub manifest: Manifest,
+    /// SHA-256 of manifest.json: the bundle's identity.
+    pub manifest_sha256: String,
     /// Every request the SDK sent (retries included), as `service:Operation`, in order.
     pub calls: Vec<String>,
 }
@@ -236,9 +238,10 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
     manifest.gaps.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));
     manifest.absent.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));
     let path = opts.out.join(MANIFEST_FILE);
-    crate::util::write_atomic(&path, &manifest.to_json()).map_err(|source| Error::Io { path, source })?;
+    let bytes = manifest.to_json();
+    crate::util::write_atomic(&path, &bytes).map_err(|source| Error::Io { path, source })?;
     progress.finish();
-    Ok(Outcome { manifest, calls: log.calls() })
+    Ok(Outcome { manifest, manifest_sha256: sha256_hex(&bytes), calls: log.calls() })
 }
 
 fn select_regions(opts: &Options, sdk: &SdkConfig) -> Result<Vec<String>, Error> {

@@ -222,6 +222,8 @@ async fn collect_writes_the_seeded_account_as_a_bundle_that_verifies_and_reports
     assert_eq!(m.accounts, vec![MOTO_ACCOUNT.to_string()]);
     assert_eq!(m.regions, vec![OTHER.to_string(), HOME.to_string()]);
     assert!(verify_dir(&out).unwrap().is_intact(), "the collected bundle verifies");
+    let manifest_bytes = std::fs::read(out.join("manifest.json")).unwrap();
+    assert_eq!(outcome.manifest_sha256, auditpack::evidence::sha256_hex(&manifest_bytes));
 
     // IAM, in the AWS CLI's key names, with what was seeded.
     let iam = |f: &str| format!("{MOTO_ACCOUNT}/global/iam/{f}");
