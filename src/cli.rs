@@ -106,11 +106,16 @@ is intact; exit 1, naming each changed, missing or unlisted file, when it is not
         dir: PathBuf,
     },
     /// List the controls of the catalogues with owner, evidence method and checks.
-    #[command(after_help = "Examples:\n  auditpack controls\n  auditpack controls --framework pci-dss-4.0 --format json")]
+    #[command(
+        after_help = "Examples:\n  auditpack controls\n  auditpack controls --framework pci-dss-4.0 --format json\n  auditpack controls --stats"
+    )]
     Controls {
         /// Only this framework (gdpr, hipaa, pci-dss-4.0).
         #[arg(long, value_name = "ID")]
         framework: Option<String>,
+        /// Counts instead of the list: controls by owner, by evidence method and by section.
+        #[arg(long)]
+        stats: bool,
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
         /// Directory of mapping files replacing the built-in ones.

@@ -45,7 +45,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
             opts.attempt_timeout = std::time::Duration::from_secs(timeout);
             collect_bundle(&opts, strict, verbose)
         }
-        Command::Controls { framework, format, mappings } => controls(framework.as_deref(), format, mappings.as_deref()),
+        Command::Controls { framework, stats, format, mappings } => controls(framework.as_deref(), stats, format, mappings.as_deref()),
         Command::Checks { format } => list_checks(format),
         Command::Demo { out, select } => {
             demo::write_to(&out.join("evidence"))
@@ -122,12 +122,32 @@ fn verify(dir: &Path) -> Result<ExitCode> {
     }
 }
 
-fn controls(framework: Option<&str>, format: ListFormat, dir: Option<&Path>) -> Result<ExitCode> {
+fn controls(framework: Option<&str>, stats: bool, format: ListFormat, dir: Option<&Path>) -> Result<ExitCode> {
     let catalog = mappings::Catalog::load(dir)?;
     let frameworks: Vec<&mappings::Framework> = match framework {
         Some(id) => vec![catalog.select(id)?],
         None => catalog.frameworks.iter().collect(),
     };
+    if stats {
+        let all: Vec<mappings::Stats> = frameworks.iter().map(|f| f.stats()).collect();
+        match format {
+            ListFormat::Json => say!("{}", serde_json::to_string_pretty(&all)?),
+            ListFormat::Table => {
+                for s in &all {
+                    let owners: Vec<String> = s.by_owner.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                    let methods: Vec<String> = s.by_evidence.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                    say!("{} ({}): {} controls, {} distinct checks", s.framework, s.version, s.controls, s.checks);
+                    say!("  by owner:    {}", owners.join(", "));
+                    say!("  by evidence: {}", methods.join(", "));
+                    for (section, n) in &s.by_section {
+                        say!("  {n:>4}  {section}");
+                    }
+                    say!("");
+                }
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     match format {
         ListFormat::Json => say!("{}", serde_json::to_string_pretty(&frameworks)?),
         ListFormat::Table => {

@@ -133,6 +133,51 @@ pub struct Control {
     pub manual_evidence: Option<String>,
 }
 
+/// How a framework's controls divide: by owner, by evidence method, by section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub framework: String,
+    pub version: String,
+    pub controls: usize,
+    /// aws, shared, customer (always all three keys).
+    pub by_owner: std::collections::BTreeMap<&'static str, usize>,
+    /// automated, manual, inherited (always all three keys).
+    pub by_evidence: std::collections::BTreeMap<&'static str, usize>,
+    /// Sections in catalogue order, with their control counts.
+    pub by_section: Vec<(String, usize)>,
+    /// Distinct checks the framework uses.
+    pub checks: usize,
+}
+
+impl Framework {
+    pub fn stats(&self) -> Stats {
+        let mut by_owner: std::collections::BTreeMap<&'static str, usize> =
+            [Owner::Aws, Owner::Shared, Owner::Customer].iter().map(|o| (o.as_str(), 0)).collect();
+        let mut by_evidence: std::collections::BTreeMap<&'static str, usize> =
+            [EvidenceMethod::Automated, EvidenceMethod::Manual, EvidenceMethod::Inherited].iter().map(|m| (m.as_str(), 0)).collect();
+        let mut by_section: Vec<(String, usize)> = Vec::new();
+        let mut checks = std::collections::BTreeSet::new();
+        for c in &self.controls {
+            *by_owner.entry(c.owner.as_str()).or_default() += 1;
+            *by_evidence.entry(c.evidence.as_str()).or_default() += 1;
+            match by_section.iter_mut().find(|(s, _)| *s == c.section) {
+                Some((_, n)) => *n += 1,
+                None => by_section.push((c.section.clone(), 1)),
+            }
+            checks.extend(c.checks.iter().map(String::as_str));
+        }
+        Stats {
+            framework: self.id.clone(),
+            version: self.version.clone(),
+            controls: self.controls.len(),
+            by_owner,
+            by_evidence,
+            by_section,
+            checks: checks.len(),
+        }
+    }
+}
+
 /// One problem in a mapping file, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

@@ -103,3 +103,130 @@ fn controls_command_lists_every_control() {
         assert!(table.contains(id), "{id} missing from `controls`");
     }
 }
+
+#[test]
+fn controls_stats_match_the_catalogues_and_every_check_is_used() {
+    let catalog = auditpack::mappings::Catalog::load(None).unwrap();
+    let out = run(&["controls", "--stats", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed.as_array().unwrap().len(), catalog.frameworks.len());
+    for (f, p) in catalog.frameworks.iter().zip(printed.as_array().unwrap()) {
+        assert_eq!(p["framework"], f.id.as_str());
+        assert!(!f.version.trim().is_empty(), "{} has a version", f.id);
+        assert_eq!(p["controls"].as_u64().unwrap() as usize, f.controls.len());
+        for owner in ["aws", "shared", "customer"] {
+            let n = f.controls.iter().filter(|c| c.owner.as_str() == owner).count();
+            assert_eq!(p["by_owner"][owner].as_u64().unwrap() as usize, n, "{} {owner}", f.id);
+        }
+        for method in ["automated", "manual", "inherited"] {
+            let n = f.controls.iter().filter(|c| c.evidence.as_str() == method).count();
+            assert_eq!(p["by_evidence"][method].as_u64().unwrap() as usize, n, "{} {method}", f.id);
+        }
+        let sections: usize = p["by_section"].as_array().unwrap().iter().map(|s| s[1].as_u64().unwrap() as usize).sum();
+        assert_eq!(sections, f.controls.len());
+    }
+    // The table form says the same numbers.
+    let table = stdout(&run(&["controls", "--stats"]));
+    for f in &catalog.frameworks {
+        assert!(table.contains(&format!("{} ({}): {} controls", f.id, f.version, f.controls.len())), "{table}");
+    }
+    // No check sits unused: each one is the evidence of some control.
+    for check in auditpack::checks::registry() {
+        assert!(
+            catalog.frameworks.iter().any(|f| f.controls.iter().any(|c| c.checks.iter().any(|k| k == check.id))),
+            "check {} is used by no control",
+            check.id
+        );
+    }
+}
+
+#[test]
+fn hipaa_lists_every_standard_and_implementation_specification() {
+    // 45 CFR 164.308-164.316: each standard and implementation specification, by CFR citation.
+    const CFR: &[&str] = &[
+        "164.308(a)(1)(i)",
+        "164.308(a)(1)(ii)(A)",
+        "164.308(a)(1)(ii)(B)",
+        "164.308(a)(1)(ii)(C)",
+        "164.308(a)(1)(ii)(D)",
+        "164.308(a)(2)",
+        "164.308(a)(3)(i)",
+        "164.308(a)(3)(ii)(A)",
+        "164.308(a)(3)(ii)(B)",
+        "164.308(a)(3)(ii)(C)",
+        "164.308(a)(4)(i)",
+        "164.308(a)(4)(ii)(A)",
+        "164.308(a)(4)(ii)(B)",
+        "164.308(a)(4)(ii)(C)",
+        "164.308(a)(5)(i)",
+        "164.308(a)(5)(ii)(A)",
+        "164.308(a)(5)(ii)(B)",
+        "164.308(a)(5)(ii)(C)",
+        "164.308(a)(5)(ii)(D)",
+        "164.308(a)(6)(i)",
+        "164.308(a)(6)(ii)",
+        "164.308(a)(7)(i)",
+        "164.308(a)(7)(ii)(A)",
+        "164.308(a)(7)(ii)(B)",
+        "164.308(a)(7)(ii)(C)",
+        "164.308(a)(7)(ii)(D)",
+        "164.308(a)(7)(ii)(E)",
+        "164.308(a)(8)",
+        "164.308(b)(1)",
+        "164.308(b)(4)",
+        "164.310(a)(1)",
+        "164.310(a)(2)(i)",
+        "164.310(a)(2)(ii)",
+        "164.310(a)(2)(iii)",
+        "164.310(a)(2)(iv)",
+        "164.310(b)",
+        "164.310(c)",
+        "164.310(d)(1)",
+        "164.310(d)(2)(i)",
+        "164.310(d)(2)(ii)",
+        "164.310(d)(2)(iii)",
+        "164.310(d)(2)(iv)",
+        "164.312(a)(1)",
+        "164.312(a)(2)(i)",
+        "164.312(a)(2)(ii)",
+        "164.312(a)(2)(iii)",
+        "164.312(a)(2)(iv)",
+        "164.312(b)",
+        "164.312(c)(1)",
+        "164.312(c)(2)",
+        "164.312(d)",
+        "164.312(e)(1)",
+        "164.312(e)(2)(i)",
+        "164.312(e)(2)(ii)",
+        "164.314(a)(1)",
+        "164.314(a)(2)(i)",
+        "164.314(a)(2)(ii)",
+        "164.314(a)(2)(iii)",
+        "164.314(b)(1)",
+        "164.314(b)(2)",
+        "164.316(a)",
+        "164.316(b)(1)",
+        "164.316(b)(2)(i)",
+        "164.316(b)(2)(ii)",
+        "164.316(b)(2)(iii)",
+    ];
+    let catalog = auditpack::mappings::Catalog::load(None).unwrap();
+    let hipaa = catalog.framework("hipaa").unwrap();
+    let ids: Vec<&str> = hipaa.controls.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, CFR, "every citation once, in CFR order");
+    for c in &hipaa.controls {
+        let marked = ["(R)", "(A)", "(standard)"].iter().any(|m| c.title.ends_with(m));
+        assert!(marked, "{} is marked required, addressable or standard: {}", c.id, c.title);
+        // The data centre's physical safeguards are AWS's; the customer's premises are not.
+        if c.id.starts_with("164.310(a)") || c.id == "164.310(d)(2)(i)" || c.id == "164.310(d)(2)(ii)" {
+            assert_eq!(c.owner.as_str(), "aws", "{}", c.id);
+        }
+    }
+    for id in ["164.310(b)", "164.310(c)"] {
+        assert_eq!(hipaa.controls.iter().find(|c| c.id == id).unwrap().owner.as_str(), "customer", "{id}: the customer's workstations");
+    }
+    for id in ["164.314(a)(1)", "164.314(a)(2)(i)", "164.308(b)(1)"] {
+        assert_eq!(hipaa.controls.iter().find(|c| c.id == id).unwrap().owner.as_str(), "shared", "{id}: the AWS BAA covers AWS's side");
+    }
+}
