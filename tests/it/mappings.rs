@@ -230,3 +230,36 @@ fn hipaa_lists_every_standard_and_implementation_specification() {
         assert_eq!(hipaa.controls.iter().find(|c| c.id == id).unwrap().owner.as_str(), "shared", "{id}: the AWS BAA covers AWS's side");
     }
 }
+
+#[test]
+fn gdpr_covers_the_security_and_accountability_articles() {
+    let catalog = auditpack::mappings::Catalog::load(None).unwrap();
+    let gdpr = catalog.framework("gdpr").unwrap();
+    let article = |c: &str| c.split('(').next().unwrap().trim().to_string();
+    let present: Vec<&str> = gdpr.controls.iter().map(|c| c.id.as_str()).collect();
+    for needed in [
+        "Art. 5(1)(f)",
+        "Art. 5(2)",
+        "Art. 25(1)",
+        "Art. 25(2)",
+        "Art. 30",
+        "Art. 32(1)(a)",
+        "Art. 32(1)(b)",
+        "Art. 32(1)(c)",
+        "Art. 32(1)(d)",
+        "Art. 32(2)",
+        "Art. 32(4)",
+        "Art. 44",
+        "Art. 45",
+        "Art. 46",
+    ] {
+        assert!(present.contains(&needed), "{needed} is missing");
+    }
+    // Articles cited as a whole: some paragraph of each is there.
+    for whole in ["Art. 24", "Art. 28", "Art. 33", "Art. 34", "Art. 35"] {
+        assert!(present.iter().any(|id| article(id) == whole), "{whole} is missing");
+    }
+    // Transfers depend on the regions the customer picks; the processor terms come through the AWS DPA.
+    assert_eq!(gdpr.controls.iter().find(|c| c.id == "Art. 44").unwrap().owner.as_str(), "customer");
+    assert_eq!(gdpr.controls.iter().find(|c| c.id == "Art. 28(1)").unwrap().owner.as_str(), "shared");
+}
