@@ -15,6 +15,9 @@ use toml::Spanned;
 
 use crate::checks;
 
+pub mod service_models;
+pub use service_models::ServiceModel;
+
 /// The catalogues compiled into the binary, by file name.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("gdpr.toml", include_str!("../../mappings/gdpr.toml")),
@@ -104,6 +107,12 @@ struct RawControl {
     aws_provides: Option<String>,
     #[serde(default)]
     manual_evidence: Option<String>,
+    /// Area of the shared responsibility model (an id of mappings/service-models.toml).
+    #[serde(default)]
+    area: Option<Spanned<String>>,
+    /// The owner under each service model, where it moves with the model.
+    #[serde(default)]
+    owner_by_model: Option<Spanned<BTreeMap<ServiceModel, Owner>>>,
 }
 
 /// A validated framework.
@@ -131,6 +140,12 @@ pub struct Control {
     pub aws_provides: Option<String>,
     /// For manual controls: what the auditor should ask the customer for.
     pub manual_evidence: Option<String>,
+    /// Area of the shared responsibility model, when the catalogue names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// The owner under each service model, for controls whose owner moves with the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_by_model: Option<BTreeMap<ServiceModel, Owner>>,
 }
 
 /// How a framework's controls divide: by owner, by evidence method, by section.
@@ -303,6 +318,7 @@ pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Dia
         ));
     }
     let known: Vec<&str> = checks::registry().iter().map(|c| c.id).collect();
+    let table = service_models::Table::builtin();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut controls = Vec::new();
     for c in raw.controls {
@@ -358,6 +374,22 @@ pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Dia
                 "add aws_provides = \"...\" naming what AWS carries and the attestation (e.g. SOC 2, PCI DSS AOC) that evidences it",
             ));
         }
+        if let Some(area) = &c.area {
+            if table.area(area.get_ref()).is_none() {
+                let known: Vec<&str> = table.areas.iter().map(|a| a.id.as_str()).collect();
+                diags.push(at(area.span(), format!("unknown area {:?}", area.get_ref()), &format!("use one of: {}", known.join(", "))));
+            }
+        }
+        if let Some(by_model) = &c.owner_by_model {
+            let missing: Vec<&str> = ServiceModel::ALL.iter().filter(|m| !by_model.get_ref().contains_key(m)).map(|m| m.as_str()).collect();
+            if !missing.is_empty() {
+                diags.push(at(
+                    by_model.span(),
+                    format!("owner_by_model of {id:?} leaves out {}", missing.join(", ")),
+                    "give the owner under every model: owner_by_model = { iaas = \"customer\", paas = \"aws\", saas = \"aws\" }",
+                ));
+            }
+        }
         controls.push(Control {
             id,
             section: c.section,
@@ -368,6 +400,8 @@ pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Dia
             checks: c.checks.into_iter().map(Spanned::into_inner).collect(),
             aws_provides: c.aws_provides,
             manual_evidence: c.manual_evidence,
+            area: c.area.map(Spanned::into_inner),
+            owner_by_model: c.owner_by_model.map(Spanned::into_inner),
         });
     }
     if controls.is_empty() {

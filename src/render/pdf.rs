@@ -394,7 +394,14 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     l.heading("Contents", 12.0, 90.0);
     let toc_page = l.pages.len() - 1;
     let toc_top = l.y;
-    let toc_titles = ["Summary by status and owner", "Responsibility matrix", "Controls", "Evidence gaps", "Evidence files"];
+    let toc_titles = [
+        "Summary by status and owner",
+        "Responsibility matrix",
+        "Shared responsibility by service model",
+        "Controls",
+        "Evidence gaps",
+        "Evidence files",
+    ];
     let mut toc_pages = Vec::new();
 
     // Summary.
@@ -457,8 +464,41 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         l.table(None, &[0.2, 0.5, 0.13, 0.17], &["Control", "Title", "Evidence", "Status"], rows);
     }
 
-    // Controls.
+    // Shared responsibility by service model.
     toc_pages.push(l.section(toc_titles[2]));
+    l.para(
+        &format!(
+            "{} Who owns each area of the AWS Shared Responsibility Model under each of them, and the controls of this framework that fall in the area.",
+            packet.service_models
+        ),
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        6.0,
+    );
+    let models = packet.model_names.len().max(1) as f32;
+    let model_width = 0.12;
+    let mut widths = vec![0.3];
+    widths.extend(std::iter::repeat_n(model_width, packet.model_names.len()));
+    widths.push(1.0 - 0.3 - model_width * models);
+    let mut header: Vec<&str> = vec!["Area"];
+    header.extend(packet.model_names.iter().map(String::as_str));
+    header.push("Controls");
+    let rows: Vec<Vec<Cell>> = packet
+        .srm_rows
+        .iter()
+        .map(|r| {
+            std::iter::once(bold_cell(&r.area))
+                .chain(r.owners.iter().map(|o| cell(o.owner)))
+                .chain(std::iter::once(cell(&r.controls)))
+                .collect()
+        })
+        .collect();
+    l.table(Some("Areas of responsibility by service model"), &widths, &header, rows);
+
+    // Controls.
+    toc_pages.push(l.section(toc_titles[3]));
     for c in &packet.controls {
         l.ensure(90.0);
         l.bookmark(format!("{} {}", c.id, c.title), 1);
@@ -478,6 +518,9 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         }
         l.y -= 4.0;
         l.para(&format!("{} · owner: {} · evidence: {}", c.section, c.owner, c.evidence_method), Style::Regular, SMALL, MUTED, 0.0, 2.0);
+        if let Some(why) = &c.owner_reason {
+            l.para(&format!("Owner for this account: {why}"), Style::Regular, SMALL, MUTED, 0.0, 2.0);
+        }
         l.para(&c.description, Style::Regular, BODY, INK, 0.0, 2.0);
         l.para(&c.status_reason, Style::Bold, BODY, status_color(c.status_class), 0.0, 2.0);
         if let Some(a) = &c.aws_provides {
@@ -526,7 +569,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     }
 
     // Gaps.
-    toc_pages.push(l.section(toc_titles[3]));
+    toc_pages.push(l.section(toc_titles[4]));
     if packet.gaps.is_empty() {
         l.para("Every API call of the collection succeeded.", Style::Regular, BODY, INK, 0.0, 6.0);
     } else {
@@ -549,7 +592,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     }
 
     // Evidence files.
-    toc_pages.push(l.section(toc_titles[4]));
+    toc_pages.push(l.section(toc_titles[5]));
     let rows = packet.evidence_files.iter().map(|f| vec![cell(&f.path), cell(&f.sha256)]).collect();
     l.table(Some("Every file of the evidence bundle with its SHA-256"), &[0.52, 0.48], &["File", "SHA-256"], rows);
 

@@ -24,6 +24,11 @@ pub struct Packet {
     pub status_rows: Vec<StatusRow>,
     pub owner_totals: Vec<OwnerTotal>,
     pub matrix: Vec<OwnerGroup>,
+    /// The service models the inventory shows, in words (or that it shows none).
+    pub service_models: String,
+    /// Column heads of the shared responsibility table: the models in use.
+    pub model_names: Vec<String>,
+    pub srm_rows: Vec<SrmRow>,
     pub controls: Vec<ControlView>,
     pub gaps: Vec<GapView>,
     pub absent: Vec<GapView>,
@@ -44,6 +49,20 @@ pub struct StatusRow {
 pub struct OwnerTotal {
     pub owner: &'static str,
     pub total: usize,
+}
+
+/// One area of the shared responsibility model: its owner per model in use, and its controls.
+#[derive(Debug, Clone, Serialize)]
+pub struct SrmRow {
+    pub area: String,
+    pub owners: Vec<SrmCell>,
+    pub controls: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SrmCell {
+    pub owner: &'static str,
+    pub owner_class: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +93,8 @@ pub struct ControlView {
     pub title: String,
     pub description: String,
     pub owner: &'static str,
+    /// Why the owner is what it is, when it follows the service models in use.
+    pub owner_reason: Option<String>,
     pub evidence_method: &'static str,
     pub status_label: &'static str,
     pub status_class: &'static str,
@@ -236,6 +257,7 @@ impl Packet {
                 title: c.title.clone(),
                 description: c.description.clone(),
                 owner: c.owner.title(),
+                owner_reason: c.owner_reason.clone(),
                 evidence_method: c.evidence_method.as_str(),
                 status_label: c.status.label(),
                 status_class: status_class(c.status),
@@ -270,6 +292,29 @@ impl Packet {
             })
             .collect();
         let e = &report.evidence;
+        let service_models = if report.service_models.is_empty() {
+            "The Config inventory shows no resource type of a known service model, so every model is listed.".to_string()
+        } else {
+            let uses: Vec<String> = report
+                .service_models
+                .iter()
+                .map(|m| {
+                    let types: Vec<String> = m.resource_types.iter().map(|t| format!("{} {}", t.resource_type, t.items)).collect();
+                    format!("{} ({})", m.name, types.join(", "))
+                })
+                .collect();
+            format!("Service models in use, from the Config inventory: {}.", uses.join("; "))
+        };
+        let model_names = f.responsibility.first().map(|r| r.owners.iter().map(|o| o.name.clone()).collect()).unwrap_or_default();
+        let srm_rows = f
+            .responsibility
+            .iter()
+            .map(|r| SrmRow {
+                area: r.name.clone(),
+                owners: r.owners.iter().map(|o| SrmCell { owner: o.owner.title(), owner_class: o.owner.as_str() }).collect(),
+                controls: if r.controls.is_empty() { "-".to_string() } else { r.controls.join(", ") },
+            })
+            .collect();
         Packet {
             title: format!("{} {} audit packet", f.name, f.version),
             framework_id: f.id.clone(),
@@ -286,6 +331,9 @@ impl Packet {
             status_rows,
             owner_totals,
             matrix,
+            service_models,
+            model_names,
+            srm_rows,
             controls,
             gaps: e
                 .gaps

@@ -7,6 +7,8 @@
 //! - automated controls: `fail` if any check fails, else `not_assessed` if any check lacks
 //!   evidence, else `pass`. Missing evidence is never a pass.
 
+pub mod ownership;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -50,6 +52,8 @@ pub struct Report {
     pub generated_at: String,
     pub tool: ToolInfo,
     pub evidence: EvidenceInfo,
+    /// The service models the account's Config inventory shows, with the resource types behind each.
+    pub service_models: Vec<ownership::ModelUse>,
     pub frameworks: Vec<FrameworkReport>,
 }
 
@@ -83,6 +87,9 @@ pub struct FrameworkReport {
     pub version: String,
     pub description: String,
     pub summary: Summary,
+    /// Areas of the shared responsibility model, their owners under the models in use, and the
+    /// controls that fall there.
+    pub responsibility: Vec<ownership::AreaRow>,
     pub controls: Vec<ControlResult>,
 }
 
@@ -148,7 +155,14 @@ pub struct ControlResult {
     pub section: String,
     pub title: String,
     pub description: String,
+    /// The owner for this account (see `owner_reason` when it follows the service models).
     pub owner: Owner,
+    /// Why the owner is what it is, for controls whose owner moves with the service model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_reason: Option<String>,
+    /// The area of the shared responsibility model the control falls in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
     pub evidence_method: EvidenceMethod,
     pub status: ControlStatus,
     /// One sentence saying why the control has its status.
@@ -200,6 +214,8 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
             }
         }
     }
+    let table = crate::mappings::service_models::Table::builtin();
+    let in_use = ownership::models_in_use(bundle, &table);
     let file_ref = |path: &str| FileRef { path: path.to_string(), sha256: bundle.file_sha256(path).unwrap_or_default().to_string() };
     let m = &bundle.manifest;
     let frameworks = frameworks
@@ -231,8 +247,9 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
                     files.sort();
                     files.dedup();
                     let (status, status_reason) = control_status(c.evidence, &checks);
+                    let (owner, owner_reason) = ownership::owner_for(c, &in_use);
                     summary.by_status.add(status);
-                    match c.owner {
+                    match owner {
                         Owner::Aws => summary.by_owner.aws.add(status),
                         Owner::Shared => summary.by_owner.shared.add(status),
                         Owner::Customer => summary.by_owner.customer.add(status),
@@ -242,7 +259,9 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
                         section: c.section.clone(),
                         title: c.title.clone(),
                         description: c.description.clone(),
-                        owner: c.owner,
+                        owner,
+                        owner_reason,
+                        area: ownership::area_of(c),
                         evidence_method: c.evidence,
                         status,
                         status_reason,
@@ -253,12 +272,14 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
                     }
                 })
                 .collect();
+            let areas: Vec<(String, Option<String>)> = controls.iter().map(|c| (c.id.clone(), c.area.clone())).collect();
             FrameworkReport {
                 id: f.id.clone(),
                 name: f.name.clone(),
                 version: f.version.clone(),
                 description: f.description.clone(),
                 summary,
+                responsibility: ownership::matrix(&table, &in_use, &areas),
                 controls,
             }
         })
@@ -267,6 +288,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
         schema_version: SCHEMA_VERSION,
         generated_at: rfc3339(generation_time(m.collected_at)),
         tool: ToolInfo { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
+        service_models: in_use,
         evidence: EvidenceInfo {
             collected_at: rfc3339(m.collected_at),
             accounts: m.accounts.clone(),

@@ -263,3 +263,16 @@ fn gdpr_covers_the_security_and_accountability_articles() {
     assert_eq!(gdpr.controls.iter().find(|c| c.id == "Art. 44").unwrap().owner.as_str(), "customer");
     assert_eq!(gdpr.controls.iter().find(|c| c.id == "Art. 28(1)").unwrap().owner.as_str(), "shared");
 }
+
+#[test]
+fn areas_and_owners_by_model_are_validated() {
+    let base =
+        "[[control]]\nid = \"x\"\nsection = \"s\"\ntitle = \"t\"\ndescription = \"d\"\nowner = \"customer\"\nevidence = \"manual\"\n";
+    let errs = errors(&format!("{HEAD}{base}area = \"kitchen\"\n"));
+    assert!(errs.iter().any(|e| e.contains("unknown area \"kitchen\"") && e.contains("operating-system")), "{errs:?}");
+    let errs = errors(&format!("{HEAD}{base}owner_by_model = {{ iaas = \"customer\" }}\n"));
+    assert!(errs.iter().any(|e| e.contains("leaves out paas, saas")), "{errs:?}");
+    let ok =
+        format!("{HEAD}{base}area = \"operating-system\"\nowner_by_model = {{ iaas = \"customer\", paas = \"aws\", saas = \"aws\" }}\n");
+    assert!(parse("test.toml", "mappings/test.toml", &ok).is_ok());
+}

@@ -146,7 +146,18 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
     let mut entries = Vec::new();
     walk(&doc, outlines.get(b"First").ok().cloned(), 0, &mut entries);
     let top: Vec<&str> = entries.iter().filter(|(d, _)| *d == 0).map(|(_, t)| t.as_str()).collect();
-    assert_eq!(top, ["Cover", "Summary by status and owner", "Responsibility matrix", "Controls", "Evidence gaps", "Evidence files"]);
+    assert_eq!(
+        top,
+        [
+            "Cover",
+            "Summary by status and owner",
+            "Responsibility matrix",
+            "Shared responsibility by service model",
+            "Controls",
+            "Evidence gaps",
+            "Evidence files"
+        ]
+    );
     let nested: Vec<&str> = entries.iter().filter(|(d, _)| *d == 1).map(|(_, t)| t.as_str()).collect();
     let controls = hipaa["controls"].as_array().unwrap();
     assert_eq!(nested.len(), controls.len(), "one nested entry per control");
@@ -281,4 +292,75 @@ fn templates_override_replaces_files_and_strict_mode_catches_typos() {
     let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "html", "--templates", tpl.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("titel"), "{}", stderr(&o));
+}
+
+/// A bundle with one region recording everything and configuration items of the given types.
+fn inventory_bundle(types: &[&str]) -> auditpack::evidence::Bundle {
+    let base = format!("{ACCOUNT}/us-east-1/config");
+    let mut files: Vec<(String, String)> = vec![
+        (
+            format!("{base}/describe-configuration-recorders.json"),
+            serde_json::json!({"ConfigurationRecorders": [{"name": "default", "recordingGroup": {"allSupported": true}}]}).to_string(),
+        ),
+        (
+            format!("{base}/describe-configuration-recorder-status.json"),
+            serde_json::json!({"ConfigurationRecordersStatus": [{"name": "default", "recording": true}]}).to_string(),
+        ),
+    ];
+    for t in types {
+        let item = serde_json::json!({"resourceType": t, "resourceId": "r-1", "configurationItemStatus": "OK", "configuration": "{}"});
+        files.push((
+            auditpack::evidence::resource_file(ACCOUNT, "us-east-1", t),
+            serde_json::json!({"baseConfigurationItems": [item]}).to_string(),
+        ));
+    }
+    let refs: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    bundle(&refs)
+}
+
+#[test]
+fn the_owner_of_patching_follows_the_service_models_in_the_inventory() {
+    let catalog = auditpack::mappings::Catalog::load(None).unwrap();
+    let pci = catalog.framework("pci-dss-4.0").unwrap();
+    let owner_of = |types: &[&str]| {
+        let report = auditpack::report::build(&inventory_bundle(types), &[pci]);
+        let c = report.frameworks[0].controls.iter().find(|c| c.id == "6.3.3").unwrap().clone();
+        (c.owner.as_str(), c.owner_reason.unwrap_or_default(), report)
+    };
+    // EC2 only: the customer patches the guest operating systems.
+    let (owner, why, report) = owner_of(&["AWS::EC2::Volume"]);
+    assert_eq!(owner, "customer", "{why}");
+    assert!(why.contains("IaaS") && why.contains("AWS::EC2::Volume"), "{why}");
+    assert_eq!(report.service_models.len(), 1);
+    // RDS and Lambda only: AWS patches the platform.
+    let (owner, why, _) = owner_of(&["AWS::RDS::DBInstance", "AWS::Lambda::Function"]);
+    assert_eq!(owner, "aws", "{why}");
+    assert!(why.contains("PaaS"), "{why}");
+    // Both: shared, and the reason says who does what.
+    let (owner, why, report) = owner_of(&["AWS::EC2::Volume", "AWS::RDS::DBInstance"]);
+    assert_eq!(owner, "shared");
+    assert!(why.contains("Customer for IaaS") && why.contains("AWS for PaaS"), "{why}");
+    let os = report.frameworks[0].responsibility.iter().find(|r| r.id == "operating-system").unwrap();
+    let owners: Vec<(&str, &str)> = os.owners.iter().map(|o| (o.name.as_str(), o.owner.as_str())).collect();
+    assert_eq!(owners, [("IaaS", "customer"), ("PaaS", "aws")], "the matrix shows the models in use only");
+    assert!(os.controls.iter().any(|c| c == "6.3.3"));
+    // Nothing in the inventory: the catalogue's default owner, said so.
+    let (owner, why, report) = owner_of(&[]);
+    assert_eq!(owner, "shared");
+    assert!(why.contains("default owner"), "{why}");
+    assert_eq!(report.frameworks[0].responsibility[0].owners.len(), 3, "every model listed when none is known");
+}
+
+#[test]
+fn packets_show_the_service_models_and_the_matrix_by_area() {
+    let dir = demo_packet();
+    let r = results(dir.path());
+    let models: Vec<&str> = r["service_models"].as_array().unwrap().iter().map(|m| m["model"].as_str().unwrap()).collect();
+    assert_eq!(models, ["iaas", "paas", "saas"], "the demo runs EC2, RDS and S3");
+    let html = std::fs::read_to_string(dir.path().join("pci-dss-4.0.html")).unwrap();
+    assert!(html.contains("Shared responsibility by service model") && html.contains("Operating system: hardening and patching"));
+    assert!(html.contains("Owner for this account:"), "the per-control reason is shown");
+    let text = stdout(&tool("pdftotext", &["-layout", dir.path().join("pci-dss-4.0.pdf").to_str().unwrap(), "-"]));
+    assert!(text.contains("Areas of responsibility by service model"));
+    assert!(text.lines().any(|l| l.contains("Virtualisation layer") && l.matches("AWS").count() == 3), "one owner per model in use");
 }
