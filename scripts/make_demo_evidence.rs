@@ -274,7 +274,17 @@ fn inventory_from(data: &Value) -> Inventory {
                 .collect(),
         })
         .collect();
-    Inventory { items, rules, page_size: 100, account: ACCOUNT.to_string(), unprocessed_once: 0 }
+    // Resources the checks do not read, known to the demo by their count only.
+    let extra_counts = data["counts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let f = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (f("region"), f("resourceType"), c["count"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    Inventory { items, rules, page_size: 100, account: ACCOUNT.to_string(), unprocessed_once: 0, extra_counts }
 }
 
 #[tokio::main]

@@ -74,6 +74,9 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
     // them not assessed), so they are not fetched.
     let mut types = Vec::new();
     if let (Some(recorders), Some(status)) = (recorders, status) {
+        if !recorders.is_empty() {
+            resource_counts(ctx, &client, r).await?;
+        }
         let coverage = RegionRecorders { recorders, status };
         types = crate::checks::resource_types().into_iter().filter(|t| coverage.records(t)).collect();
     }
@@ -185,6 +188,33 @@ async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> 
     Ok(names.len())
 }
 
+/// How many resources of every type the recorder has discovered (all pages): the inventory the
+/// report reads the service models in use from, at the cost of one call per 100 types.
+async fn resource_counts(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<(), Error> {
+    let path = config_file(&ctx.account, r, "get-discovered-resource-counts.json");
+    let mut pages = client.get_discovered_resource_counts().limit(100).into_paginator().send();
+    let mut total = None;
+    let mut counts = Vec::new();
+    loop {
+        match ctx.limited(pages.next()).await {
+            None => break,
+            Some(Ok(p)) => {
+                total.get_or_insert(p.total_discovered_resources());
+                counts.extend(p.resource_counts().iter().map(ToJson::to_json));
+            }
+            Some(Err(e)) => {
+                ctx.gap("config:GetDiscoveredResourceCounts", Some(r), &path, Failure::from_sdk(&e));
+                return Ok(());
+            }
+        }
+    }
+    let doc = obj! {
+        "totalDiscoveredResources" => Some(Value::from(total.unwrap_or(0))),
+        "resourceCounts" => Some(Value::Array(counts)),
+    };
+    ctx.write_json(&path, &doc)
+}
+
 /// Every configuration item of one type. Returns how many were written.
 async fn resources(ctx: &Ctx<'_>, client: &Client, r: &str, resource_type: &str) -> Result<usize, Error> {
     let path = resource_file(&ctx.account, r, resource_type);
@@ -242,6 +272,12 @@ impl ToJson for aws_sdk_config::types::ResourceIdentifier {
             "resourceName" => j(self.resource_name()),
             "resourceDeletionTime" => j(self.resource_deletion_time()),
         }
+    }
+}
+
+impl ToJson for aws_sdk_config::types::ResourceCount {
+    fn to_json(&self) -> Value {
+        obj! { "resourceType" => j(self.resource_type()), "count" => j(self.count()) }
     }
 }
 

@@ -74,6 +74,12 @@ impl Field for Option<bool> {
     }
 }
 
+impl Field for i64 {
+    fn field(self) -> Option<Value> {
+        Some(Value::from(self))
+    }
+}
+
 impl Field for i32 {
     fn field(self) -> Option<Value> {
         Some(Value::from(self))

@@ -39,21 +39,42 @@ pub struct ModelOwner {
     pub owner: Owner,
 }
 
-/// The models in use: every resource type of the bundle with at least one live configuration
-/// item, looked up in the table. Types the table does not know are left out.
+/// The models in use: every resource type the bundle shows at least one resource of, looked up
+/// in the table. Types the table does not know are left out.
 pub fn models_in_use(bundle: &Bundle, table: &Table) -> Vec<ModelUse> {
-    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    // Per region: get-discovered-resource-counts where collected (every type the recorder saw),
+    // else the configuration items of the types the checks read.
+    let mut per_region: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
+    let mut counted_regions = std::collections::BTreeSet::new();
+    let json = |path: &str| bundle.file(path).and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
     for f in &bundle.manifest.files {
-        let Some(file) = f.path.split("/config/resources/").nth(1) else { continue };
+        let Some(region) = f.path.strip_suffix("/config/get-discovered-resource-counts.json") else { continue };
+        let Some(doc) = json(&f.path) else { continue };
+        counted_regions.insert(region.to_string());
+        for rc in doc.get("resourceCounts").and_then(|v| v.as_array()).into_iter().flatten() {
+            let t = rc.get("resourceType").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let n = rc.get("count").and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+            *per_region.entry((region.to_string(), t)).or_default() += n;
+        }
+    }
+    for f in &bundle.manifest.files {
+        let Some((region, file)) = f.path.split_once("/config/resources/") else { continue };
+        if counted_regions.contains(region) {
+            continue;
+        }
         let resource_type = file.trim_end_matches(".json").replace("__", "::");
-        let Some(doc) = bundle.file(&f.path).and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok()) else { continue };
+        let Some(doc) = json(&f.path) else { continue };
         let items = ["baseConfigurationItems", "configurationItems"]
             .iter()
             .filter_map(|k| doc.get(*k).and_then(|v| v.as_array()))
             .flatten()
             .filter(|i| !i.get("configurationItemStatus").and_then(|s| s.as_str()).unwrap_or("").starts_with("ResourceDeleted"))
             .count();
-        *counts.entry(resource_type).or_default() += items;
+        *per_region.entry((region.to_string(), resource_type)).or_default() += items;
+    }
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for ((_, t), n) in per_region {
+        *counts.entry(t).or_default() += n;
     }
     ServiceModel::ALL
         .iter()

@@ -280,6 +280,10 @@ async fn collect_writes_the_seeded_account_as_a_bundle_that_verifies_and_reports
     assert_eq!(names(&buckets["baseConfigurationItems"], "resourceName"), ["acme-public-site", "acme-records"]);
     assert!(buckets["baseConfigurationItems"][0]["configuration"].is_string(), "configuration stays a JSON string as in the CLI");
     assert!(!out.join(cfg(OTHER, "resources")).exists(), "no resource calls where nothing is recorded");
+    let counts = read_json(&out, &cfg(HOME, "get-discovered-resource-counts.json"));
+    assert_eq!(counts["totalDiscoveredResources"], 5);
+    let s3 = counts["resourceCounts"].as_array().unwrap().iter().find(|c| c["resourceType"] == "AWS::S3::Bucket").unwrap();
+    assert_eq!(s3["count"], 2);
 
     // The packet flags each seeded violation, at every control mapped to it.
     let results = report_json(&out, &dir.path().join("packet"));

@@ -111,6 +111,8 @@ pub struct Inventory {
     pub account: String,
     /// The first batch-get-resource-config answer leaves this many of its keys unprocessed.
     pub unprocessed_once: usize,
+    /// Resources known only by their count (region, type, count), added to the counts of `items`.
+    pub extra_counts: Vec<(String, String, u64)>,
 }
 
 /// A page of `all` starting at the request's nextToken (an offset here; opaque to the caller).
@@ -164,6 +166,20 @@ impl Inventory {
                     .map(|i| i.configuration_item(&account))
                     .collect();
                 Some(Reply::Json(200, json!({ "baseConfigurationItems": items, "unprocessedResourceKeys": unprocessed })))
+            }
+            "GetDiscoveredResourceCounts" => {
+                let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+                for i in self.items.iter().filter(|i| i.region == req.region) {
+                    *counts.entry(i.resource_type.clone()).or_default() += 1;
+                }
+                for (region, t, n) in &self.extra_counts {
+                    if *region == req.region {
+                        *counts.entry(t.clone()).or_default() += n;
+                    }
+                }
+                let total: u64 = counts.values().sum();
+                let list: Vec<Value> = counts.iter().map(|(t, n)| json!({ "resourceType": t, "count": n })).collect();
+                Some(Reply::Json(200, json!({ "totalDiscoveredResources": total, "resourceCounts": list })))
             }
             "DescribeComplianceByConfigRule" => {
                 let rules: Vec<Value> = self

@@ -344,6 +344,16 @@ fn the_owner_of_patching_follows_the_service_models_in_the_inventory() {
     let owners: Vec<(&str, &str)> = os.owners.iter().map(|o| (o.name.as_str(), o.owner.as_str())).collect();
     assert_eq!(owners, [("IaaS", "customer"), ("PaaS", "aws")], "the matrix shows the models in use only");
     assert!(os.controls.iter().any(|c| c == "6.3.3"));
+    // Lambda known from the resource counts alone (collect writes them for every type): PaaS.
+    let base = format!("{ACCOUNT}/us-east-1/config");
+    let counts =
+        serde_json::json!({"totalDiscoveredResources": 7, "resourceCounts": [{"resourceType": "AWS::Lambda::Function", "count": 7}]});
+    let b = bundle(&[(&format!("{base}/get-discovered-resource-counts.json"), counts.to_string())]);
+    let report = auditpack::report::build(&b, &[pci]);
+    assert_eq!(report.service_models.len(), 1);
+    assert_eq!(report.service_models[0].resource_types[0].resource_type, "AWS::Lambda::Function");
+    assert_eq!(report.service_models[0].resource_types[0].items, 7);
+    assert_eq!(report.frameworks[0].controls.iter().find(|c| c.id == "6.3.3").unwrap().owner.as_str(), "aws");
     // Nothing in the inventory: the catalogue's default owner, said so.
     let (owner, why, report) = owner_of(&[]);
     assert_eq!(owner, "shared");
