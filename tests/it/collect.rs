@@ -309,7 +309,10 @@ async fn collect_writes_the_seeded_account_as_a_bundle_that_verifies_and_reports
         let controls = controls_using(&results, check);
         assert!(!controls.is_empty(), "{check} is mapped to no control");
         for (fw, control, status) in controls {
-            assert_eq!(status, "fail", "{fw} {control} uses failing check {check}");
+            // A manual control lists checks as support only; its status stays manual.
+            if status != "manual" {
+                assert_eq!(status, "fail", "{fw} {control} uses failing check {check}");
+            }
         }
     }
     for check in ["iam-console-mfa", "iam-no-full-admin-policies"] {

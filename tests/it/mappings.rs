@@ -276,3 +276,44 @@ fn areas_and_owners_by_model_are_validated() {
         format!("{HEAD}{base}area = \"operating-system\"\nowner_by_model = {{ iaas = \"customer\", paas = \"aws\", saas = \"aws\" }}\n");
     assert!(parse("test.toml", "mappings/test.toml", &ok).is_ok());
 }
+
+#[test]
+fn pci_dss_lists_all_twelve_requirements_with_their_defined_requirements() {
+    let catalog = auditpack::mappings::Catalog::load(None).unwrap();
+    let pci = catalog.framework("pci-dss-4.0").unwrap();
+    assert_eq!(pci.controls.len(), 250, "every x.y.z (and deeper) requirement of v4.0, appendices left out");
+    for n in 1..=12 {
+        let first = format!("{n}.1.1");
+        assert!(pci.controls.iter().any(|c| c.id == first), "{first}");
+        assert!(pci.controls.iter().filter(|c| c.id.split('.').next() == Some(&n.to_string())).count() >= 6, "requirement {n}");
+    }
+    for id in [
+        "1.4.3",
+        "2.3.2",
+        "3.3.1.1",
+        "3.7.9",
+        "4.2.1.2",
+        "5.3.2.1",
+        "6.4.3",
+        "7.2.5.1",
+        "8.3.10.1",
+        "9.5.1.2.1",
+        "10.2.1.7",
+        "11.4.7",
+        "12.10.7",
+    ] {
+        assert!(pci.controls.iter().any(|c| c.id == id), "{id} is missing");
+    }
+    // Ids are unique and in the standard's order.
+    let keys: Vec<Vec<u32>> = pci.controls.iter().map(|c| c.id.split('.').map(|p| p.parse().unwrap()).collect()).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "ordered and unique");
+    // The data centre's physical controls are AWS's; patching moves with the service model.
+    for id in ["9.2.1", "9.3.2", "9.4.5", "9.4.7"] {
+        assert_eq!(pci.controls.iter().find(|c| c.id == id).unwrap().owner.as_str(), "aws", "{id}");
+    }
+    for id in ["2.2.1", "5.2.1", "6.3.3", "11.3.1"] {
+        let c = pci.controls.iter().find(|c| c.id == id).unwrap();
+        let by_model = c.owner_by_model.as_ref().unwrap_or_else(|| panic!("{id} follows the service model"));
+        assert_eq!(by_model[&auditpack::mappings::ServiceModel::Iaas].as_str(), "customer", "{id} on EC2");
+    }
+}
