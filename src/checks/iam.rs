@@ -27,6 +27,16 @@ pub static CHECKS: &[Check] = &[
         run: root_mfa,
     },
     Check {
+        id: "iam-root-hardware-mfa",
+        title: "Root user's MFA is a hardware device",
+        duty: Duty::IdentityAndAccess,
+        severity: Severity::High,
+        rationale: "A virtual MFA app lives on a phone that can be lost, cloned or restored elsewhere; a hardware key for the root user is held and locked away.",
+        remediation: "Register a FIDO security key or hardware TOTP token for the root user, then remove the virtual device.",
+        evidence: &[CRED_REPORT, "<account>/global/iam/list-virtual-mfa-devices.json"],
+        run: root_hardware_mfa,
+    },
+    Check {
         id: "iam-root-access-keys",
         title: "Root user has no active access keys",
         duty: Duty::IdentityAndAccess,
@@ -250,6 +260,26 @@ fn root_row<'r>(e: &mut Eval, account: &str, rows: &'r [Row]) -> Option<&'r Row>
         e.not_assessed(account, "the credential report has no <root_account> row");
     }
     root
+}
+
+fn root_hardware_mfa(e: &mut Eval) {
+    for (account, rows) in credential_reports(e) {
+        let Some(root) = root_row(e, &account, &rows) else { continue };
+        let resource = root.resource(&account);
+        if !root.is_true("mfa_active") {
+            e.fail(resource, "root user has no MFA device at all");
+            continue;
+        }
+        let path = iam_file(&account, "list-virtual-mfa-devices.json");
+        let Some(devices) = e.json(&path, &account) else { continue };
+        let virtual_root = list(&devices, "VirtualMFADevices")
+            .iter()
+            .find(|d| d.get("User").map(|u| text(u, "Arn")).is_some_and(|arn| arn.ends_with(":root")));
+        match virtual_root {
+            Some(d) => e.fail(resource, format!("root user's MFA is the virtual device {}", text(d, "SerialNumber"))),
+            None => e.pass(resource, "root user has MFA and no virtual device: a hardware device"),
+        }
+    }
 }
 
 fn root_mfa(e: &mut Eval) {

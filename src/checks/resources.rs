@@ -123,6 +123,106 @@ pub static CHECKS: &[Check] = &[
         evidence: &["<account>/<region>/config/resources/AWS__ElasticLoadBalancingV2__LoadBalancer.json", "<account>/<region>/config/resources/AWS__WAFv2__WebACL.json"],
         run: waf_attached,
     },
+    Check {
+        id: "s3-versioning",
+        title: "S3 buckets keep object versions",
+        duty: Duty::DataProtection,
+        severity: Severity::Medium,
+        rationale: "Versioning keeps earlier versions of every object, so an overwrite or deletion, by mistake or by ransomware, can be undone.",
+        remediation: "aws s3api put-bucket-versioning --versioning-configuration Status=Enabled (add lifecycle rules to expire old versions).",
+        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        run: s3_versioning,
+    },
+    Check {
+        id: "s3-secure-transport",
+        title: "S3 bucket policies refuse requests without TLS",
+        duty: Duty::DataProtection,
+        severity: Severity::Medium,
+        rationale: "Without a Deny on aws:SecureTransport = false, clients may read and write the bucket over plain HTTP.",
+        remediation: "Add a bucket policy statement denying s3:* when aws:SecureTransport is false.",
+        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        run: s3_secure_transport,
+    },
+    Check {
+        id: "s3-access-logging",
+        title: "S3 buckets log access requests",
+        duty: Duty::MonitoringAndLogging,
+        severity: Severity::Low,
+        rationale: "Server access logs record who requested which object, evidence CloudTrail keeps only when data events are on.",
+        remediation: "aws s3api put-bucket-logging with a target bucket in the log archive.",
+        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        run: s3_access_logging,
+    },
+    Check {
+        id: "rds-no-public-access",
+        title: "RDS instances are not publicly accessible",
+        duty: Duty::NetworkSecurity,
+        severity: Severity::Critical,
+        rationale: "A publicly accessible instance gets a public address: only its security group stands between the database and the internet.",
+        remediation: "aws rds modify-db-instance --no-publicly-accessible, and reach it through private subnets or a bastion.",
+        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        run: rds_public,
+    },
+    Check {
+        id: "rds-backups",
+        title: "RDS instances keep automated backups",
+        duty: Duty::DataProtection,
+        severity: Severity::Medium,
+        rationale: "With a backup retention of zero there are no automated backups and no point-in-time recovery.",
+        remediation: "aws rds modify-db-instance --backup-retention-period 7 (or what the recovery objectives need).",
+        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        run: rds_backups,
+    },
+    Check {
+        id: "rds-multi-az",
+        title: "RDS instances run in more than one availability zone",
+        duty: Duty::DataProtection,
+        severity: Severity::Low,
+        rationale: "A Multi-AZ instance fails over to a standby in another zone; a single-AZ one is down while its zone is.",
+        remediation: "aws rds modify-db-instance --multi-az during a maintenance window.",
+        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        run: rds_multi_az,
+    },
+    Check {
+        id: "kms-key-not-pending-deletion",
+        title: "No customer managed KMS key is scheduled for deletion",
+        duty: Duty::DataProtection,
+        severity: Severity::High,
+        rationale: "Once a key is deleted, everything encrypted under it is lost for good; a scheduled deletion is a last chance to check.",
+        remediation: "aws kms cancel-key-deletion --key-id KEY if the key is still needed, then re-enable it.",
+        evidence: &["<account>/<region>/config/resources/AWS__KMS__Key.json"],
+        run: kms_pending_deletion,
+    },
+    Check {
+        id: "cloudtrail-kms-encryption",
+        title: "CloudTrail logs are encrypted with a KMS key",
+        duty: Duty::MonitoringAndLogging,
+        severity: Severity::Medium,
+        rationale: "SSE-KMS on the trail makes reading the logs need both S3 access and kms:Decrypt, and every decryption is itself logged.",
+        remediation: "aws cloudtrail update-trail --name TRAIL --kms-key-id KEY (the key policy must let CloudTrail use it).",
+        evidence: &["<account>/<region>/config/resources/AWS__CloudTrail__Trail.json"],
+        run: cloudtrail_kms,
+    },
+    Check {
+        id: "cloudtrail-cloudwatch-logs",
+        title: "CloudTrail trails send events to CloudWatch Logs",
+        duty: Duty::MonitoringAndLogging,
+        severity: Severity::Low,
+        rationale: "Events in CloudWatch Logs can raise alarms within minutes (root sign-in, policy changes); files in S3 alone are read after the fact.",
+        remediation: "aws cloudtrail update-trail --name TRAIL --cloud-watch-logs-log-group-arn ARN --cloud-watch-logs-role-arn ROLE",
+        evidence: &["<account>/<region>/config/resources/AWS__CloudTrail__Trail.json"],
+        run: cloudtrail_cloudwatch,
+    },
+    Check {
+        id: "ec2-sg-no-open-all-traffic",
+        title: "No security group allows all traffic from the internet",
+        duty: Duty::NetworkSecurity,
+        severity: Severity::Critical,
+        rationale: "A rule for every protocol and port from 0.0.0.0/0 or ::/0 exposes every service the instances run.",
+        remediation: "Replace the rule with rules for the ports the service needs, from the sources that need them.",
+        evidence: &["<account>/<region>/config/resources/AWS__EC2__SecurityGroup.json"],
+        run: open_all_traffic,
+    },
 ];
 
 /// A configuration item with its `configuration` and `supplementaryConfiguration` decoded.
@@ -481,4 +581,124 @@ fn waf_attached(e: &mut Eval) {
             e.pass(&scope, "no internet-facing application load balancers recorded in this region");
         }
     }
+}
+
+fn s3_versioning(e: &mut Eval) {
+    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
+        let status = item.supplementary("BucketVersioningConfiguration").map(|v| text(&v, "status").to_string()).unwrap_or_default();
+        Some(if status == "Enabled" {
+            Ok("versioning enabled".into())
+        } else if status.is_empty() {
+            Err("versioning never enabled".into())
+        } else {
+            Err(format!("versioning {status}"))
+        })
+    });
+}
+
+fn s3_secure_transport(e: &mut Eval) {
+    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
+        let policy = item.supplementary("BucketPolicy").and_then(|p| p.get("policyText").and_then(embedded_json));
+        let denies_plain_http = policy.as_ref().is_some_and(|p| {
+            statements(p).iter().any(|st| {
+                text(st, "Effect") == "Deny"
+                    && st
+                        .pointer("/Condition/Bool/aws:SecureTransport")
+                        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                        .is_some_and(|v| v == "false")
+            })
+        });
+        Some(if denies_plain_http {
+            Ok("bucket policy denies requests without TLS".into())
+        } else {
+            Err("no bucket policy statement denies aws:SecureTransport = false".into())
+        })
+    });
+}
+
+fn s3_access_logging(e: &mut Eval) {
+    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
+        let target = item.supplementary("BucketLoggingConfiguration").map(|v| text(&v, "destinationBucketName").to_string());
+        Some(match target.filter(|t| !t.is_empty()) {
+            Some(t) => Ok(format!("access logs go to {t}")),
+            None => Err("server access logging is off".into()),
+        })
+    });
+}
+
+fn rds_public(e: &mut Eval) {
+    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
+        Some(match flag(&item.configuration, "publiclyAccessible") {
+            Some(true) => Err("publicly accessible".into()),
+            Some(false) => Ok("not publicly accessible".into()),
+            None => Err("the configuration item does not say whether it is publicly accessible".into()),
+        })
+    });
+}
+
+fn rds_backups(e: &mut Eval) {
+    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
+        let days = item.configuration.get("backupRetentionPeriod").and_then(Value::as_i64).unwrap_or(0);
+        Some(if days > 0 { Ok(format!("automated backups kept {days} day(s)")) } else { Err("no automated backups (retention 0)".into()) })
+    });
+}
+
+fn rds_multi_az(e: &mut Eval) {
+    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
+        Some(if flag(&item.configuration, "multiAZ") == Some(true) {
+            Ok("Multi-AZ".into())
+        } else {
+            Err("single availability zone".into())
+        })
+    });
+}
+
+fn kms_pending_deletion(e: &mut Eval) {
+    each_item(e, "AWS::KMS::Key", "customer managed KMS keys", |item| {
+        let c = &item.configuration;
+        if text(c, "keyManager") != "CUSTOMER" {
+            return None;
+        }
+        Some(match text(c, "keyState") {
+            "PendingDeletion" | "PendingReplicaDeletion" => Err(format!("scheduled for deletion ({})", text(c, "deletionDate"))),
+            state => Ok(format!("key state {}", if state.is_empty() { "unknown" } else { state })),
+        })
+    });
+}
+
+fn cloudtrail_kms(e: &mut Eval) {
+    each_item(e, "AWS::CloudTrail::Trail", "CloudTrail trails", |item| {
+        let key = text(&item.configuration, "kmsKeyId");
+        Some(if key.is_empty() {
+            Err(format!("trail {}: logs encrypted with S3-managed keys only", item.name()))
+        } else {
+            Ok(format!("trail {}: SSE-KMS with {key}", item.name()))
+        })
+    });
+}
+
+fn cloudtrail_cloudwatch(e: &mut Eval) {
+    each_item(e, "AWS::CloudTrail::Trail", "CloudTrail trails", |item| {
+        let group = text(&item.configuration, "cloudWatchLogsLogGroupArn");
+        Some(if group.is_empty() {
+            Err(format!("trail {}: no CloudWatch Logs delivery", item.name()))
+        } else {
+            Ok(format!("trail {}: delivered to {group}", item.name()))
+        })
+    });
+}
+
+fn open_all_traffic(e: &mut Eval) {
+    each_item(e, "AWS::EC2::SecurityGroup", "security groups", |item| {
+        let open: Vec<String> = list(&item.configuration, "ipPermissions")
+            .iter()
+            .filter(|p| matches!(text(p, "ipProtocol"), "-1" | "all"))
+            .flat_map(world_sources)
+            .collect();
+        Some(if open.is_empty() {
+            Ok(format!("{}: no all-traffic rule from the internet", item.name()))
+        } else {
+            Err(format!("{}: all traffic allowed from {}", item.name(), open.join(" and ")))
+        })
+    });
 }

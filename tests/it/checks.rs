@@ -373,6 +373,14 @@ fn s3(enc: bool, pab: bool, public: bool) -> Value {
     ci("AWS::S3::Bucket", "bucket", json!({"name": "bucket"}), Value::Object(sup))
 }
 
+fn rds(cfg: Value) -> Value {
+    ci("AWS::RDS::DBInstance", "db", cfg, json!({}))
+}
+
+fn bucket_with(key: &str, value: Value) -> Value {
+    ci("AWS::S3::Bucket", "bucket", json!({"name": "bucket"}), json!({ key: value.to_string() }))
+}
+
 fn cases() -> Vec<Case> {
     let sg = |cidr: &str, port: i64| {
         ci(
@@ -401,7 +409,84 @@ fn cases() -> Vec<Case> {
     let trail = |multi: bool, valid: bool| {
         ci("AWS::CloudTrail::Trail", "t", json!({"isMultiRegionTrail": multi, "logFileValidationEnabled": valid}), json!({}))
     };
-    vec![
+    let tls_policy = |deny: bool| {
+        let st = if deny {
+            json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}])
+        } else {
+            json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "*"}])
+        };
+        bucket_with("BucketPolicy", json!({"policyText": json!({"Statement": st}).to_string()}))
+    };
+    let trail_cfg = |cfg: Value| ci("AWS::CloudTrail::Trail", "t", cfg, json!({}));
+    let sg_all = |cidr: &str| {
+        ci(
+            "AWS::EC2::SecurityGroup",
+            "sg-2",
+            json!({"groupName": "g", "ipPermissions": [{"ipProtocol": "-1", "ipv4Ranges": [{"cidrIp": cidr}], "ipv6Ranges": []}]}),
+            json!({}),
+        )
+    };
+    let kms_state = |state: &str| {
+        ci("AWS::KMS::Key", "k2", json!({"keyManager": "CUSTOMER", "keyState": state, "deletionDate": "2026-12-07T00:00:00Z"}), json!({}))
+    };
+    let extra = vec![
+        Case {
+            check: "s3-versioning",
+            resource_type: "AWS::S3::Bucket",
+            good: bucket_with("BucketVersioningConfiguration", json!({"status": "Enabled"})),
+            bad: bucket_with("BucketVersioningConfiguration", json!({"status": "Suspended"})),
+        },
+        Case { check: "s3-secure-transport", resource_type: "AWS::S3::Bucket", good: tls_policy(true), bad: tls_policy(false) },
+        Case {
+            check: "s3-access-logging",
+            resource_type: "AWS::S3::Bucket",
+            good: bucket_with("BucketLoggingConfiguration", json!({"destinationBucketName": "logs"})),
+            bad: bucket_with("BucketLoggingConfiguration", json!({"destinationBucketName": null})),
+        },
+        Case {
+            check: "rds-no-public-access",
+            resource_type: "AWS::RDS::DBInstance",
+            good: rds(json!({"publiclyAccessible": false})),
+            bad: rds(json!({"publiclyAccessible": true})),
+        },
+        Case {
+            check: "rds-backups",
+            resource_type: "AWS::RDS::DBInstance",
+            good: rds(json!({"backupRetentionPeriod": 7})),
+            bad: rds(json!({"backupRetentionPeriod": 0})),
+        },
+        Case {
+            check: "rds-multi-az",
+            resource_type: "AWS::RDS::DBInstance",
+            good: rds(json!({"multiAZ": true})),
+            bad: rds(json!({"multiAZ": false})),
+        },
+        Case {
+            check: "kms-key-not-pending-deletion",
+            resource_type: "AWS::KMS::Key",
+            good: kms_state("Enabled"),
+            bad: kms_state("PendingDeletion"),
+        },
+        Case {
+            check: "cloudtrail-kms-encryption",
+            resource_type: "AWS::CloudTrail::Trail",
+            good: trail_cfg(json!({"name": "t", "kmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/k"})),
+            bad: trail_cfg(json!({"name": "t"})),
+        },
+        Case {
+            check: "cloudtrail-cloudwatch-logs",
+            resource_type: "AWS::CloudTrail::Trail",
+            good: trail_cfg(json!({"name": "t", "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111122223333:log-group:trail"})),
+            bad: trail_cfg(json!({"name": "t", "cloudWatchLogsLogGroupArn": ""})),
+        },
+        Case {
+            check: "ec2-sg-no-open-all-traffic",
+            resource_type: "AWS::EC2::SecurityGroup",
+            good: sg_all("10.0.0.0/8"),
+            bad: sg_all("0.0.0.0/0"),
+        },
+    ];
+    let mut all = vec![
         Case { check: "s3-default-encryption", resource_type: "AWS::S3::Bucket", good: s3(true, true, false), bad: s3(false, true, false) },
         Case {
             check: "s3-public-access-block",
@@ -458,7 +543,9 @@ fn cases() -> Vec<Case> {
                 json!({}),
             ),
         },
-    ]
+    ];
+    all.extend(extra);
+    all
 }
 
 #[test]
@@ -521,4 +608,24 @@ fn web_acls_without_relationships_leave_a_public_alb_not_assessed() {
     ));
     let o = assert_status("elb-waf-attached", &bundle(&owned(&files)), CheckStatus::NotAssessed);
     assert!(o.findings.iter().any(|f| f.detail.contains("relationships")), "{:?}", o.findings);
+}
+
+#[test]
+fn root_hardware_mfa_tells_a_virtual_device_from_a_hardware_one() {
+    let report = format!("{HEADER}\n{}\n", row("<root_account>", false, "2026-01-01T00:00:00+00:00", true, None, None));
+    let with_devices = |devices: Value| {
+        bundle(&[
+            (&format!("{ACCOUNT}/global/iam/credential-report.csv"), report.clone()),
+            (&format!("{ACCOUNT}/global/iam/list-virtual-mfa-devices.json"), json!({ "VirtualMFADevices": devices }).to_string()),
+        ])
+    };
+    let alice = json!({"SerialNumber": "arn:aws:iam::111122223333:mfa/alice", "User": {"Arn": "arn:aws:iam::111122223333:user/alice"}});
+    let root =
+        json!({"SerialNumber": "arn:aws:iam::111122223333:mfa/root-account-mfa-device", "User": {"Arn": "arn:aws:iam::111122223333:root"}});
+    assert_status("iam-root-hardware-mfa", &with_devices(json!([alice.clone()])), CheckStatus::Pass);
+    let o = assert_status("iam-root-hardware-mfa", &with_devices(json!([alice, root])), CheckStatus::Fail);
+    assert!(o.findings.iter().any(|f| f.detail.contains("root-account-mfa-device")));
+    // Without the device list the kind of device is unknown.
+    let only_report = bundle(&[(&format!("{ACCOUNT}/global/iam/credential-report.csv"), report.clone())]);
+    assert_status("iam-root-hardware-mfa", &only_report, CheckStatus::NotAssessed);
 }
