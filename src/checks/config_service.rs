@@ -68,8 +68,8 @@ impl RegionRecorders {
         let recorders = e.json(&config_file(account, region, "describe-configuration-recorders.json"), &scope);
         let status = e.json(&config_file(account, region, "describe-configuration-recorder-status.json"), &scope);
         Some(RegionRecorders {
-            recorders: list(&recorders?, "ConfigurationRecorders").to_vec(),
-            status: list(&status?, "ConfigurationRecordersStatus").to_vec(),
+            recorders: list(&*recorders?, "ConfigurationRecorders").to_vec(),
+            status: list(&*status?, "ConfigurationRecordersStatus").to_vec(),
         })
     }
 

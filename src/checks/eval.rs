@@ -18,7 +18,7 @@ pub struct Eval<'a> {
 
 /// A JSON evidence file, or the recorded fact that there is none.
 pub enum Doc<'a> {
-    Json(Value),
+    Json(std::sync::Arc<Value>),
     Absent(&'a Absent),
 }
 
@@ -60,12 +60,12 @@ impl<'a> Eval<'a> {
     /// gaps and parse errors mark `scope` not assessed and return `None`.
     pub fn doc(&mut self, path: &str, scope: &str) -> Option<Doc<'a>> {
         match self.bundle.lookup(path) {
-            Lookup::Found(bytes) => {
+            Lookup::Found(_) => {
                 self.files.insert(path.to_string());
-                match serde_json::from_slice(bytes) {
+                match self.bundle.json(path).expect("found in the bundle") {
                     Ok(v) => Some(Doc::Json(v)),
-                    Err(e) => {
-                        self.not_assessed(scope, format!("{path} is not valid JSON (line {}, column {}): {e}", e.line(), e.column()));
+                    Err(why) => {
+                        self.not_assessed(scope, why);
                         None
                     }
                 }
@@ -80,7 +80,7 @@ impl<'a> Eval<'a> {
     }
 
     /// A JSON evidence file that must exist (an `absent` record counts as missing here).
-    pub fn json(&mut self, path: &str, scope: &str) -> Option<Value> {
+    pub fn json(&mut self, path: &str, scope: &str) -> Option<std::sync::Arc<Value>> {
         match self.doc(path, scope)? {
             Doc::Json(v) => Some(v),
             Doc::Absent(a) => {

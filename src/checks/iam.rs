@@ -522,7 +522,7 @@ fn password_max_age(e: &mut Eval) {
 // ---------------------------------------------------------------------------------------------
 // Authorization details
 
-fn auth_details(e: &mut Eval) -> Vec<(String, Value)> {
+fn auth_details(e: &mut Eval) -> Vec<(String, std::sync::Arc<Value>)> {
     let mut out = Vec::new();
     for account in e.accounts() {
         let path = iam_file(&account, "get-account-authorization-details.json");

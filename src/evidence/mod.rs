@@ -53,7 +53,12 @@ pub struct Bundle {
     /// SHA-256 of the `manifest.json` bytes: one hash that pins every file of the bundle.
     pub manifest_sha256: String,
     files: BTreeMap<String, Vec<u8>>,
+    /// JSON files parsed so far: every check reading a file shares one parse.
+    parsed: std::sync::Arc<std::sync::Mutex<BTreeMap<String, Parsed>>>,
 }
+
+/// A parsed JSON evidence file, or why it does not parse.
+pub type Parsed = Result<std::sync::Arc<serde_json::Value>, String>;
 
 /// What a lookup of one evidence file found.
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +82,7 @@ impl Bundle {
             return Err(Error::NotVerified { dir: origin.to_path_buf(), report });
         }
         let files = manifest.files.iter().map(|f| (f.path.clone(), files.get(&f.path).cloned().unwrap_or_default())).collect();
-        Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, files })
+        Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, files, parsed: Default::default() })
     }
 
     /// Read and verify a bundle directory. A bundle that does not verify is refused.
@@ -94,12 +99,25 @@ impl Bundle {
             let path = dir.join(&entry.path);
             files.insert(entry.path.clone(), std::fs::read(&path).map_err(io_err(&path))?);
         }
-        Ok(Bundle { manifest_sha256: sha256_hex(&manifest_bytes), manifest, files })
+        Ok(Bundle { manifest_sha256: sha256_hex(&manifest_bytes), manifest, files, parsed: Default::default() })
     }
 
     /// The raw bytes of a listed file.
     pub fn file(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// A listed file parsed as JSON, parsed once however often it is asked for. `None` when the
+    /// file is not in the bundle; `Err` says where it does not parse.
+    pub fn json(&self, path: &str) -> Option<Parsed> {
+        let bytes = self.file(path)?;
+        let mut cache = self.parsed.lock().expect("parse cache lock");
+        let entry = cache.entry(path.to_string()).or_insert_with(|| {
+            serde_json::from_slice(bytes)
+                .map(std::sync::Arc::new)
+                .map_err(|e| format!("{path} is not valid JSON (line {}, column {}): {e}", e.line(), e.column()))
+        });
+        Some(entry.clone())
     }
 
     /// The SHA-256 recorded for a listed file.

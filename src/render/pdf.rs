@@ -559,6 +559,9 @@ pub fn render(packet: &Packet) -> Vec<u8> {
                     .collect();
                 l.table(None, &[0.17, 0.43, 0.40], &["Result", "Resource", "Detail"], rows);
             }
+            if let Some(more) = &k.more {
+                l.para(more, Style::Regular, SMALL, MUTED, 8.0, 2.0);
+            }
         }
         if !c.evidence_files.is_empty() {
             l.para("Evidence files:", Style::Bold, SMALL, INK, 0.0, 0.0);

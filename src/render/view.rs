@@ -116,6 +116,8 @@ pub struct CheckView {
     pub remediation: String,
     pub show_remediation: bool,
     pub findings: Vec<FindingView>,
+    /// How many findings the packet leaves out (results.json lists them all), when it does.
+    pub more: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +153,41 @@ pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
         CheckStatus::Fail => ("FAIL", "fail"),
         CheckStatus::NotAssessed => ("NOT ASSESSED", "na"),
     }
+}
+
+/// The most failing or not-assessed findings a packet lists per check, and the most passing ones:
+/// a packet stays readable (and fast to render) for accounts with tens of thousands of
+/// resources, while results.json keeps every finding.
+pub const MAX_LISTED_PROBLEMS: usize = 200;
+pub const MAX_LISTED_PASSES: usize = 25;
+
+/// The findings a packet lists (failures first) and a sentence on those it leaves out.
+fn listed(findings: &[Finding]) -> (Vec<&Finding>, Option<String>) {
+    let (mut problems, mut passes) = (0usize, 0usize);
+    let (mut hidden_problems, mut hidden_passes) = (0usize, 0usize);
+    let mut shown = Vec::new();
+    for f in failures_first(findings) {
+        let (count, hidden, max) = if f.status == CheckStatus::Pass {
+            (&mut passes, &mut hidden_passes, MAX_LISTED_PASSES)
+        } else {
+            (&mut problems, &mut hidden_problems, MAX_LISTED_PROBLEMS)
+        };
+        if *count < max {
+            *count += 1;
+            shown.push(f);
+        } else {
+            *hidden += 1;
+        }
+    }
+    let more = match (hidden_problems, hidden_passes) {
+        (0, 0) => None,
+        (p, 0) => Some(format!("{p} more failing or not assessed resources are not listed here; results.json lists every finding.")),
+        (0, q) => Some(format!("{q} more passing resources are not listed here; results.json lists every finding.")),
+        (p, q) => Some(format!(
+            "{p} more failing or not assessed and {q} more passing resources are not listed here; results.json lists every finding."
+        )),
+    };
+    (shown, more)
 }
 
 /// Findings in the order an auditor reads them: failures, then what could not be assessed, then
@@ -278,13 +315,15 @@ impl Packet {
                             reason: k.reason.clone(),
                             remediation: k.remediation.clone(),
                             show_remediation: k.status != CheckStatus::Pass,
-                            findings: failures_first(&k.findings)
+                            findings: listed(&k.findings)
+                                .0
                                 .into_iter()
                                 .map(|fd| {
                                     let (status_label, status_class) = check_label(fd.status);
                                     FindingView { resource: fd.resource.clone(), status_label, status_class, detail: fd.detail.clone() }
                                 })
                                 .collect(),
+                            more: listed(&k.findings).1,
                         }
                     })
                     .collect(),

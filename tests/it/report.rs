@@ -374,3 +374,43 @@ fn packets_show_the_service_models_and_the_matrix_by_area() {
     assert!(text.contains("Areas of responsibility by service model"));
     assert!(text.lines().any(|l| l.contains("Virtualisation layer") && l.matches("AWS").count() == 3), "one owner per model in use");
 }
+
+#[test]
+fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
+    let base = format!("{ACCOUNT}/us-east-1/config");
+    let volumes: Vec<Value> = (0..300)
+        .map(|i| serde_json::json!({"resourceType": "AWS::EC2::Volume", "resourceId": format!("vol-{i:03}"), "configurationItemStatus": "OK", "configuration": "{\"encrypted\": false}"}))
+        .collect();
+    let b = bundle(&[
+        (
+            &format!("{base}/describe-configuration-recorders.json"),
+            serde_json::json!({"ConfigurationRecorders": [{"name": "default", "recordingGroup": {"allSupported": true}}]}).to_string(),
+        ),
+        (
+            &format!("{base}/describe-configuration-recorder-status.json"),
+            serde_json::json!({"ConfigurationRecordersStatus": [{"name": "default", "recording": true}]}).to_string(),
+        ),
+        (
+            &auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::EC2::Volume"),
+            serde_json::json!({"baseConfigurationItems": volumes}).to_string(),
+        ),
+    ]);
+    let dir = tempdir();
+    let opts = auditpack::pipeline::ReportOptions {
+        out: dir.path().to_path_buf(),
+        frameworks: vec!["hipaa".into()],
+        formats: vec![],
+        mappings: None,
+        templates: None,
+    };
+    auditpack::pipeline::run(&b, &opts, &mut |_| {}).unwrap();
+    let r = results(dir.path());
+    let control = r["frameworks"][0]["controls"].as_array().unwrap().iter().find(|c| c["id"] == "164.312(a)(2)(iv)").unwrap();
+    let ebs = control["checks"].as_array().unwrap().iter().find(|c| c["id"] == "ebs-volume-encryption").unwrap();
+    assert_eq!(ebs["findings"].as_array().unwrap().len(), 300, "results.json keeps every finding");
+    let html = std::fs::read_to_string(dir.path().join("hipaa.html")).unwrap();
+    assert!(html.contains("vol-199") && !html.contains("vol-200<"), "the first 200 are listed");
+    assert!(html.contains("100 more failing or not assessed resources are not listed here"));
+    let text = stdout(&tool("pdftotext", &["-layout", dir.path().join("hipaa.pdf").to_str().unwrap(), "-"]));
+    assert!(text.contains("100 more failing or not assessed resources"));
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Write a synthetic evidence bundle for benchmarks: USERS IAM users and ITEMS configuration items.
+
+    python3 scripts/make-synthetic-bundle.py DIR USERS ITEMS
+    auditpack seal DIR --collected-at 2026-11-27T09:00:00Z
+
+The data is shaped like what `auditpack collect` writes (one region, us-east-1, recording every type);
+one user in ten lacks MFA, one bucket in five lacks encryption, and so on, so checks find failures.
+"""
+import json
+import os
+import sys
+
+out, users, items = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+A, R = "111122223333", "us-east-1"
+
+
+def write(rel, data):
+    path = os.path.join(out, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(data if isinstance(data, str) else json.dumps(data, indent=4) + "\n")
+
+
+iam = f"{A}/global/iam"
+cols = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,"
+        "mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,"
+        "access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+        "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
+rows = [f"<root_account>,arn:aws:iam::{A}:root,2019-01-01T00:00:00+00:00,not_supported,2026-01-01T00:00:00+00:00,not_supported,"
+        "not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"]
+for i in range(users):
+    mfa = "false" if i % 10 == 0 else "true"
+    rows.append(f"user-{i:05d},arn:aws:iam::{A}:user/user-{i:05d},2024-01-01T00:00:00+00:00,true,2026-11-20T00:00:00+00:00,"
+                f"2026-10-01T00:00:00+00:00,N/A,{mfa},true,2026-{1 + i % 12:02d}-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,"
+                "us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+write(f"{iam}/credential-report.csv", cols + "\n" + "\n".join(rows) + "\n")
+doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+write(f"{iam}/get-account-authorization-details.json", {
+    "UserDetailList": [{"Path": "/", "UserName": f"user-{i:05d}", "UserId": f"AIDA{i:016d}", "Arn": f"arn:aws:iam::{A}:user/user-{i:05d}",
+                        "CreateDate": "2024-01-01T00:00:00+00:00", "GroupList": ["staff"],
+                        "UserPolicyList": [{"PolicyName": "read", "PolicyDocument": doc}] if i % 50 == 0 else [],
+                        "AttachedManagedPolicies": [], "Tags": []} for i in range(users)],
+    "GroupDetailList": [], "RoleDetailList": [], "Policies": []})
+write(f"{iam}/get-account-password-policy.json", {"PasswordPolicy": {"MinimumPasswordLength": 14, "RequireSymbols": True,
+      "RequireNumbers": True, "RequireUppercaseCharacters": True, "RequireLowercaseCharacters": True,
+      "ExpirePasswords": True, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}})
+write(f"{iam}/get-account-summary.json", {"SummaryMap": {"Users": users}})
+write(f"{iam}/list-virtual-mfa-devices.json", {"VirtualMFADevices": []})
+
+cfg = f"{A}/{R}/config"
+write(f"{cfg}/describe-configuration-recorders.json", {"ConfigurationRecorders": [{"name": "default", "recordingGroup": {
+      "allSupported": True, "includeGlobalResourceTypes": True}}]})
+write(f"{cfg}/describe-configuration-recorder-status.json", {"ConfigurationRecordersStatus": [{"name": "default",
+      "recording": True, "lastStatus": "SUCCESS"}]})
+write(f"{cfg}/describe-delivery-channels.json", {"DeliveryChannels": [{"name": "default", "s3BucketName": "logs"}]})
+write(f"{cfg}/describe-config-rules.json", {"ConfigRules": []})
+write(f"{cfg}/describe-compliance-by-config-rule.json", {"ComplianceByConfigRules": []})
+
+
+def ci(rtype, rid, conf, sup=None):
+    return {"version": "1.3", "accountId": A, "configurationItemCaptureTime": "2026-11-26T22:00:00+00:00",
+            "configurationItemStatus": "OK", "arn": f"arn:aws:test:{R}:{A}:{rid}", "resourceType": rtype,
+            "resourceId": rid, "resourceName": rid, "awsRegion": R, "configuration": json.dumps(conf),
+            "supplementaryConfiguration": {k: json.dumps(v) for k, v in (sup or {}).items()}}
+
+
+kinds = [
+    ("AWS::S3::Bucket", lambda i: ci("AWS::S3::Bucket", f"bucket-{i}", {"name": f"bucket-{i}"},
+        {} if i % 5 == 0 else {"ServerSideEncryptionConfiguration": {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}})),
+    ("AWS::EC2::Volume", lambda i: ci("AWS::EC2::Volume", f"vol-{i}", {"encrypted": i % 7 != 0})),
+    ("AWS::EC2::SecurityGroup", lambda i: ci("AWS::EC2::SecurityGroup", f"sg-{i}", {"groupName": f"sg-{i}", "ipPermissions": [
+        {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipv4Ranges": [{"cidrIp": "0.0.0.0/0" if i % 20 == 0 else "10.0.0.0/8"}]}]})),
+    ("AWS::RDS::DBInstance", lambda i: ci("AWS::RDS::DBInstance", f"db-{i}", {"storageEncrypted": True, "engine": "postgres",
+        "publiclyAccessible": False, "backupRetentionPeriod": 7, "multiAZ": i % 2 == 0})),
+    ("AWS::KMS::Key", lambda i: ci("AWS::KMS::Key", f"key-{i}", {"keyManager": "CUSTOMER", "keyState": "Enabled"},
+        {"KeyRotationStatus": i % 3 != 0})),
+]
+per_kind = items // len(kinds)
+for rtype, make in kinds:
+    write(f"{cfg}/resources/{rtype.replace('::', '__')}.json", {"baseConfigurationItems": [make(i) for i in range(per_kind)]})
