@@ -76,7 +76,7 @@ nothing collected, output directory not empty)."
 results.json, <framework>.html and <framework>.pdf to the output directory. A bundle that does not verify is \
 refused (exit 2). Outputs are byte-identical for the same bundle: the generation time is SOURCE_DATE_EPOCH when \
 set, else the bundle's collected_at.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/"
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/"
     )]
     Report {
         /// The evidence bundle directory (holds manifest.json).
@@ -174,6 +174,12 @@ pub struct Selection {
     /// Only these formats (comma-separated). Default: html,pdf,json.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<Format>,
+    /// Who the packet is for, printed on the cover (e.g. "Acme Corp, external audit 2026-Q4").
+    #[arg(long, value_name = "TEXT")]
+    pub prepared_for: Option<String>,
+    /// Who prepared the packet, printed on the cover and the sign-off page.
+    #[arg(long, value_name = "TEXT")]
+    pub prepared_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -85,8 +85,15 @@ fn report(
     mappings: Option<std::path::PathBuf>,
     templates: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
-    let opts =
-        pipeline::ReportOptions { out: out.to_path_buf(), frameworks: select.framework, formats: select.format, mappings, templates };
+    let opts = pipeline::ReportOptions {
+        out: out.to_path_buf(),
+        frameworks: select.framework,
+        formats: select.format,
+        mappings,
+        templates,
+        prepared_for: select.prepared_for,
+        prepared_by: select.prepared_by,
+    };
     let (report, _) = pipeline::run(bundle, &opts, &mut |line| eprintln!("auditpack: {line}"))?;
     for f in &report.frameworks {
         let s = &f.summary.by_status;

@@ -26,6 +26,10 @@ pub struct ReportOptions {
     pub formats: Vec<Format>,
     pub mappings: Option<PathBuf>,
     pub templates: Option<PathBuf>,
+    /// Printed on the cover: who the packet is for.
+    pub prepared_for: Option<String>,
+    /// Printed on the cover and the sign-off page: who prepared it.
+    pub prepared_by: Option<String>,
 }
 
 /// Build the report and write the requested files. Returns the report and the written paths.
@@ -53,7 +57,9 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
         write("results.json".into(), &report.to_json())?;
     }
     for f in &report.frameworks {
-        let packet = Packet::new(&report, f);
+        let mut packet = Packet::new(&report, f);
+        packet.prepared_for = opts.prepared_for.clone();
+        packet.prepared_by = opts.prepared_by.clone();
         if let Some(h) = &html {
             write(format!("{}.html", f.id), h.render(&packet)?.as_bytes())?;
         }

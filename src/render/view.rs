@@ -20,6 +20,9 @@ pub struct Packet {
     pub generated_at: String,
     pub manifest_sha256: String,
     pub tool: String,
+    /// Who the packet is for and who prepared it (report options), when given.
+    pub prepared_for: Option<String>,
+    pub prepared_by: Option<String>,
     pub total_controls: usize,
     pub status_rows: Vec<StatusRow>,
     pub owner_totals: Vec<OwnerTotal>,
@@ -366,6 +369,8 @@ impl Packet {
             generated_at: report.generated_at.clone(),
             manifest_sha256: e.manifest_sha256.clone(),
             tool: format!("{} {}", report.tool.name, report.tool.version),
+            prepared_for: None,
+            prepared_by: None,
             total_controls: s.by_status.total,
             status_rows,
             owner_totals,

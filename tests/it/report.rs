@@ -155,6 +155,7 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
             "Shared responsibility by service model",
             "Controls",
             "Evidence gaps",
+            "Sign-off",
             "Evidence files"
         ]
     );
@@ -402,6 +403,8 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
         formats: vec![],
         mappings: None,
         templates: None,
+        prepared_for: None,
+        prepared_by: None,
     };
     auditpack::pipeline::run(&b, &opts, &mut |_| {}).unwrap();
     let r = results(dir.path());
@@ -413,4 +416,34 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
     assert!(html.contains("100 more failing or not assessed resources are not listed here"));
     let text = stdout(&tool("pdftotext", &["-layout", dir.path().join("hipaa.pdf").to_str().unwrap(), "-"]));
     assert!(text.contains("100 more failing or not assessed resources"));
+}
+
+#[test]
+fn packets_carry_prepared_for_and_by_and_a_sign_off_page() {
+    let dir = tempdir();
+    let out = dir.path().join("p");
+    let o = run(&[
+        "report",
+        "--evidence",
+        DEMO,
+        "--out",
+        out.to_str().unwrap(),
+        "--framework",
+        "gdpr",
+        "--prepared-for",
+        "Acme Corp, 2026-Q4 external audit",
+        "--prepared-by",
+        "Jo Doe, Security",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("gdpr.html")).unwrap();
+    assert!(html.contains("Acme Corp, 2026-Q4 external audit") && html.contains("Jo Doe, Security"));
+    assert!(html.contains("id=\"signoff\"") && html.contains("Reviewed by") && html.contains("Approved by"));
+    let text = stdout(&tool("pdftotext", &["-layout", out.join("gdpr.pdf").to_str().unwrap(), "-"]));
+    assert!(text.contains("Prepared for") && text.contains("Acme Corp, 2026-Q4 external audit"));
+    let signoff = text.split("\nSign-off\n").nth(1).expect("a sign-off page");
+    for role in ["Prepared by", "Reviewed by", "Approved by", "Signature", "Date"] {
+        assert!(signoff.contains(role), "{role} on the sign-off page");
+    }
+    assert!(signoff.contains("Jo Doe, Security"));
 }
