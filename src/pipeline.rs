@@ -56,6 +56,13 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
     if formats.contains(&Format::Json) {
         write("results.json".into(), &report.to_json())?;
     }
+    let summary = crate::render::summary::SummaryView::new(&report, opts.prepared_for.clone());
+    if let Some(h) = &html {
+        write("summary.html".into(), h.render_summary(&summary)?.as_bytes())?;
+    }
+    if formats.contains(&Format::Pdf) {
+        write("summary.pdf".into(), &pdf::render_summary(&summary))?;
+    }
     for f in &report.frameworks {
         let mut packet = Packet::new(&report, f);
         packet.prepared_for = opts.prepared_for.clone();

@@ -1,11 +1,13 @@
 //! HTML packets: handlebars 6 in strict mode over the typed `Packet` view. The default templates
 //! are compiled in; a `--templates DIR` replaces them file by file (`packet.html.hbs`,
-//! `control.html.hbs`, `style.css.hbs`), and any other `*.hbs` there becomes a partial.
+//! `control.html.hbs`, `style.css.hbs`, `summary.html.hbs`), and any other `*.hbs` there becomes a
+//! partial.
 
 use std::path::{Path, PathBuf};
 
 use handlebars::Handlebars;
 
+use super::summary::SummaryView;
 use super::view::Packet;
 
 /// The templates compiled into the binary: (file name, text).
@@ -13,6 +15,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("packet.html.hbs", include_str!("../../templates/packet.html.hbs")),
     ("control.html.hbs", include_str!("../../templates/control.html.hbs")),
     ("style.css.hbs", include_str!("../../templates/style.css.hbs")),
+    ("summary.html.hbs", include_str!("../../templates/summary.html.hbs")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +67,11 @@ impl HtmlRenderer {
             }
         }
         Ok(HtmlRenderer { hb })
+    }
+
+    /// The one-page management summary.
+    pub fn render_summary(&self, summary: &SummaryView) -> Result<String, Error> {
+        self.hb.render("summary.html", summary).map_err(|e| Error::Render { name: "summary.html".into(), source: Box::new(e) })
     }
 
     pub fn render(&self, packet: &Packet) -> Result<String, Error> {

@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod pdf;
+pub mod summary;
 pub mod view;
 
 pub use view::Packet;

@@ -149,6 +149,19 @@ impl Layout {
         }
     }
 
+    /// `text` cut with an ellipsis so that it fits `width` on one line.
+    fn fit(&self, text: &str, style: Style, size: f32, width: f32) -> String {
+        let font = self.font(style);
+        if font.width(text, size) <= width {
+            return text.to_string();
+        }
+        let mut out: String = text.to_string();
+        while !out.is_empty() && font.width(&format!("{out}…"), size) > width {
+            out.pop();
+        }
+        format!("{}…", out.trim_end())
+    }
+
     fn bookmark(&mut self, title: String, level: u8) {
         let (page, y) = (self.page_no(), self.y);
         self.bookmarks.push(Mark { title, page, y, level });
@@ -664,7 +677,122 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         l.text_on(page, RIGHT - w, 28.0, &footer, Style::Regular, SMALL, MUTED);
     }
 
-    finish(l, packet)
+    finish(l, &Meta::of_packet(packet))
+}
+
+/// The one-page management summary.
+pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
+    let mut l = Layout::new();
+    l.bookmark("Management summary".into(), 0);
+    l.y = TOP - 10.0;
+    l.text(LEFT, l.y, "AUDIT PACKET · ONE-PAGE SUMMARY", Style::Bold, SMALL, MUTED);
+    l.y -= 22.0;
+    l.text(LEFT, l.y, &v.title, Style::Bold, 18.0, INK);
+    l.y -= 8.0;
+    let mut meta = format!("AWS account {} · regions {} · evidence collected {}", v.accounts, v.regions, v.collected_at);
+    if let Some(p) = &v.prepared_for {
+        meta.push_str(&format!(" · prepared for {p}"));
+    }
+    l.para(&meta, Style::Regular, SMALL, MUTED, 0.0, 2.0);
+    l.para(&format!("Evidence bundle SHA-256 {}", v.manifest_sha256), Style::Regular, 7.0, MUTED, 0.0, 8.0);
+
+    // The chart: one stacked bar per framework, from the same model as the HTML's SVG.
+    l.para(&v.chart.title, Style::Bold, BODY, INK, 0.0, 2.0);
+    let label_w = 150.0;
+    let bar_w = WIDTH - label_w - 30.0;
+    for bar in &v.chart.bars {
+        l.y -= 18.0;
+        let y = l.y;
+        let label = l.fit(&format!("{} ({})", bar.label, bar.total), Style::Regular, SMALL, label_w - 6.0);
+        l.text(LEFT, y + 4.0, &label, Style::Regular, SMALL, INK);
+        for seg in &bar.segments {
+            let (x, w) = (LEFT + label_w + seg.start * bar_w, seg.width * bar_w);
+            l.rect(x, y, w, 13.0, Some(status_color(seg.class)), Some(WHITE));
+            let t = seg.count.to_string();
+            let tw = l.bold.width(&t, 7.0);
+            if w > tw + 4.0 {
+                l.text(x + (w - tw) / 2.0, y + 3.5, &t, Style::Bold, 7.0, WHITE);
+            }
+        }
+    }
+    l.y -= 14.0;
+    let mut x = LEFT;
+    for item in &v.chart.legend {
+        l.rect(x, l.y, 7.0, 7.0, Some(status_color(item.class)), None);
+        l.text(x + 10.0, l.y + 0.5, item.label, Style::Regular, 7.0, INK);
+        x += 18.0 + l.regular.width(item.label, 7.0);
+    }
+    l.y -= 10.0;
+
+    for f in &v.frameworks {
+        l.y -= 4.0;
+        // The score always shows; the name gives way when space runs out.
+        let score = format!(": {}", f.score);
+        let name = l.fit(&format!("{} {}", f.name, f.version), Style::Bold, 10.5, 0.62 * WIDTH - l.bold.width(&score, 10.5));
+        let heading = format!("{name}{score}");
+        l.y -= 12.0;
+        l.text(LEFT, l.y, &heading, Style::Bold, 10.5, INK);
+        let note = l.fit(&f.score_note, Style::Regular, SMALL, 0.36 * WIDTH);
+        let nw = l.regular.width(&note, SMALL);
+        l.text(RIGHT - nw, l.y, &note, Style::Regular, SMALL, MUTED);
+        l.y -= 4.0;
+        let counts = vec![[f.total, f.pass, f.fail, f.not_assessed, f.manual, f.inherited, f.aws, f.shared, f.customer]
+            .iter()
+            .map(|n| cell(n.to_string()))
+            .collect()];
+        l.table(
+            None,
+            &[0.11, 0.09, 0.09, 0.16, 0.1, 0.11, 0.1, 0.11, 0.13],
+            &["Controls", "Pass", "Fail", "Not assessed", "Manual", "Inherited", "AWS", "Shared", "Customer"],
+            counts,
+        );
+        if f.no_top {
+            l.para("No customer-owned control fails.", Style::Regular, SMALL, MUTED, 0.0, 2.0);
+        } else {
+            let rows = f
+                .top
+                .iter()
+                .map(|t| {
+                    let name = l.fit(&format!("{} {}", t.id, t.title), Style::Bold, SMALL, 0.34 * WIDTH - 8.0);
+                    let fix = l.fit(&t.remediation, Style::Regular, SMALL, 0.54 * WIDTH - 8.0);
+                    vec![bold_cell(name), cell(t.severity), cell(fix)]
+                })
+                .collect();
+            l.table(None, &[0.34, 0.12, 0.54], &["Failing customer-owned control", "Severity", "What to do"], rows);
+        }
+    }
+    l.y -= 4.0;
+    l.para(
+        &format!(
+            "Generated {} by {}. Score: the passing share of the automated controls that could be assessed; manual and inherited controls need the auditor's review, and controls lacking evidence never count as passing.",
+            v.generated_at, v.tool
+        ),
+        Style::Regular,
+        7.0,
+        MUTED,
+        0.0,
+        0.0,
+    );
+
+    let total = l.pages.len();
+    let hash = format!("Evidence bundle {}…", &v.manifest_sha256[..16.min(v.manifest_sha256.len())]);
+    for page in 0..total {
+        l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
+        l.text_on(page, LEFT, 28.0, &hash, Style::Regular, SMALL, MUTED);
+        let footer = format!("Page {} of {}", page + 1, total);
+        let w = l.regular.width(&footer, SMALL);
+        l.text_on(page, RIGHT - w, 28.0, &footer, Style::Regular, SMALL, MUTED);
+    }
+    let meta = Meta {
+        title: format!("{} · AWS account {}", v.title, v.accounts),
+        tool: v.tool.clone(),
+        subject: format!("Compliance summary for AWS account(s) {}, evidence collected {}", v.accounts, v.collected_at),
+        keywords: vec!["audit".into(), "AWS".into(), "summary".into()],
+        identifier: v.manifest_sha256.clone(),
+        generated_at: v.generated_at.clone(),
+        id_seed: format!("{}|summary|{}", v.manifest_sha256, v.generated_at),
+    };
+    finish(l, &meta)
 }
 
 /// A horizontal stacked bar per owner: how its controls split by status (vector graphics).
@@ -699,34 +827,62 @@ fn draw_owner_chart(l: &mut Layout, packet: &Packet) {
     l.y -= 14.0;
 }
 
+/// What a document says about itself: metadata, and the seed of its /ID.
+struct Meta {
+    title: String,
+    tool: String,
+    subject: String,
+    keywords: Vec<String>,
+    identifier: String,
+    generated_at: String,
+    id_seed: String,
+}
+
+impl Meta {
+    fn of_packet(packet: &Packet) -> Meta {
+        Meta {
+            title: packet.title.clone(),
+            tool: packet.tool.clone(),
+            subject: format!(
+                "{} evidence for AWS account(s) {}, collected {}",
+                packet.framework_name, packet.accounts, packet.collected_at
+            ),
+            keywords: vec!["audit".into(), "AWS".into(), packet.framework_id.clone(), "shared responsibility".into()],
+            identifier: packet.manifest_sha256.clone(),
+            generated_at: packet.generated_at.clone(),
+            id_seed: format!("{}|{}|{}", packet.manifest_sha256, packet.framework_id, packet.generated_at),
+        }
+    }
+}
+
 /// Assemble the printpdf document with fixed ids, metadata and dates, and serialise it.
-fn finish(l: Layout, packet: &Packet) -> Vec<u8> {
-    let mut doc = PdfDocument::new(&packet.title);
+fn finish(l: Layout, meta: &Meta) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&meta.title);
     for font in [&l.regular, &l.bold] {
         let used = chars_drawn_with(&l.pages, &font.id);
         let embedded = subset(&font.parsed, &used).unwrap_or_else(|| font.parsed.clone());
         doc.resources.fonts.map.insert(font.id.clone(), PdfFont::new(embedded));
     }
-    let when = chrono::DateTime::parse_from_rfc3339(&packet.generated_at).map(|t| t.timestamp()).unwrap_or(0);
+    let when = chrono::DateTime::parse_from_rfc3339(&meta.generated_at).map(|t| t.timestamp()).unwrap_or(0);
     let date = printpdf::OffsetDateTime::from_unix_timestamp(when)
         .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
     let info = &mut doc.metadata.info;
-    info.document_title = packet.title.clone();
+    info.document_title = meta.title.clone();
     info.author = "auditpack".into();
-    info.creator = packet.tool.clone();
-    info.producer = packet.tool.clone();
-    info.subject = format!("{} evidence for AWS account(s) {}, collected {}", packet.framework_name, packet.accounts, packet.collected_at);
-    info.keywords = vec!["audit".into(), "AWS".into(), packet.framework_id.clone(), "shared responsibility".into()];
-    info.identifier = packet.manifest_sha256.clone();
-    info.creation_date = date.clone();
-    info.modification_date = date.clone();
+    info.creator = meta.tool.clone();
+    info.producer = meta.tool.clone();
+    info.subject = meta.subject.clone();
+    info.keywords = meta.keywords.clone();
+    info.identifier = meta.identifier.clone();
+    info.creation_date = date;
+    info.modification_date = date;
     info.metadata_date = date;
     let pages = l.pages.into_iter().map(|ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops)).collect();
     doc.with_pages(pages);
     let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
     let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
     // printpdf draws the /ID from a process-wide counter; derive it from the content instead.
-    let id = crate::evidence::sha256_hex(format!("{}|{}|{}", packet.manifest_sha256, packet.framework_id, packet.generated_at).as_bytes());
+    let id = crate::evidence::sha256_hex(meta.id_seed.as_bytes());
     let id_str = lopdf::Object::String(id[..32].as_bytes().to_vec(), lopdf::StringFormat::Literal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![id_str.clone(), id_str]));
     write_outline(&mut lo, &l.bookmarks);

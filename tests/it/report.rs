@@ -26,7 +26,18 @@ fn demo_writes_three_html_three_pdf_and_results_json() {
     names.sort();
     assert_eq!(
         names,
-        ["evidence", "gdpr.html", "gdpr.pdf", "hipaa.html", "hipaa.pdf", "pci-dss-4.0.html", "pci-dss-4.0.pdf", "results.json"]
+        [
+            "evidence",
+            "gdpr.html",
+            "gdpr.pdf",
+            "hipaa.html",
+            "hipaa.pdf",
+            "pci-dss-4.0.html",
+            "pci-dss-4.0.pdf",
+            "results.json",
+            "summary.html",
+            "summary.pdf"
+        ]
     );
     let out = run(&["verify", dir.path().join("evidence").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "the demo writes a bundle that verifies");
@@ -446,4 +457,54 @@ fn packets_carry_prepared_for_and_by_and_a_sign_off_page() {
         assert!(signoff.contains(role), "{role} on the sign-off page");
     }
     assert!(signoff.contains("Jo Doe, Security"));
+}
+
+#[test]
+fn the_management_summary_is_one_page_and_shows_the_numbers_of_results_json() {
+    let dir = demo_packet();
+    let r = results(dir.path());
+    let pdf = dir.path().join("summary.pdf");
+    let check = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 1, "summary.pdf is exactly one page");
+    let text = stdout(&tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]));
+    let html = std::fs::read_to_string(dir.path().join("summary.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("<rect"), "an inline SVG chart");
+    assert!(!html.contains("<script") && !html.contains("src="), "self-contained");
+    for f in r["frameworks"].as_array().unwrap() {
+        let s = &f["summary"];
+        let n = |v: &Value| v.as_u64().unwrap().to_string();
+        let row: Vec<String> = [
+            &s["by_status"]["total"],
+            &s["by_status"]["pass"],
+            &s["by_status"]["fail"],
+            &s["by_status"]["not_assessed"],
+            &s["by_status"]["manual"],
+            &s["by_status"]["inherited"],
+            &s["by_owner"]["aws"]["total"],
+            &s["by_owner"]["shared"]["total"],
+            &s["by_owner"]["customer"]["total"],
+        ]
+        .iter()
+        .map(|v| n(v))
+        .collect();
+        // The PDF prints the counts as one table row, in this order.
+        let pdf_row = text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == row.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(pdf_row, "summary.pdf shows {row:?} for {}", f["id"]);
+        let html_row = format!("<tr><td>{}</td></tr>", row.join("</td><td>"));
+        assert!(html.contains(&html_row), "summary.html shows {html_row} for {}", f["id"]);
+        // Every failing customer-owned control named in the summary is one in results.json.
+        let failing: Vec<&str> = f["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "fail" && c["owner"] == "customer")
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert!(!failing.is_empty());
+        let named = failing.iter().filter(|id| html.contains(&format!("<th scope=\"row\">{id} "))).count();
+        assert_eq!(named, failing.len().min(5), "{}: the top five failing customer controls", f["id"]);
+    }
+    assert!(text.contains(&r["evidence"]["collected_at"].as_str().unwrap().to_string()), "the evidence date");
 }

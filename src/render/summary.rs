@@ -1,0 +1,273 @@
+//! The one-page management summary: per framework a score, counts by status and by owner, the
+//! five most important failing customer-owned controls with one line of remediation, and one
+//! chart model drawn as inline SVG in HTML and as vector graphics in the PDF.
+
+use serde::Serialize;
+
+use super::view::status_class;
+use crate::checks::{CheckStatus, Severity};
+use crate::mappings::Owner;
+use crate::report::{ControlStatus, FrameworkReport, Report};
+
+/// How many failing customer-owned controls the summary names per framework.
+pub const TOP_ISSUES: usize = 5;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryView {
+    pub title: String,
+    pub accounts: String,
+    pub regions: String,
+    pub collected_at: String,
+    pub generated_at: String,
+    pub manifest_sha256: String,
+    pub tool: String,
+    pub prepared_for: Option<String>,
+    pub frameworks: Vec<FrameworkSummary>,
+    pub chart: Chart,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkSummary {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    /// Passing share of the automated controls that could be assessed, e.g. "38%", or "n/a".
+    pub score: String,
+    pub score_note: String,
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub not_assessed: usize,
+    pub manual: usize,
+    pub inherited: usize,
+    pub aws: usize,
+    pub shared: usize,
+    pub customer: usize,
+    pub top: Vec<TopIssue>,
+    pub no_top: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopIssue {
+    pub id: String,
+    pub title: String,
+    pub severity: &'static str,
+    pub remediation: String,
+}
+
+/// A horizontal stacked bar chart: one bar per framework, one segment per status. Positions are
+/// fractions of the bar (0 to 1) so each renderer scales them to its own width.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub title: String,
+    pub bars: Vec<Bar>,
+    pub legend: Vec<LegendItem>,
+    /// SVG geometry for the HTML renderer.
+    pub svg_height: f32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bar {
+    pub label: String,
+    /// The label cut to fit the SVG's label column.
+    pub svg_label: String,
+    pub total: usize,
+    pub segments: Vec<Segment>,
+    /// SVG geometry: top of the bar and of its label.
+    pub svg_y: f32,
+    pub svg_text_y: f32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Segment {
+    pub class: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+    pub start: f32,
+    pub width: f32,
+    pub fill: &'static str,
+    /// SVG geometry in a 600-unit-wide box (labels take the first 170).
+    pub svg_x: f32,
+    pub svg_w: f32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendItem {
+    pub class: &'static str,
+    pub label: &'static str,
+    pub fill: &'static str,
+}
+
+const STATUSES: [ControlStatus; 5] =
+    [ControlStatus::Pass, ControlStatus::Fail, ControlStatus::NotAssessed, ControlStatus::Manual, ControlStatus::Inherited];
+
+/// The colour of a status, shared by the SVG and the PDF.
+pub fn fill(class: &str) -> &'static str {
+    match class {
+        "pass" => "#1a7f37",
+        "fail" => "#c62828",
+        "na" => "#8a6100",
+        "manual" => "#3559a6",
+        "inherited" => "#6b4fa0",
+        _ => "#5b6470",
+    }
+}
+
+const SVG_LABEL: f32 = 170.0;
+const SVG_BAR: f32 = 420.0;
+const SVG_ROW: f32 = 34.0;
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Critical => 0,
+        Severity::High => 1,
+        Severity::Medium => 2,
+        Severity::Low => 3,
+    }
+}
+
+/// The first sentence of a text, at most `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let first = text.split(". ").next().unwrap_or(text).trim_end_matches('.');
+    if first.chars().count() <= max {
+        return format!("{first}.");
+    }
+    let cut: String = first.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+fn framework_summary(f: &FrameworkReport) -> FrameworkSummary {
+    let s = &f.summary;
+    let assessed = s.by_status.pass + s.by_status.fail;
+    let (score, score_note) = if assessed == 0 {
+        ("n/a".to_string(), "no automated control could be assessed".to_string())
+    } else {
+        (
+            format!("{}%", (s.by_status.pass * 100 + assessed / 2) / assessed),
+            format!("{} of {} assessed automated controls pass", s.by_status.pass, assessed),
+        )
+    };
+    // Failing customer-owned controls, most severe failing check first, then most failures.
+    let mut failing: Vec<(u8, std::cmp::Reverse<usize>, TopIssue)> = f
+        .controls
+        .iter()
+        .filter(|c| c.status == ControlStatus::Fail && c.owner == Owner::Customer)
+        .filter_map(|c| {
+            let worst = c.checks.iter().filter(|k| k.status == CheckStatus::Fail).min_by_key(|k| severity_rank(k.severity))?;
+            let failures = c.checks.iter().flat_map(|k| &k.findings).filter(|x| x.status == CheckStatus::Fail).count();
+            Some((
+                severity_rank(worst.severity),
+                std::cmp::Reverse(failures),
+                TopIssue {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    severity: worst.severity.as_str(),
+                    remediation: one_line(&worst.remediation, 110),
+                },
+            ))
+        })
+        .collect();
+    failing.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let top: Vec<TopIssue> = failing.into_iter().take(TOP_ISSUES).map(|(_, _, t)| t).collect();
+    FrameworkSummary {
+        id: f.id.clone(),
+        name: f.name.clone(),
+        version: f.version.clone(),
+        score,
+        score_note,
+        total: s.by_status.total,
+        pass: s.by_status.pass,
+        fail: s.by_status.fail,
+        not_assessed: s.by_status.not_assessed,
+        manual: s.by_status.manual,
+        inherited: s.by_status.inherited,
+        aws: s.by_owner.aws.total,
+        shared: s.by_owner.shared.total,
+        customer: s.by_owner.customer.total,
+        no_top: top.is_empty(),
+        top,
+    }
+}
+
+impl SummaryView {
+    pub fn new(report: &Report, prepared_for: Option<String>) -> SummaryView {
+        let frameworks: Vec<FrameworkSummary> = report.frameworks.iter().map(framework_summary).collect();
+        let bars = report
+            .frameworks
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let total = f.summary.by_status.total.max(1) as f32;
+                let mut start = 0.0;
+                let segments = STATUSES
+                    .iter()
+                    .filter_map(|&st| {
+                        let count = f.summary.by_status.get(st);
+                        (count > 0).then(|| {
+                            let width = count as f32 / total;
+                            let seg = Segment {
+                                class: status_class(st),
+                                label: st.label(),
+                                count,
+                                start,
+                                width,
+                                fill: fill(status_class(st)),
+                                svg_x: SVG_LABEL + start * SVG_BAR,
+                                svg_w: width * SVG_BAR,
+                            };
+                            start += width;
+                            seg
+                        })
+                    })
+                    .collect();
+                let label = format!("{} {}", f.name, f.version);
+                let svg_label = if label.chars().count() > 26 {
+                    format!("{}…", label.chars().take(25).collect::<String>().trim_end())
+                } else {
+                    label.clone()
+                };
+                Bar {
+                    svg_label,
+                    label,
+                    total: f.summary.by_status.total,
+                    segments,
+                    svg_y: 6.0 + i as f32 * SVG_ROW,
+                    svg_text_y: 6.0 + i as f32 * SVG_ROW + 14.0,
+                }
+            })
+            .collect::<Vec<Bar>>();
+        let legend =
+            STATUSES.iter().map(|&st| LegendItem { class: status_class(st), label: st.label(), fill: fill(status_class(st)) }).collect();
+        let e = &report.evidence;
+        SummaryView {
+            title: "Management summary".into(),
+            accounts: e.accounts.join(", "),
+            regions: e.regions.join(", "),
+            collected_at: e.collected_at.clone(),
+            generated_at: report.generated_at.clone(),
+            manifest_sha256: e.manifest_sha256.clone(),
+            tool: format!("{} {}", report.tool.name, report.tool.version),
+            prepared_for,
+            frameworks,
+            chart: Chart {
+                title: "Controls by status, per framework".into(),
+                svg_height: 12.0 + bars.len() as f32 * SVG_ROW,
+                bars,
+                legend,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn remediation_is_cut_to_one_sentence_and_a_length() {
+        assert_eq!(one_line("Do this. Then that.", 100), "Do this.");
+        let long = "word ".repeat(40);
+        let line = one_line(&long, 20);
+        assert!(line.chars().count() <= 20 && line.ends_with('…'), "{line}");
+    }
+}
