@@ -508,3 +508,35 @@ fn the_management_summary_is_one_page_and_shows_the_numbers_of_results_json() {
     }
     assert!(text.contains(&r["evidence"]["collected_at"].as_str().unwrap().to_string()), "the evidence date");
 }
+
+/// The Nu HTML checker jar that scripts/test installs (or AUDITPACK_VNU_JAR).
+fn vnu_jar() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("AUDITPACK_VNU_JAR") {
+        return p.into();
+    }
+    let dir = std::env::var_os("AUDITPACK_VNU")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/auditpack-vnu"));
+    dir.join("node_modules/vnu-jar/build/dist/vnu.jar")
+}
+
+#[test]
+fn html_packets_and_the_summary_pass_the_nu_html_checker() {
+    let jar = vnu_jar();
+    assert!(jar.exists(), "the Nu HTML checker is not installed at {}: run `bash scripts/test`, which installs vnu-jar", jar.display());
+    let dir = demo_packet();
+    let files: Vec<String> = ["gdpr.html", "hipaa.html", "pci-dss-4.0.html", "summary.html"]
+        .iter()
+        .map(|f| dir.path().join(f).to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["-jar".to_string(), jar.to_string_lossy().into_owned(), "--errors-only".into()];
+    args.extend(files);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = tool("java", &args);
+    assert_eq!(o.status.code(), Some(0), "the Nu HTML checker reports errors:\n{}{}", stdout(&o), stderr(&o));
+    // The checker itself is live: it rejects a broken page.
+    let broken = dir.path().join("broken.html");
+    std::fs::write(&broken, "<!DOCTYPE html><html lang=en><head><title>x</title></head><body><p><div></p></body></html>").unwrap();
+    let o = tool("java", &["-jar", jar.to_str().unwrap(), "--errors-only", broken.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0), "vnu accepts a broken page: is it really running?");
+}
