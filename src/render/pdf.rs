@@ -451,6 +451,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         rows,
     );
     draw_owner_chart(&mut l, packet);
+    draw_section_chart(&mut l, packet);
     for (label, class, meaning) in [
         ("PASS", "pass", "every check behind the control passed on the collected evidence"),
         ("FAIL", "fail", "at least one check failed; findings and remediation follow"),
@@ -793,6 +794,33 @@ pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
         id_seed: format!("{}|summary|{}", v.manifest_sha256, v.generated_at),
     };
     finish(l, &meta)
+}
+
+/// A horizontal stacked bar per section: how its controls split by status, as shares of the
+/// section (vector graphics, from the same bar model as the summary's chart).
+fn draw_section_chart(l: &mut Layout, packet: &Packet) {
+    let (bar_h, label_w) = (11.0, 190.0);
+    let bar_w = WIDTH - label_w - 30.0;
+    l.ensure(40.0);
+    l.para("Controls by section and status", Style::Bold, BODY, INK, 0.0, 4.0);
+    for bar in &packet.section_bars {
+        l.ensure(bar_h + 6.0);
+        l.y -= bar_h + 5.0;
+        let y = l.y;
+        let label = l.fit(&bar.label, Style::Regular, SMALL, label_w - 8.0);
+        l.text(LEFT, y + 2.5, &label, Style::Regular, SMALL, INK);
+        for seg in &bar.segments {
+            let (x, w) = (LEFT + label_w + seg.start * bar_w, seg.width * bar_w);
+            l.rect(x, y, w, bar_h, Some(status_color(seg.class)), Some(WHITE));
+            let t = seg.count.to_string();
+            let tw = l.bold.width(&t, 6.5);
+            if w > tw + 4.0 {
+                l.text(x + (w - tw) / 2.0, y + 3.0, &t, Style::Bold, 6.5, WHITE);
+            }
+        }
+        l.text(LEFT + label_w + bar_w + 4.0, y + 2.5, &bar.total.to_string(), Style::Regular, SMALL, INK);
+    }
+    l.y -= 12.0;
 }
 
 /// A horizontal stacked bar per owner: how its controls split by status (vector graphics).

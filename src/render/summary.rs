@@ -189,6 +189,36 @@ fn framework_summary(f: &FrameworkReport) -> FrameworkSummary {
     }
 }
 
+/// One stacked bar of a status split, `i`-th in its chart.
+pub fn status_bar(label: String, counts: &crate::report::StatusCounts, i: usize) -> Bar {
+    let total = counts.total.max(1) as f32;
+    let mut start = 0.0;
+    let segments = STATUSES
+        .iter()
+        .filter_map(|&st| {
+            let count = counts.get(st);
+            (count > 0).then(|| {
+                let width = count as f32 / total;
+                let seg = Segment {
+                    class: status_class(st),
+                    label: st.label(),
+                    count,
+                    start,
+                    width,
+                    fill: fill(status_class(st)),
+                    svg_x: SVG_LABEL + start * SVG_BAR,
+                    svg_w: width * SVG_BAR,
+                };
+                start += width;
+                seg
+            })
+        })
+        .collect();
+    let svg_label =
+        if label.chars().count() > 26 { format!("{}…", label.chars().take(25).collect::<String>().trim_end()) } else { label.clone() };
+    Bar { svg_label, label, total: counts.total, segments, svg_y: 6.0 + i as f32 * SVG_ROW, svg_text_y: 6.0 + i as f32 * SVG_ROW + 14.0 }
+}
+
 impl SummaryView {
     pub fn new(report: &Report, prepared_for: Option<String>) -> SummaryView {
         let frameworks: Vec<FrameworkSummary> = report.frameworks.iter().map(framework_summary).collect();
@@ -196,45 +226,7 @@ impl SummaryView {
             .frameworks
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                let total = f.summary.by_status.total.max(1) as f32;
-                let mut start = 0.0;
-                let segments = STATUSES
-                    .iter()
-                    .filter_map(|&st| {
-                        let count = f.summary.by_status.get(st);
-                        (count > 0).then(|| {
-                            let width = count as f32 / total;
-                            let seg = Segment {
-                                class: status_class(st),
-                                label: st.label(),
-                                count,
-                                start,
-                                width,
-                                fill: fill(status_class(st)),
-                                svg_x: SVG_LABEL + start * SVG_BAR,
-                                svg_w: width * SVG_BAR,
-                            };
-                            start += width;
-                            seg
-                        })
-                    })
-                    .collect();
-                let label = format!("{} {}", f.name, f.version);
-                let svg_label = if label.chars().count() > 26 {
-                    format!("{}…", label.chars().take(25).collect::<String>().trim_end())
-                } else {
-                    label.clone()
-                };
-                Bar {
-                    svg_label,
-                    label,
-                    total: f.summary.by_status.total,
-                    segments,
-                    svg_y: 6.0 + i as f32 * SVG_ROW,
-                    svg_text_y: 6.0 + i as f32 * SVG_ROW + 14.0,
-                }
-            })
+            .map(|(i, f)| status_bar(format!("{} {}", f.name, f.version), &f.summary.by_status, i))
             .collect::<Vec<Bar>>();
         let legend =
             STATUSES.iter().map(|&st| LegendItem { class: status_class(st), label: st.label(), fill: fill(status_class(st)) }).collect();

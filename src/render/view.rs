@@ -26,6 +26,8 @@ pub struct Packet {
     pub total_controls: usize,
     pub status_rows: Vec<StatusRow>,
     pub owner_totals: Vec<OwnerTotal>,
+    /// Controls by status for each section (the PDF draws them as a bar chart).
+    pub section_bars: Vec<crate::render::summary::Bar>,
     pub matrix: Vec<OwnerGroup>,
     /// The service models the inventory shows, in words (or that it shows none).
     pub service_models: String,
@@ -374,6 +376,20 @@ impl Packet {
             total_controls: s.by_status.total,
             status_rows,
             owner_totals,
+            section_bars: {
+                let mut sections: Vec<(String, crate::report::StatusCounts)> = Vec::new();
+                for c in &f.controls {
+                    match sections.iter_mut().find(|(s, _)| *s == c.section) {
+                        Some((_, counts)) => counts.add(c.status),
+                        None => {
+                            let mut counts = crate::report::StatusCounts::default();
+                            counts.add(c.status);
+                            sections.push((c.section.clone(), counts));
+                        }
+                    }
+                }
+                sections.into_iter().enumerate().map(|(i, (s, counts))| crate::render::summary::status_bar(s, &counts, i)).collect()
+            },
             matrix,
             service_models,
             model_names,

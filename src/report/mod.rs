@@ -105,7 +105,7 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    fn add(&mut self, s: ControlStatus) {
+    pub fn add(&mut self, s: ControlStatus) {
         self.total += 1;
         *match s {
             ControlStatus::Pass => &mut self.pass,
