@@ -174,6 +174,9 @@ pub struct Selection {
     /// Only these formats (comma-separated). Default: html,pdf,json.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<Format>,
+    /// The audit period the packet covers, printed on the cover (e.g. "2026-10-01 to 2026-12-31").
+    #[arg(long, value_name = "TEXT")]
+    pub period: Option<String>,
     /// Who the packet is for, printed on the cover (e.g. "Acme Corp, external audit 2026-Q4").
     #[arg(long, value_name = "TEXT")]
     pub prepared_for: Option<String>,

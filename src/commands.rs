@@ -91,6 +91,7 @@ fn report(
         formats: select.format,
         mappings,
         templates,
+        period: select.period,
         prepared_for: select.prepared_for,
         prepared_by: select.prepared_by,
     };

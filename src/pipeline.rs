@@ -26,6 +26,8 @@ pub struct ReportOptions {
     pub formats: Vec<Format>,
     pub mappings: Option<PathBuf>,
     pub templates: Option<PathBuf>,
+    /// Printed on the cover: the audit period covered.
+    pub period: Option<String>,
     /// Printed on the cover: who the packet is for.
     pub prepared_for: Option<String>,
     /// Printed on the cover and the sign-off page: who prepared it.
@@ -65,6 +67,7 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
     }
     for f in &report.frameworks {
         let mut packet = Packet::new(&report, f);
+        packet.period = opts.period.clone();
         packet.prepared_for = opts.prepared_for.clone();
         packet.prepared_by = opts.prepared_by.clone();
         if let Some(h) = &html {

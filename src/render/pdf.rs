@@ -397,6 +397,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     ];
     let facts: Vec<Vec<Cell>> = facts
         .into_iter()
+        .chain(packet.period.iter().map(|p| vec![bold_cell("Audit period"), cell(p)]))
         .chain(packet.prepared_for.iter().map(|p| vec![bold_cell("Prepared for"), cell(p)]))
         .chain(packet.prepared_by.iter().map(|p| vec![bold_cell("Prepared by"), cell(p)]))
         .collect();

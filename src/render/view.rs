@@ -20,7 +20,8 @@ pub struct Packet {
     pub generated_at: String,
     pub manifest_sha256: String,
     pub tool: String,
-    /// Who the packet is for and who prepared it (report options), when given.
+    /// The audit period, who the packet is for and who prepared it (report options), when given.
+    pub period: Option<String>,
     pub prepared_for: Option<String>,
     pub prepared_by: Option<String>,
     pub total_controls: usize,
@@ -371,6 +372,7 @@ impl Packet {
             generated_at: report.generated_at.clone(),
             manifest_sha256: e.manifest_sha256.clone(),
             tool: format!("{} {}", report.tool.name, report.tool.version),
+            period: None,
             prepared_for: None,
             prepared_by: None,
             total_controls: s.by_status.total,

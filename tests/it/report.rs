@@ -223,7 +223,17 @@ fn two_runs_give_byte_identical_outputs_and_source_date_epoch_sets_the_time() {
     }
     let one = run(&["report", "--evidence", DEMO, "--out", c.to_str().unwrap(), "--framework", "hipaa", "--format", "pdf"]);
     assert_eq!(one.status.code(), Some(0));
-    for name in ["results.json", "gdpr.html", "gdpr.pdf", "hipaa.html", "hipaa.pdf", "pci-dss-4.0.html", "pci-dss-4.0.pdf"] {
+    for name in [
+        "results.json",
+        "gdpr.html",
+        "gdpr.pdf",
+        "hipaa.html",
+        "hipaa.pdf",
+        "pci-dss-4.0.html",
+        "pci-dss-4.0.pdf",
+        "summary.html",
+        "summary.pdf",
+    ] {
         assert_eq!(std::fs::read(a.join(name)).unwrap(), std::fs::read(b.join(name)).unwrap(), "{name} differs between runs");
     }
     assert_eq!(
@@ -414,6 +424,7 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
         formats: vec![],
         mappings: None,
         templates: None,
+        period: None,
         prepared_for: None,
         prepared_by: None,
     };
@@ -445,6 +456,8 @@ fn packets_carry_prepared_for_and_by_and_a_sign_off_page() {
         "Acme Corp, 2026-Q4 external audit",
         "--prepared-by",
         "Jo Doe, Security",
+        "--period",
+        "2026-10-01 to 2026-12-31",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(out.join("gdpr.html")).unwrap();
@@ -452,6 +465,8 @@ fn packets_carry_prepared_for_and_by_and_a_sign_off_page() {
     assert!(html.contains("id=\"signoff\"") && html.contains("Reviewed by") && html.contains("Approved by"));
     let text = stdout(&tool("pdftotext", &["-layout", out.join("gdpr.pdf").to_str().unwrap(), "-"]));
     assert!(text.contains("Prepared for") && text.contains("Acme Corp, 2026-Q4 external audit"));
+    assert!(text.contains("Audit period") && text.contains("2026-10-01 to 2026-12-31"));
+    assert!(html.contains("2026-10-01 to 2026-12-31"));
     let signoff = text.split("\nSign-off\n").nth(1).expect("a sign-off page");
     for role in ["Prepared by", "Reviewed by", "Approved by", "Signature", "Date"] {
         assert!(signoff.contains(role), "{role} on the sign-off page");
