@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::view::status_class;
 use crate::checks::{CheckStatus, Severity};
 use crate::mappings::Owner;
-use crate::report::{ControlStatus, FrameworkReport, Report};
+use crate::report::{CheckFindings, ControlStatus, FrameworkReport, Report};
 
 /// How many failing customer-owned controls the summary names per framework.
 pub const TOP_ISSUES: usize = 5;
@@ -136,7 +136,7 @@ fn one_line(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn framework_summary(f: &FrameworkReport) -> FrameworkSummary {
+fn framework_summary(f: &FrameworkReport, findings: &std::collections::BTreeMap<String, CheckFindings>) -> FrameworkSummary {
     let s = &f.summary;
     let assessed = s.by_status.pass + s.by_status.fail;
     let (score, score_note) = if assessed == 0 {
@@ -154,7 +154,13 @@ fn framework_summary(f: &FrameworkReport) -> FrameworkSummary {
         .filter(|c| c.status == ControlStatus::Fail && c.owner == Owner::Customer)
         .filter_map(|c| {
             let worst = c.checks.iter().filter(|k| k.status == CheckStatus::Fail).min_by_key(|k| severity_rank(k.severity))?;
-            let failures = c.checks.iter().flat_map(|k| &k.findings).filter(|x| x.status == CheckStatus::Fail).count();
+            let failures = c
+                .checks
+                .iter()
+                .filter_map(|k| findings.get(&k.id))
+                .flat_map(|k| &k.findings)
+                .filter(|x| x.status == CheckStatus::Fail)
+                .count();
             Some((
                 severity_rank(worst.severity),
                 std::cmp::Reverse(failures),
@@ -221,7 +227,7 @@ pub fn status_bar(label: String, counts: &crate::report::StatusCounts, i: usize)
 
 impl SummaryView {
     pub fn new(report: &Report, prepared_for: Option<String>) -> SummaryView {
-        let frameworks: Vec<FrameworkSummary> = report.frameworks.iter().map(framework_summary).collect();
+        let frameworks: Vec<FrameworkSummary> = report.frameworks.iter().map(|f| framework_summary(f, &report.checks)).collect();
         let bars = report
             .frameworks
             .iter()

@@ -290,6 +290,8 @@ impl Packet {
                 }
             })
             .collect();
+        let all_findings =
+            |k: &crate::report::CheckResult| -> &[Finding] { report.checks.get(&k.id).map(|c| c.findings.as_slice()).unwrap_or_default() };
         let controls = f
             .controls
             .iter()
@@ -321,7 +323,7 @@ impl Packet {
                             reason: k.reason.clone(),
                             remediation: k.remediation.clone(),
                             show_remediation: k.status != CheckStatus::Pass,
-                            findings: listed(&k.findings)
+                            findings: listed(all_findings(k))
                                 .0
                                 .into_iter()
                                 .map(|fd| {
@@ -329,7 +331,7 @@ impl Packet {
                                     FindingView { resource: fd.resource.clone(), status_label, status_class, detail: fd.detail.clone() }
                                 })
                                 .collect(),
-                            more: listed(&k.findings).1,
+                            more: listed(all_findings(k)).1,
                         }
                     })
                     .collect(),

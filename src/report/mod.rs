@@ -19,7 +19,7 @@ use crate::evidence::{Absent, Bundle, Gap};
 use crate::mappings::{EvidenceMethod, Framework, Owner};
 
 /// Version of the `results.json` schema.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +55,16 @@ pub struct Report {
     /// The service models the account's Config inventory shows, with the resource types behind each.
     pub service_models: Vec<ownership::ModelUse>,
     pub frameworks: Vec<FrameworkReport>,
+    /// Every check the frameworks use, once, with all its findings (controls refer to them by id).
+    pub checks: BTreeMap<String, CheckFindings>,
+}
+
+/// The findings of one check; a check used by many controls lists them once.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckFindings {
+    pub title: String,
+    pub status: CheckStatus,
+    pub findings: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,7 +194,6 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub remediation: String,
-    pub findings: Vec<Finding>,
 }
 
 /// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the time the
@@ -238,7 +247,6 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
                                 status: outcome.status,
                                 reason: outcome.reason.clone(),
                                 remediation: check.remediation.to_string(),
-                                findings: outcome.findings.clone(),
                             }
                         })
                         .collect();
@@ -288,6 +296,15 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
         schema_version: SCHEMA_VERSION,
         generated_at: rfc3339(generation_time(m.collected_at)),
         tool: ToolInfo { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
+        checks: outcomes
+            .iter()
+            .map(|(id, (check, outcome))| {
+                (
+                    id.to_string(),
+                    CheckFindings { title: check.title.to_string(), status: outcome.status, findings: outcome.findings.clone() },
+                )
+            })
+            .collect(),
         service_models: in_use,
         evidence: EvidenceInfo {
             collected_at: rfc3339(m.collected_at),

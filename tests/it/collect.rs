@@ -180,7 +180,8 @@ fn check_result(results: &Value, check: &str) -> (String, Vec<Value>) {
         for control in fw["controls"].as_array().unwrap() {
             for c in control["checks"].as_array().unwrap() {
                 if c["id"] == check {
-                    return (c["status"].as_str().unwrap().to_string(), c["findings"].as_array().unwrap().clone());
+                    let findings = results["checks"][check]["findings"].as_array().unwrap().clone();
+                    return (c["status"].as_str().unwrap().to_string(), findings);
                 }
             }
         }

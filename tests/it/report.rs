@@ -43,7 +43,17 @@ fn demo_writes_three_html_three_pdf_and_results_json() {
     assert_eq!(out.status.code(), Some(0), "the demo writes a bundle that verifies");
 
     let r = results(dir.path());
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
+    // Each check's findings are listed once, whichever controls use the check.
+    let checks = r["checks"].as_object().unwrap();
+    for f in r["frameworks"].as_array().unwrap() {
+        for c in f["controls"].as_array().unwrap() {
+            for k in c["checks"].as_array().unwrap() {
+                assert!(k.get("findings").is_none(), "findings live under checks");
+                assert_eq!(checks[k["id"].as_str().unwrap()]["status"], k["status"]);
+            }
+        }
+    }
     assert_eq!(r["evidence"]["accounts"][0], ACCOUNT);
     assert_eq!(r["evidence"]["collected_at"], demo_collected_at());
     assert_eq!(r["evidence"]["manifest_sha256"].as_str().unwrap().len(), 64);
@@ -86,10 +96,14 @@ fn demo_flags_the_seeded_violations_at_the_right_controls() {
     assert_eq!(control("pci-dss-4.0", "9.2.1")["status"], "inherited");
     assert_eq!(control("pci-dss-4.0", "12.1.1")["status"], "manual");
     assert_eq!(control("pci-dss-4.0", "10.3.4")["status"], "not_assessed", "eu-west-1 has no recorder, so its trails are unknown");
-    let mfa = control("hipaa", "164.312(d)");
-    let text = mfa.to_string();
+    // The findings behind a control: those of its checks, listed once under `checks`.
+    let findings_of = |fw: &str, id: &str| -> String {
+        let c = control(fw, id);
+        c["checks"].as_array().unwrap().iter().map(|k| r["checks"][k["id"].as_str().unwrap()].to_string()).collect::<Vec<_>>().join("\n")
+    };
+    let text = findings_of("hipaa", "164.312(d)");
     assert!(text.contains("user/bob") && text.contains("user/dave"));
-    let recorder = control("hipaa", "164.312(b)").to_string();
+    let recorder = findings_of("hipaa", "164.312(b)");
     assert!(
         recorder.contains(&format!("{ACCOUNT}/eu-west-1")) && recorder.contains("no configuration recorder"),
         "the region without a recorder is reported"
@@ -432,7 +446,8 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
     let r = results(dir.path());
     let control = r["frameworks"][0]["controls"].as_array().unwrap().iter().find(|c| c["id"] == "164.312(a)(2)(iv)").unwrap();
     let ebs = control["checks"].as_array().unwrap().iter().find(|c| c["id"] == "ebs-volume-encryption").unwrap();
-    assert_eq!(ebs["findings"].as_array().unwrap().len(), 300, "results.json keeps every finding");
+    assert_eq!(ebs["status"], "fail");
+    assert_eq!(r["checks"]["ebs-volume-encryption"]["findings"].as_array().unwrap().len(), 300, "results.json keeps every finding");
     let html = std::fs::read_to_string(dir.path().join("hipaa.html")).unwrap();
     assert!(html.contains("vol-199") && !html.contains("vol-200<"), "the first 200 are listed");
     assert!(html.contains("100 more failing or not assessed resources are not listed here"));
