@@ -912,7 +912,7 @@ fn finish(l: Layout, meta: &Meta) -> Vec<u8> {
     let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
     // printpdf draws the /ID from a process-wide counter; derive it from the content instead.
     let id = crate::evidence::sha256_hex(meta.id_seed.as_bytes());
-    let id_str = lopdf::Object::String(id[..32].as_bytes().to_vec(), lopdf::StringFormat::Literal);
+    let id_str = lopdf::Object::String(id.as_bytes()[..32].to_vec(), lopdf::StringFormat::Literal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![id_str.clone(), id_str]));
     write_outline(&mut lo, &l.bookmarks);
     lo.compress();

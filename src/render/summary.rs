@@ -139,13 +139,10 @@ fn one_line(text: &str, max: usize) -> String {
 fn framework_summary(f: &FrameworkReport, findings: &std::collections::BTreeMap<String, CheckFindings>) -> FrameworkSummary {
     let s = &f.summary;
     let assessed = s.by_status.pass + s.by_status.fail;
-    let (score, score_note) = if assessed == 0 {
-        ("n/a".to_string(), "no automated control could be assessed".to_string())
-    } else {
-        (
-            format!("{}%", (s.by_status.pass * 100 + assessed / 2) / assessed),
-            format!("{} of {} assessed automated controls pass", s.by_status.pass, assessed),
-        )
+    // Rounded percentage of passing among assessed automated controls; none assessed: no score.
+    let (score, score_note) = match (s.by_status.pass * 100 + assessed / 2).checked_div(assessed) {
+        Some(pct) => (format!("{pct}%"), format!("{} of {} assessed automated controls pass", s.by_status.pass, assessed)),
+        None => ("n/a".to_string(), "no automated control could be assessed".to_string()),
     };
     // Failing customer-owned controls, most severe failing check first, then most failures.
     let mut failing: Vec<(u8, std::cmp::Reverse<usize>, TopIssue)> = f
