@@ -217,8 +217,9 @@ pub fn status_bar(label: String, counts: &crate::report::StatusCounts, i: usize)
             })
         })
         .collect();
+    // About 24 characters fit the 170-unit label column at the SVG's 10-unit type, count included.
     let svg_label =
-        if label.chars().count() > 26 { format!("{}…", label.chars().take(25).collect::<String>().trim_end()) } else { label.clone() };
+        if label.chars().count() > 18 { format!("{}…", label.chars().take(17).collect::<String>().trim_end()) } else { label.clone() };
     Bar { svg_label, label, total: counts.total, segments, svg_y: 6.0 + i as f32 * SVG_ROW, svg_text_y: 6.0 + i as f32 * SVG_ROW + 14.0 }
 }
 

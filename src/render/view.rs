@@ -27,8 +27,10 @@ pub struct Packet {
     pub total_controls: usize,
     pub status_rows: Vec<StatusRow>,
     pub owner_totals: Vec<OwnerTotal>,
-    /// Controls by status for each section (the PDF draws them as a bar chart).
+    /// Controls by status for each section: a bar chart (SVG in HTML, vector in the PDF).
     pub section_bars: Vec<crate::render::summary::Bar>,
+    /// Height of that chart's SVG box.
+    pub section_svg_height: f32,
     pub matrix: Vec<OwnerGroup>,
     /// The service models the inventory shows, in words (or that it shows none).
     pub service_models: String,
@@ -394,6 +396,7 @@ impl Packet {
                 }
                 sections.into_iter().enumerate().map(|(i, (s, counts))| crate::render::summary::status_bar(s, &counts, i)).collect()
             },
+            section_svg_height: 12.0 + f.controls.iter().map(|c| &c.section).collect::<std::collections::BTreeSet<_>>().len() as f32 * 34.0,
             matrix,
             service_models,
             model_names,

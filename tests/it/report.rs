@@ -406,6 +406,12 @@ fn packets_show_the_service_models_and_the_matrix_by_area() {
     let html = std::fs::read_to_string(dir.path().join("pci-dss-4.0.html")).unwrap();
     assert!(html.contains("Shared responsibility by service model") && html.contains("Operating system: hardening and patching"));
     assert!(html.contains("Owner for this account:"), "the per-control reason is shown");
+    // The section chart as inline SVG: one bar per section, a rect per status present in it.
+    let svg = html.split("<title id=\"section-chart-title\">").nth(1).unwrap().split("</svg>").next().unwrap();
+    let sections: std::collections::BTreeSet<&str> =
+        r["frameworks"][2]["controls"].as_array().unwrap().iter().map(|c| c["section"].as_str().unwrap()).collect();
+    assert_eq!(svg.matches("<text").count(), sections.len(), "a label per section");
+    assert!(svg.matches("<rect").count() >= sections.len());
     let text = stdout(&tool("pdftotext", &["-layout", dir.path().join("pci-dss-4.0.pdf").to_str().unwrap(), "-"]));
     assert!(text.contains("Areas of responsibility by service model"));
     assert!(text.lines().any(|l| l.contains("Virtualisation layer") && l.matches("AWS").count() == 3), "one owner per model in use");
