@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 use super::eval::{embedded_json, flag, list, text, Doc};
-use super::policy::{grants_full_admin, open_principal, statements};
+use super::policy::{grants_full_admin, grants_service_wildcard, open_principal, statements};
 use super::{Check, Duty, Eval, Severity};
 use crate::evidence::iam_file;
 
@@ -155,6 +155,26 @@ pub static CHECKS: &[Check] = &[
         remediation: "Replace the policy with one that lists the actions and resources the principal needs; keep break-glass admin access in a monitored role.",
         evidence: &[AUTH_DETAILS],
         run: full_admin,
+    },
+    Check {
+        id: "iam-no-kms-full-access",
+        title: "No user, group or role may do everything with every KMS key",
+        duty: Duty::IdentityAndAccess,
+        severity: Severity::Medium,
+        rationale: "\"kms:*\" on every key lets one principal decrypt all data, change key policies and schedule keys for deletion.",
+        remediation: "Grant kms:Encrypt, kms:Decrypt and kms:GenerateDataKey on the keys the principal needs; keep key administration in a separate role.",
+        evidence: &[AUTH_DETAILS],
+        run: kms_full_access,
+    },
+    Check {
+        id: "iam-support-role",
+        title: "A user, group or role can open AWS Support cases",
+        duty: Duty::IdentityAndAccess,
+        severity: Severity::Low,
+        rationale: "During an incident someone must reach AWS Support without signing in as root; AWSSupportAccess on a role provides that.",
+        remediation: "Attach the AWS managed policy AWSSupportAccess to the incident response role or group.",
+        evidence: &[AUTH_DETAILS],
+        run: support_role,
     },
     Check {
         id: "iam-no-user-attached-policies",
@@ -533,13 +553,14 @@ fn auth_details(e: &mut Eval) -> Vec<(String, std::sync::Arc<Value>)> {
     out
 }
 
-/// Managed policies (by ARN) whose default version grants full admin, plus AWS's own AdministratorAccess.
-fn admin_policy_arns(details: &Value) -> Vec<String> {
-    let mut arns = vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_string()];
+/// Managed policies (by ARN) whose default version `grants`, plus the AWS managed ones in `known`
+/// (AWS managed documents are in the evidence only when attached in the account).
+fn policy_arns_granting(details: &Value, grants: fn(&Value) -> bool, known: &[&str]) -> Vec<String> {
+    let mut arns: Vec<String> = known.iter().map(|a| a.to_string()).collect();
     for policy in list(details, "Policies") {
         let default = list(policy, "PolicyVersionList").iter().find(|v| flag(v, "IsDefaultVersion") == Some(true));
         if let Some(doc) = default.and_then(|v| v.get("Document")).and_then(embedded_json) {
-            if grants_full_admin(&doc) {
+            if grants(&doc) {
                 arns.push(text(policy, "Arn").to_string());
             }
         }
@@ -547,9 +568,11 @@ fn admin_policy_arns(details: &Value) -> Vec<String> {
     arns
 }
 
-fn full_admin(e: &mut Eval) {
+/// Every user, group and role: a failure when an attached or inline policy `grants` (`what`
+/// names the grant in findings), a pass otherwise.
+fn principals_granted(e: &mut Eval, grants: fn(&Value) -> bool, known: &[&str], what: &str) {
     for (account, details) in auth_details(e) {
-        let admin_arns = admin_policy_arns(&details);
+        let granting = policy_arns_granting(&details, grants, known);
         let principals = ["UserDetailList", "GroupDetailList", "RoleDetailList"].iter().map(|k| list(&details, k).len()).sum::<usize>();
         if principals == 0 {
             e.pass(&account, "no IAM users, groups or roles");
@@ -562,23 +585,54 @@ fn full_admin(e: &mut Eval) {
         for (list_key, inline_key, kind) in kinds {
             for principal in list(&details, list_key) {
                 let arn = text(principal, "Arn");
-                let mut grants = Vec::new();
+                let mut through = Vec::new();
                 for attached in list(principal, "AttachedManagedPolicies") {
-                    if admin_arns.iter().any(|a| a == text(attached, "PolicyArn")) {
-                        grants.push(format!("managed policy {}", text(attached, "PolicyName")));
+                    if granting.iter().any(|a| a == text(attached, "PolicyArn")) {
+                        through.push(format!("managed policy {}", text(attached, "PolicyName")));
                     }
                 }
                 for inline in list(principal, inline_key) {
-                    if inline.get("PolicyDocument").and_then(embedded_json).is_some_and(|d| grants_full_admin(&d)) {
-                        grants.push(format!("inline policy {}", text(inline, "PolicyName")));
+                    if inline.get("PolicyDocument").and_then(embedded_json).is_some_and(|d| grants(&d)) {
+                        through.push(format!("inline policy {}", text(inline, "PolicyName")));
                     }
                 }
-                if grants.is_empty() {
-                    e.pass(arn, format!("{kind} has no policy granting \"*\" on \"*\""));
+                if through.is_empty() {
+                    e.pass(arn, format!("{kind} has no policy granting {what}"));
                 } else {
-                    e.fail(arn, format!("{kind} has full administrator rights through {}", grants.join(", ")));
+                    e.fail(arn, format!("{kind} is granted {what} through {}", through.join(", ")));
                 }
             }
+        }
+    }
+}
+
+fn full_admin(e: &mut Eval) {
+    principals_granted(
+        e,
+        grants_full_admin,
+        &["arn:aws:iam::aws:policy/AdministratorAccess"],
+        "\"*\" on \"*\" (full administrator rights)",
+    );
+}
+
+fn kms_full_access(e: &mut Eval) {
+    principals_granted(e, |doc| grants_service_wildcard(doc, "kms"), &[], "\"kms:*\" on every key");
+}
+
+const SUPPORT_ACCESS: &str = "arn:aws:iam::aws:policy/AWSSupportAccess";
+
+fn support_role(e: &mut Eval) {
+    for (account, details) in auth_details(e) {
+        let holders: Vec<String> = ["UserDetailList", "GroupDetailList", "RoleDetailList"]
+            .iter()
+            .flat_map(|k| list(&details, k))
+            .filter(|p| list(p, "AttachedManagedPolicies").iter().any(|a| text(a, "PolicyArn") == SUPPORT_ACCESS))
+            .map(|p| text(p, "Arn").to_string())
+            .collect();
+        if holders.is_empty() {
+            e.fail(&account, "no user, group or role has AWSSupportAccess: opening a support case during an incident needs the root user");
+        } else {
+            e.pass(&account, format!("AWSSupportAccess is attached to {}", holders.join(", ")));
         }
     }
 }

@@ -31,6 +31,14 @@ pub fn grants_full_admin(doc: &Value) -> bool {
     })
 }
 
+/// True when a statement allows every action of one service (`"<service>:*"`) on every resource.
+pub fn grants_service_wildcard(doc: &Value, service: &str) -> bool {
+    let wildcard = format!("{service}:*");
+    statements(doc)
+        .into_iter()
+        .any(|s| allows(s) && strings(s.get("Action")).contains(&wildcard.as_str()) && strings(s.get("Resource")).contains(&"*"))
+}
+
 /// True when a statement lets anyone be the principal (`"Principal": "*"` or `{"AWS": "*"}`).
 /// Returns the condition keys that narrow it, if any, for the finding's detail.
 pub fn open_principal(stmt: &Value) -> Option<Vec<String>> {

@@ -184,6 +184,26 @@ pub static CHECKS: &[Check] = &[
         run: rds_multi_az,
     },
     Check {
+        id: "rds-iam-authentication",
+        title: "RDS instances accept IAM database authentication",
+        duty: Duty::IdentityAndAccess,
+        severity: Severity::Low,
+        rationale: "With IAM authentication people and applications sign in with short-lived tokens tied to their IAM identity instead of shared database passwords.",
+        remediation: "aws rds modify-db-instance --enable-iam-database-authentication, then create database users mapped to IAM.",
+        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        run: rds_iam_auth,
+    },
+    Check {
+        id: "rds-log-exports",
+        title: "RDS instances export their logs to CloudWatch Logs",
+        duty: Duty::MonitoringAndLogging,
+        severity: Severity::Low,
+        rationale: "Database audit, error and slow-query logs kept only on the instance are lost with it and are not watched.",
+        remediation: "aws rds modify-db-instance --cloudwatch-logs-export-configuration EnableLogTypes=... (audit, error, postgresql, ...).",
+        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        run: rds_log_exports,
+    },
+    Check {
         id: "kms-key-not-pending-deletion",
         title: "No customer managed KMS key is scheduled for deletion",
         duty: Duty::DataProtection,
@@ -700,5 +720,22 @@ fn open_all_traffic(e: &mut Eval) {
         } else {
             Err(format!("{}: all traffic allowed from {}", item.name(), open.join(" and ")))
         })
+    });
+}
+
+fn rds_iam_auth(e: &mut Eval) {
+    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
+        Some(if flag(&item.configuration, "iAMDatabaseAuthenticationEnabled") == Some(true) {
+            Ok("IAM database authentication on".into())
+        } else {
+            Err("IAM database authentication off".into())
+        })
+    });
+}
+
+fn rds_log_exports(e: &mut Eval) {
+    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
+        let logs: Vec<&str> = list(&item.configuration, "enabledCloudwatchLogsExports").iter().filter_map(Value::as_str).collect();
+        Some(if logs.is_empty() { Err("no logs exported to CloudWatch Logs".into()) } else { Ok(format!("exports {}", logs.join(", "))) })
     });
 }

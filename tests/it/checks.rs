@@ -456,6 +456,18 @@ fn cases() -> Vec<Case> {
             bad: rds(json!({"backupRetentionPeriod": 0})),
         },
         Case {
+            check: "rds-iam-authentication",
+            resource_type: "AWS::RDS::DBInstance",
+            good: rds(json!({"iAMDatabaseAuthenticationEnabled": true})),
+            bad: rds(json!({"iAMDatabaseAuthenticationEnabled": false})),
+        },
+        Case {
+            check: "rds-log-exports",
+            resource_type: "AWS::RDS::DBInstance",
+            good: rds(json!({"enabledCloudwatchLogsExports": ["error", "postgresql"]})),
+            bad: rds(json!({"enabledCloudwatchLogsExports": []})),
+        },
+        Case {
             check: "rds-multi-az",
             resource_type: "AWS::RDS::DBInstance",
             good: rds(json!({"multiAZ": true})),
@@ -628,4 +640,27 @@ fn root_hardware_mfa_tells_a_virtual_device_from_a_hardware_one() {
     // Without the device list the kind of device is unknown.
     let only_report = bundle(&[(&format!("{ACCOUNT}/global/iam/credential-report.csv"), report.clone())]);
     assert_status("iam-root-hardware-mfa", &only_report, CheckStatus::NotAssessed);
+}
+
+#[test]
+fn kms_wildcard_and_support_access_are_read_from_authorization_details() {
+    let policy = |action: &str| json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]});
+    let details = |inline_action: &str, support: bool| {
+        let mut role = json!({"RoleName": "ops", "Arn": "arn:aws:iam::111122223333:role/ops", "RolePolicyList": [
+            {"PolicyName": "p", "PolicyDocument": policy(inline_action)}], "AttachedManagedPolicies": []});
+        if support {
+            role["AttachedManagedPolicies"] =
+                json!([{"PolicyName": "AWSSupportAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"}]);
+        }
+        bundle(&[(
+            &format!("{ACCOUNT}/global/iam/get-account-authorization-details.json"),
+            json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [role], "Policies": []}).to_string(),
+        )])
+    };
+    assert_status("iam-no-kms-full-access", &details("kms:Decrypt", true), CheckStatus::Pass);
+    let o = assert_status("iam-no-kms-full-access", &details("kms:*", true), CheckStatus::Fail);
+    assert!(o.findings.iter().any(|f| f.resource.ends_with("role/ops") && f.detail.contains("inline policy p")));
+    assert_status("iam-support-role", &details("s3:GetObject", true), CheckStatus::Pass);
+    assert_status("iam-support-role", &details("s3:GetObject", false), CheckStatus::Fail);
+    assert_status("iam-support-role", &bundle(&[]), CheckStatus::NotAssessed);
 }
