@@ -73,7 +73,8 @@ nothing collected, output directory not empty)."
     /// Evaluate an evidence bundle and write the audit packets.
     #[command(
         long_about = "Verify the evidence bundle, run every check the selected frameworks use, and write \
-results.json, <framework>.html and <framework>.pdf to the output directory. A bundle that does not verify is \
+results.json, <framework>.html and <framework>.pdf, and the one-page summary.html and summary.pdf, to the \
+output directory. A bundle that does not verify is \
 refused (exit 2). Outputs are byte-identical for the same bundle: the generation time is SOURCE_DATE_EPOCH when \
 set, else the bundle's collected_at.",
         after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/"
@@ -90,7 +91,7 @@ set, else the bundle's collected_at.",
         /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml).
         #[arg(long, value_name = "DIR")]
         mappings: Option<PathBuf>,
-        /// Directory of handlebars templates replacing the built-in ones by file name (packet.html.hbs, control.html.hbs, style.css.hbs).
+        /// Directory of handlebars templates replacing the built-in ones by file name (packet.html.hbs, control.html.hbs, style.css.hbs, summary.html.hbs).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
