@@ -134,6 +134,14 @@ fn describe_missing(path: &str, lookup: Lookup<'_>) -> String {
 }
 
 /// `v[key]` as a list (missing or not a list: empty).
+/// The configuration items of a resources file (`baseConfigurationItems`, or `configurationItems`
+/// from get-resource-config-history) that describe a live resource; `None` when the file holds
+/// neither list.
+pub fn live_items(doc: &Value) -> Option<Vec<&Value>> {
+    let items = doc.get("baseConfigurationItems").or_else(|| doc.get("configurationItems"))?.as_array()?;
+    Some(items.iter().filter(|i| !text(i, "configurationItemStatus").starts_with("ResourceDeleted")).collect())
+}
+
 pub fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
     v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::config_service::RegionRecorders;
-use super::eval::{embedded_json, flag, list, text};
+use super::eval::{embedded_json, flag, list, live_items, text};
 use super::policy::{open_principal, statements};
 use super::{Check, Duty, Eval, Severity};
 use crate::evidence::resource_file;
@@ -303,16 +303,12 @@ pub fn items(e: &mut Eval, resource_type: &str) -> (Vec<Item>, Vec<String>) {
             }
             let path = resource_file(&account, &region, resource_type);
             let Some(doc) = e.json(&path, &scope) else { continue };
-            let key = if doc.get("baseConfigurationItems").is_some() { "baseConfigurationItems" } else { "configurationItems" };
-            if doc.get(key).is_none() {
+            let Some(live) = live_items(&doc) else {
                 e.not_assessed(&scope, format!("{path} holds neither baseConfigurationItems nor configurationItems"));
                 continue;
-            }
+            };
             assessed.push(scope);
-            for raw in list(&doc, key) {
-                if text(raw, "configurationItemStatus").starts_with("ResourceDeleted") {
-                    continue;
-                }
+            for raw in live {
                 let configuration = raw.get("configuration").and_then(embedded_json).unwrap_or(Value::Null);
                 out.push(Item { raw: raw.clone(), configuration, account: account.clone(), region: region.clone() });
             }

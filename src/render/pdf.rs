@@ -39,15 +39,11 @@ const RULE: Rgbf = Rgbf(0.80, 0.82, 0.86);
 const HEAD_BG: Rgbf = Rgbf(0.93, 0.945, 0.957);
 const WHITE: Rgbf = Rgbf(1.0, 1.0, 1.0);
 
+/// A status colour: the palette of the summary chart (`#rrggbb`), so SVG and PDF agree.
 fn status_color(class: &str) -> Rgbf {
-    match class {
-        "pass" => Rgbf(0.102, 0.498, 0.216),
-        "fail" => Rgbf(0.776, 0.157, 0.157),
-        "na" => Rgbf(0.541, 0.380, 0.0),
-        "manual" => Rgbf(0.208, 0.349, 0.651),
-        "inherited" => Rgbf(0.420, 0.310, 0.627),
-        _ => MUTED,
-    }
+    let hex = crate::render::summary::fill(class).trim_start_matches('#');
+    let part = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map(|v| v as f32 / 255.0).unwrap_or(0.0);
+    Rgbf(part(0), part(2), part(4))
 }
 
 fn color(c: Rgbf) -> Color {

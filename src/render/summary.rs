@@ -117,6 +117,11 @@ const SVG_LABEL: f32 = 170.0;
 const SVG_BAR: f32 = 420.0;
 const SVG_ROW: f32 = 34.0;
 
+/// Height of the SVG box of a chart of `bars` bars.
+pub fn svg_height(bars: usize) -> f32 {
+    12.0 + bars as f32 * SVG_ROW
+}
+
 fn severity_rank(s: Severity) -> u8 {
     match s {
         Severity::Critical => 0,
@@ -245,12 +250,7 @@ impl SummaryView {
             tool: format!("{} {}", report.tool.name, report.tool.version),
             prepared_for,
             frameworks,
-            chart: Chart {
-                title: "Controls by status, per framework".into(),
-                svg_height: 12.0 + bars.len() as f32 * SVG_ROW,
-                bars,
-                legend,
-            },
+            chart: Chart { title: "Controls by status, per framework".into(), svg_height: svg_height(bars.len()), bars, legend },
         }
     }
 }

@@ -316,6 +316,7 @@ impl Packet {
                     .iter()
                     .map(|k| {
                         let (status_label, status_class) = check_label(k.status);
+                        let (shown, more) = listed(all_findings(k));
                         CheckView {
                             id: k.id.clone(),
                             title: k.title.clone(),
@@ -325,21 +326,35 @@ impl Packet {
                             reason: k.reason.clone(),
                             remediation: k.remediation.clone(),
                             show_remediation: k.status != CheckStatus::Pass,
-                            findings: listed(all_findings(k))
-                                .0
+                            findings: shown
                                 .into_iter()
                                 .map(|fd| {
                                     let (status_label, status_class) = check_label(fd.status);
                                     FindingView { resource: fd.resource.clone(), status_label, status_class, detail: fd.detail.clone() }
                                 })
                                 .collect(),
-                            more: listed(all_findings(k)).1,
+                            more,
                         }
                     })
                     .collect(),
                 evidence_files: c.evidence_files.clone(),
             })
             .collect();
+        // Controls by status for each section, in catalogue order.
+        let section_bars: Vec<crate::render::summary::Bar> = {
+            let mut sections: Vec<(String, crate::report::StatusCounts)> = Vec::new();
+            for c in &f.controls {
+                match sections.iter_mut().find(|(s, _)| *s == c.section) {
+                    Some((_, counts)) => counts.add(c.status),
+                    None => {
+                        let mut counts = crate::report::StatusCounts::default();
+                        counts.add(c.status);
+                        sections.push((c.section.clone(), counts));
+                    }
+                }
+            }
+            sections.into_iter().enumerate().map(|(i, (s, counts))| crate::render::summary::status_bar(s, &counts, i)).collect()
+        };
         let e = &report.evidence;
         let service_models = if report.service_models.is_empty() {
             "The Config inventory shows no resource type of a known service model, so every model is listed.".to_string()
@@ -382,21 +397,8 @@ impl Packet {
             total_controls: s.by_status.total,
             status_rows,
             owner_totals,
-            section_bars: {
-                let mut sections: Vec<(String, crate::report::StatusCounts)> = Vec::new();
-                for c in &f.controls {
-                    match sections.iter_mut().find(|(s, _)| *s == c.section) {
-                        Some((_, counts)) => counts.add(c.status),
-                        None => {
-                            let mut counts = crate::report::StatusCounts::default();
-                            counts.add(c.status);
-                            sections.push((c.section.clone(), counts));
-                        }
-                    }
-                }
-                sections.into_iter().enumerate().map(|(i, (s, counts))| crate::render::summary::status_bar(s, &counts, i)).collect()
-            },
-            section_svg_height: 12.0 + f.controls.iter().map(|c| &c.section).collect::<std::collections::BTreeSet<_>>().len() as f32 * 34.0,
+            section_svg_height: crate::render::summary::svg_height(section_bars.len()),
+            section_bars,
             matrix,
             service_models,
             model_names,

@@ -296,13 +296,11 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
         schema_version: SCHEMA_VERSION,
         generated_at: rfc3339(generation_time(m.collected_at)),
         tool: ToolInfo { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
+        // The outcomes are not needed any more: their findings move into the report.
         checks: outcomes
-            .iter()
+            .into_iter()
             .map(|(id, (check, outcome))| {
-                (
-                    id.to_string(),
-                    CheckFindings { title: check.title.to_string(), status: outcome.status, findings: outcome.findings.clone() },
-                )
+                (id.to_string(), CheckFindings { title: check.title.to_string(), status: outcome.status, findings: outcome.findings })
             })
             .collect(),
         service_models: in_use,

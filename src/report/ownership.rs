@@ -64,12 +64,7 @@ pub fn models_in_use(bundle: &Bundle, table: &Table) -> Vec<ModelUse> {
         }
         let resource_type = file.trim_end_matches(".json").replace("__", "::");
         let Some(doc) = json(&f.path) else { continue };
-        let items = ["baseConfigurationItems", "configurationItems"]
-            .iter()
-            .filter_map(|k| doc.get(*k).and_then(|v| v.as_array()))
-            .flatten()
-            .filter(|i| !i.get("configurationItemStatus").and_then(|s| s.as_str()).unwrap_or("").starts_with("ResourceDeleted"))
-            .count();
+        let items = crate::checks::eval::live_items(&doc).map(|l| l.len()).unwrap_or(0);
         *per_region.entry((region.to_string(), resource_type)).or_default() += items;
     }
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
