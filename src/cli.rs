@@ -97,14 +97,24 @@ set, else the bundle's collected_at.",
     },
     /// Check every file of an evidence bundle against its manifest.
     #[command(
-        long_about = "Recompute the SHA-256 of every file listed in DIR/manifest.json. Exit 0 when the bundle \
-is intact; exit 1, naming each changed, missing or unlisted file, when it is not.",
-        after_help = "Example:\n  auditpack verify evidence/"
+        long_about = "Recompute the SHA-256 of every file listed in DIR/manifest.json and check the manifest \
+against the evidence catalogue. Exit 0 when the bundle is intact; exit 1, naming each problem, when it is not.\n\n\
+What verify proves: every listed file has exactly the bytes the manifest records; no file is missing, unlisted, a \
+symlink or a special file; every file is a document of the catalogue under an account and region the manifest \
+lists; and every gap or absent record stands for documents the bundle does not hold.\n\n\
+What it does not prove: that the manifest is the one written at collection. Anyone who edits a file and runs \
+`auditpack seal` again gets a bundle that verifies. To tie a bundle to its collection, record the manifest's \
+SHA-256 (collect prints it) somewhere the bundle's holder cannot change (a ticket, an email to the auditor) and \
+check it with --expect.",
+        after_help = "Examples:\n  auditpack verify evidence/\n  auditpack verify evidence/ --expect 3f1c…   # the SHA-256 collect printed, from the audit ticket\n\nExit codes: 0 intact (and the manifest hash matches --expect); 1 a difference, or a manifest hash other than --expect; 2 not a bundle."
     )]
     Verify {
         /// The evidence bundle directory.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
+        /// The SHA-256 of manifest.json recorded elsewhere at collection time; verify fails unless the manifest has it.
+        #[arg(long, value_name = "SHA256", value_parser = parse_sha256)]
+        expect: Option<String>,
     },
     /// List the controls of the catalogues with owner, evidence method and checks.
     #[command(
@@ -184,6 +194,16 @@ pub struct Selection {
     /// Who prepared the packet, printed on the cover and the sign-off page.
     #[arg(long, value_name = "TEXT")]
     pub prepared_by: Option<String>,
+}
+
+/// A hex SHA-256 as printed by `collect` (64 hex digits, either case).
+fn parse_sha256(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(s.to_ascii_lowercase())
+    } else {
+        Err(format!("{s:?} is not a SHA-256 (64 hexadecimal digits, as `auditpack collect` prints it)"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -33,7 +33,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
             let bundle = auditpack::evidence::Bundle::open(&evidence)?;
             report(&bundle, &out, select, mappings, templates)
         }
-        Command::Verify { dir } => verify(&dir),
+        Command::Verify { dir, expect } => verify(&dir, expect.as_deref()),
         Command::Collect { out, profile, regions, all_regions, endpoint_url, strict, concurrency, max_attempts, timeout, verbose } => {
             let mut opts = collect::Options::new(out);
             opts.profile = profile;
@@ -99,9 +99,12 @@ fn report(
     for f in &report.frameworks {
         let s = &f.summary.by_status;
         eprintln!(
-            "auditpack: {:<12} {:>3} controls: {} pass, {} fail, {} not assessed, {} manual, {} inherited",
-            f.id, s.total, s.pass, s.fail, s.not_assessed, s.manual, s.inherited
+            "auditpack: {:<12} {:>3} controls: {} pass, {} fail, {} not assessed, {} not applicable, {} manual, {} inherited",
+            f.id, s.total, s.pass, s.fail, s.not_assessed, s.not_applicable, s.manual, s.inherited
         );
+    }
+    for why in bundle.unreadable() {
+        eprintln!("auditpack: warning: {why}; the checks needing it are not assessed");
     }
     if !bundle.manifest.gaps.is_empty() {
         eprintln!(
@@ -112,11 +115,25 @@ fn report(
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(dir: &Path) -> Result<ExitCode> {
-    let report = evidence::verify_dir(dir)?;
+fn verify(dir: &Path, expect: Option<&str>) -> Result<ExitCode> {
+    let (report, manifest_sha256) = evidence::verify_dir(dir)?;
     if report.is_intact() {
         say!("{}: intact ({} files match manifest.json)", dir.display(), report.intact_files);
-        Ok(ExitCode::SUCCESS)
+        say!("manifest.json sha256 {manifest_sha256}");
+        match expect {
+            Some(want) if want != manifest_sha256 => {
+                say!(
+                    "{}: the manifest is not the one recorded: expected sha256 {want}; the bundle was sealed again or is another bundle",
+                    dir.display()
+                );
+                Ok(ExitCode::from(1))
+            }
+            Some(_) => {
+                say!("the manifest is the one recorded (--expect matches)");
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Ok(ExitCode::SUCCESS),
+        }
     } else {
         emit(&format!("{}: the bundle does not verify\n{report}", dir.display()));
         say!(
@@ -126,6 +143,9 @@ fn verify(dir: &Path) -> Result<ExitCode> {
             report.unlisted.len(),
             report.intact_files
         );
+        if !report.inconsistent.is_empty() {
+            say!("{} manifest entries contradict the evidence catalogue", report.inconsistent.len());
+        }
         Ok(ExitCode::from(1))
     }
 }
@@ -188,7 +208,7 @@ fn list_checks(format: ListFormat) -> Result<ExitCode> {
                 .map(|c| {
                     serde_json::json!({
                         "id": c.id, "title": c.title, "duty": c.duty, "severity": c.severity,
-                        "rationale": c.rationale, "remediation": c.remediation, "evidence": c.evidence,
+                        "rationale": c.rationale, "remediation": c.remediation, "evidence": c.evidence_patterns(),
                     })
                 })
                 .collect();

@@ -1,16 +1,13 @@
 //! Monitoring checks over the AWS Config service itself: recorders, their status, delivery
-//! channels. Also the recorder coverage that resource checks rely on: a region whose recorder
-//! does not record a type proves nothing about that type.
+//! channels.
 
-use serde_json::Value;
+use super::{Check, Duty, Eval, Need, Severity};
+use crate::evidence::docs::{DeliveryChannels, RecorderStatuses, Recorders};
+use crate::evidence::Kind;
 
-use super::eval::{flag, list, text};
-use super::{Check, Duty, Eval, Severity};
-use crate::evidence::config_file;
-
-const RECORDERS: &str = "<account>/<region>/config/describe-configuration-recorders.json";
-const RECORDER_STATUS: &str = "<account>/<region>/config/describe-configuration-recorder-status.json";
-const CHANNELS: &str = "<account>/<region>/config/describe-delivery-channels.json";
+const RECORDERS: Need = Need::Doc(Kind::Recorders);
+const RECORDER_STATUS: Need = Need::Doc(Kind::RecorderStatus);
+const CHANNELS: Need = Need::Doc(Kind::DeliveryChannels);
 
 pub static CHECKS: &[Check] = &[
     Check {
@@ -55,93 +52,44 @@ pub static CHECKS: &[Check] = &[
     },
 ];
 
-/// The recorders of one region and their status, as read from the bundle.
-pub struct RegionRecorders {
-    pub recorders: Vec<Value>,
-    pub status: Vec<Value>,
-}
-
-impl RegionRecorders {
-    /// Read both files; `None` (and the scope marked not assessed) when either is missing.
-    pub fn read(e: &mut Eval, account: &str, region: &str) -> Option<RegionRecorders> {
-        let scope = format!("{account}/{region}");
-        let recorders = e.json(&config_file(account, region, "describe-configuration-recorders.json"), &scope);
-        let status = e.json(&config_file(account, region, "describe-configuration-recorder-status.json"), &scope);
-        Some(RegionRecorders {
-            recorders: list(&*recorders?, "ConfigurationRecorders").to_vec(),
-            status: list(&*status?, "ConfigurationRecordersStatus").to_vec(),
-        })
-    }
-
-    fn is_recording(&self, name: &str) -> bool {
-        self.status.iter().any(|s| text(s, "name") == name && flag(s, "recording") == Some(true))
-    }
-
-    /// Whether a recorder that is on records `resource_type` here.
-    pub fn records(&self, resource_type: &str) -> bool {
-        self.recorders.iter().any(|r| {
-            if !self.is_recording(text(r, "name")) {
-                return false;
-            }
-            let group = r.get("recordingGroup").cloned().unwrap_or(Value::Null);
-            let listed =
-                |v: Option<&Value>| list(v.unwrap_or(&Value::Null), "resourceTypes").iter().any(|t| t.as_str() == Some(resource_type));
-            let excluded = listed(group.get("exclusionByResourceTypes"));
-            let all = flag(&group, "allSupported").unwrap_or(false);
-            let in_list = list(&group, "resourceTypes").iter().any(|t| t.as_str() == Some(resource_type));
-            (all || in_list) && !excluded
-        })
-    }
-}
-
-fn each_region(e: &mut Eval, mut f: impl FnMut(&mut Eval, &str, &str)) {
+fn recorder_enabled(e: &mut Eval) {
     for account in e.accounts() {
         for region in e.regions() {
-            f(e, &account, &region);
+            let scope = format!("{account}/{region}");
+            let Some((recorders, status)) = e.recorders(&account, &region) else { continue };
+            match recorders.recorders.first() {
+                None => e.fail(scope, "no configuration recorder"),
+                Some(rec) if status.is_recording(&rec.name) => e.pass(scope, format!("recorder {} is recording", rec.name)),
+                Some(rec) => e.fail(scope, format!("recorder {} exists but is stopped", rec.name)),
+            }
         }
     }
-}
-
-fn recorder_enabled(e: &mut Eval) {
-    each_region(e, |e, account, region| {
-        let scope = format!("{account}/{region}");
-        let Some(r) = RegionRecorders::read(e, account, region) else { return };
-        match r.recorders.first() {
-            None => e.fail(scope, "no configuration recorder"),
-            Some(rec) if r.is_recording(text(rec, "name")) => e.pass(scope, format!("recorder {} is recording", text(rec, "name"))),
-            Some(rec) => e.fail(scope, format!("recorder {} exists but is stopped", text(rec, "name"))),
-        }
-    });
 }
 
 fn recorder_all_resources(e: &mut Eval) {
+    let regional = e.each_region::<Recorders>();
     for account in e.accounts() {
         let mut global_somewhere = false;
         let mut any_recorder = false;
-        for region in e.regions() {
-            let scope = format!("{account}/{region}");
-            let Some(v) = e.json(&config_file(&account, &region, "describe-configuration-recorders.json"), &scope) else { continue };
-            let recorders = list(&v, "ConfigurationRecorders");
-            if recorders.is_empty() {
+        for (id, doc) in regional.iter().filter(|(id, _)| id.account == account) {
+            let scope = id.scope();
+            if doc.recorders.is_empty() {
                 e.fail(scope, "no configuration recorder, so nothing is recorded");
                 continue;
             }
-            for rec in recorders {
+            for rec in &doc.recorders {
                 any_recorder = true;
-                let group = rec.get("recordingGroup").cloned().unwrap_or(Value::Null);
-                let excluded = list(group.get("exclusionByResourceTypes").unwrap_or(&Value::Null), "resourceTypes").len();
-                if flag(&group, "includeGlobalResourceTypes") == Some(true) {
+                let group = &rec.recording_group;
+                if group.include_global_resource_types == Some(true) {
                     global_somewhere = true;
                 }
-                if flag(&group, "allSupported") == Some(true) && excluded == 0 {
-                    e.pass(&scope, format!("recorder {} records all supported types", text(rec, "name")));
+                let excluded = group.excluded().len();
+                if group.all_supported() && excluded == 0 {
+                    e.pass(&scope, format!("recorder {} records all supported types", rec.name));
                 } else if excluded > 0 {
-                    e.fail(&scope, format!("recorder {} excludes {excluded} resource type(s)", text(rec, "name")));
+                    e.fail(&scope, format!("recorder {} excludes {excluded} resource type(s)", rec.name));
                 } else {
-                    e.fail(
-                        &scope,
-                        format!("recorder {} records only {} listed type(s)", text(rec, "name"), list(&group, "resourceTypes").len()),
-                    );
+                    e.fail(&scope, format!("recorder {} records only {} listed type(s)", rec.name, group.listed().len()));
                 }
             }
         }
@@ -154,48 +102,39 @@ fn recorder_all_resources(e: &mut Eval) {
 }
 
 fn recorder_healthy(e: &mut Eval) {
-    each_region(e, |e, account, region| {
-        let scope = format!("{account}/{region}");
-        let path = config_file(account, region, "describe-configuration-recorder-status.json");
-        let Some(v) = e.json(&path, &scope) else { return };
-        let statuses = list(&v, "ConfigurationRecordersStatus");
-        if statuses.is_empty() {
+    for (id, doc) in e.each_region::<RecorderStatuses>() {
+        let scope = id.scope();
+        if doc.statuses.is_empty() {
             e.fail(scope, "no configuration recorder, so nothing can be healthy");
-            return;
+            continue;
         }
-        for s in statuses {
-            let name = text(s, "name");
-            let last = text(s, "lastStatus");
-            if flag(s, "recording") == Some(true) && last == "SUCCESS" {
-                e.pass(&scope, format!("recorder {name}: recording, last status SUCCESS"));
-            } else if flag(s, "recording") != Some(true) {
-                e.fail(&scope, format!("recorder {name} is not recording"));
+        for s in &doc.statuses {
+            let last = s.last_status.as_deref().unwrap_or("");
+            if s.recording && last == "SUCCESS" {
+                e.pass(&scope, format!("recorder {}: recording, last status SUCCESS", s.name));
+            } else if !s.recording {
+                e.fail(&scope, format!("recorder {} is not recording", s.name));
             } else {
-                let err = [text(s, "lastErrorCode"), text(s, "lastErrorMessage")]
-                    .into_iter()
-                    .filter(|t| !t.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(": ");
+                let err: Vec<&str> = [s.last_error_code.as_deref(), s.last_error_message.as_deref()].into_iter().flatten().filter(|t| !t.is_empty()).collect();
                 e.fail(
                     &scope,
                     format!(
-                        "recorder {name}: last status {}{}",
+                        "recorder {}: last status {}{}",
+                        s.name,
                         if last.is_empty() { "unknown" } else { last },
-                        if err.is_empty() { String::new() } else { format!(" ({err})") }
+                        if err.is_empty() { String::new() } else { format!(" ({})", err.join(": ")) }
                     ),
                 );
             }
         }
-    });
+    }
 }
 
 fn delivery_channel(e: &mut Eval) {
-    each_region(e, |e, account, region| {
-        let scope = format!("{account}/{region}");
-        let Some(v) = e.json(&config_file(account, region, "describe-delivery-channels.json"), &scope) else { return };
-        match list(&v, "DeliveryChannels").first() {
-            Some(c) => e.pass(scope, format!("delivery channel {} to s3://{}", text(c, "name"), text(c, "s3BucketName"))),
-            None => e.fail(scope, "no delivery channel"),
+    for (id, doc) in e.each_region::<DeliveryChannels>() {
+        match doc.channels.first() {
+            Some(c) => e.pass(id.scope(), format!("delivery channel {} to s3://{}", c.name, c.s3_bucket_name.as_deref().unwrap_or("?"))),
+            None => e.fail(id.scope(), "no delivery channel"),
         }
-    });
+    }
 }

@@ -1,13 +1,14 @@
-//! `Eval`: the context a check runs in. It reads evidence, remembers which files were read, and
-//! collects findings; `finish` derives the check status from them.
+//! `Eval`: the context a check runs in. It asks the bundle for typed documents, remembers which
+//! files were read, and collects findings; `finish` derives the check status from them.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 
 use super::{CheckStatus, Finding, Outcome};
-use crate::evidence::{Absent, Bundle, Lookup};
+use crate::evidence::docs::items::Config;
+use crate::evidence::docs::{Document, Item, RecorderStatuses, Recorders, Resources};
+use crate::evidence::{Bundle, DocId, Kind, Lookup};
 
 pub struct Eval<'a> {
     pub bundle: &'a Bundle,
@@ -16,20 +17,14 @@ pub struct Eval<'a> {
     reasons: Vec<String>,
 }
 
-/// A JSON evidence file, or the recorded fact that there is none.
-pub enum Doc<'a> {
-    Json(std::sync::Arc<Value>),
-    Absent(&'a Absent),
-}
-
 impl<'a> Eval<'a> {
     pub fn new(bundle: &'a Bundle) -> Self {
         Eval { bundle, files: BTreeSet::new(), findings: Vec::new(), reasons: Vec::new() }
     }
 
-    /// When the evidence was collected: the reference time for every age computed by a check.
+    /// When collection ended: the reference time for every age computed by a check.
     pub fn now(&self) -> DateTime<Utc> {
-        self.bundle.manifest.collected_at
+        self.bundle.collected_at()
     }
 
     pub fn accounts(&self) -> Vec<String> {
@@ -40,62 +35,138 @@ impl<'a> Eval<'a> {
         self.bundle.regions().to_vec()
     }
 
-    /// Raw bytes of an evidence file. When it is not there, the scope `scope` is recorded as not
-    /// assessed with the reason (gap, absent or never collected) and `None` is returned.
-    pub fn bytes(&mut self, path: &str, scope: &str) -> Option<&'a [u8]> {
-        match self.bundle.lookup(path) {
-            Lookup::Found(bytes) => {
-                self.files.insert(path.to_string());
-                Some(bytes)
+    /// A document, or the recorded fact that the API has none (`Some(None)`). When it cannot be
+    /// used (never collected, a gap, failing its reader), `scope` is marked not assessed with the
+    /// reason and `None` is returned.
+    pub fn doc_or_absent<T: Document>(&mut self, id: &DocId, scope: &str) -> Option<Option<&'a T>> {
+        let path = id.path();
+        match self.bundle.get::<T>(id) {
+            Lookup::Found(doc) => {
+                self.files.insert(path);
+                Some(Some(doc))
             }
-            other => {
-                let why = describe_missing(path, other);
+            Lookup::Absent(_) => Some(None),
+            Lookup::Unreadable(why) => {
+                self.files.insert(path);
                 self.not_assessed(scope, why);
+                None
+            }
+            Lookup::Gap(g) => {
+                self.not_assessed(scope, format!("{path} could not be collected: {} failed with {} ({})", g.api, g.error, g.message));
+                None
+            }
+            Lookup::Missing => {
+                self.not_assessed(scope, format!("{path} is not in the evidence bundle"));
                 None
             }
         }
     }
 
-    /// A JSON evidence file, or the recorded fact that the API has none (`absent`). Missing files,
-    /// gaps and parse errors mark `scope` not assessed and return `None`.
-    pub fn doc(&mut self, path: &str, scope: &str) -> Option<Doc<'a>> {
-        match self.bundle.lookup(path) {
-            Lookup::Found(_) => {
-                self.files.insert(path.to_string());
-                match self.bundle.json(path).expect("found in the bundle") {
-                    Ok(v) => Some(Doc::Json(v)),
-                    Err(why) => {
-                        self.not_assessed(scope, why);
-                        None
+    /// A document that must exist (an `absent` record makes `scope` not assessed too).
+    pub fn doc<T: Document>(&mut self, id: &DocId, scope: &str) -> Option<&'a T> {
+        match self.doc_or_absent::<T>(id, scope)? {
+            Some(doc) => Some(doc),
+            None => {
+                let a = match self.bundle.get::<T>(id) {
+                    Lookup::Absent(a) => format!("{}: {} answered {} ({})", id.path(), a.api, a.error, a.message),
+                    _ => format!("{}: recorded as absent", id.path()),
+                };
+                self.not_assessed(scope, a);
+                None
+            }
+        }
+    }
+
+    /// The global document of every account that has a usable one (the others are marked not
+    /// assessed).
+    pub fn each_account<T: Document>(&mut self) -> Vec<(String, &'a T)> {
+        let mut out = Vec::new();
+        for account in self.accounts() {
+            if let Some(doc) = self.doc::<T>(&DocId::global(T::KIND, &account), &account) {
+                out.push((account, doc));
+            }
+        }
+        out
+    }
+
+    /// The regional document of every account and region, as (`account/region`, document).
+    pub fn each_region<T: Document>(&mut self) -> Vec<(DocId, &'a T)> {
+        let mut out = Vec::new();
+        for account in self.accounts() {
+            for region in self.regions() {
+                let id = DocId::regional(T::KIND, &account, &region);
+                if let Some(doc) = self.doc::<T>(&id, &id.scope()) {
+                    out.push((id, doc));
+                }
+            }
+        }
+        out
+    }
+
+    /// The recorders and their status in one region; `None` (and the region not assessed) when
+    /// either cannot be used.
+    pub fn recorders(&mut self, account: &str, region: &str) -> Option<(&'a Recorders, &'a RecorderStatuses)> {
+        let scope = format!("{account}/{region}");
+        let recorders = self.doc::<Recorders>(&DocId::regional(Kind::Recorders, account, region), &scope);
+        let status = self.doc::<RecorderStatuses>(&DocId::regional(Kind::RecorderStatus, account, region), &scope);
+        Some((recorders?, status?))
+    }
+
+    /// The live resources of type `C` in every account and region, with their typed
+    /// configuration. A region whose recorder does not record the type, or whose document cannot
+    /// be used, is marked not assessed, and so is every item that is no evidence of a live
+    /// resource. The second value lists the regions that were assessed (`account/region`).
+    pub fn items<C: Config>(&mut self) -> (Vec<Live<'a, C>>, Vec<String>) {
+        let mut out = Vec::new();
+        let mut assessed = Vec::new();
+        for account in self.accounts() {
+            for region in self.regions() {
+                let scope = format!("{account}/{region}");
+                let Some((recorders, status)) = self.recorders(&account, &region) else { continue };
+                if !recorders.record(status, C::TYPE.as_str()) {
+                    self.not_assessed(
+                        &scope,
+                        format!("AWS Config is not recording {} in this region, so its inventory here proves nothing", C::TYPE),
+                    );
+                    continue;
+                }
+                let Some(doc) = self.doc::<Resources>(&DocId::resources(&account, &region, C::TYPE), &scope) else { continue };
+                assessed.push(scope);
+                for item in &doc.items {
+                    match &item.state {
+                        Ok(cfg) => match C::of(cfg) {
+                            Some(config) => out.push(Live { item, config, account: account.clone(), region: region.clone() }),
+                            None => self.not_assessed(item.id(), "the configuration was read as another resource type"),
+                        },
+                        Err(why) => self.not_assessed(item.id(), why.clone()),
                     }
                 }
             }
-            Lookup::Absent(a) => Some(Doc::Absent(a)),
-            other => {
-                let why = describe_missing(path, other);
-                self.not_assessed(scope, why);
-                None
-            }
         }
+        (out, assessed)
     }
 
-    /// A JSON evidence file that must exist (an `absent` record counts as missing here).
-    pub fn json(&mut self, path: &str, scope: &str) -> Option<std::sync::Arc<Value>> {
-        match self.doc(path, scope)? {
-            Doc::Json(v) => Some(v),
-            Doc::Absent(a) => {
-                self.not_assessed(scope, format!("{path}: {} answered {} ({})", a.api, a.error, a.message));
-                None
-            }
+    /// Optional evidence: the document when the bundle holds it. A document that is there but
+    /// fails its reader is not assessed for `scope`; one never collected is simply `None`.
+    pub fn optional<T: Document>(&mut self, id: &DocId, scope: &str) -> Option<&'a T> {
+        match self.bundle.get::<T>(id) {
+            Lookup::Found(_) | Lookup::Unreadable(_) => self.doc::<T>(id, scope),
+            _ => None,
         }
     }
 
     pub fn pass(&mut self, resource: impl Into<String>, detail: impl Into<String>) {
-        self.findings.push(Finding { resource: resource.into(), status: CheckStatus::Pass, detail: detail.into() });
+        self.push(resource, CheckStatus::Pass, detail);
     }
 
     pub fn fail(&mut self, resource: impl Into<String>, detail: impl Into<String>) {
-        self.findings.push(Finding { resource: resource.into(), status: CheckStatus::Fail, detail: detail.into() });
+        self.push(resource, CheckStatus::Fail, detail);
+    }
+
+    /// Nothing the check looks at exists in `scope` (no buckets, no IAM users): said as such,
+    /// never counted as a pass.
+    pub fn not_applicable(&mut self, scope: impl Into<String>, detail: impl Into<String>) {
+        self.push(scope, CheckStatus::NotApplicable, detail);
     }
 
     /// Record that `scope` could not be assessed, and why.
@@ -105,93 +176,46 @@ impl<'a> Eval<'a> {
         self.findings.push(Finding { resource: scope, status: CheckStatus::NotAssessed, detail: why });
     }
 
-    /// Fail if any finding fails; otherwise not assessed if any part could not be assessed (or
-    /// nothing at all was examined); otherwise pass.
+    fn push(&mut self, resource: impl Into<String>, status: CheckStatus, detail: impl Into<String>) {
+        self.findings.push(Finding { resource: resource.into(), status, detail: detail.into() });
+    }
+
+    /// Fail if any finding fails; else not assessed if any part could not be assessed (or
+    /// nothing at all was examined); else pass if anything passed; else not applicable.
     pub fn finish(self) -> Outcome {
-        let status = if self.findings.iter().any(|f| f.status == CheckStatus::Fail) {
+        let any = |s: CheckStatus| self.findings.iter().any(|f| f.status == s);
+        let status = if any(CheckStatus::Fail) {
             CheckStatus::Fail
         } else if !self.reasons.is_empty() || self.findings.is_empty() {
             CheckStatus::NotAssessed
-        } else {
+        } else if any(CheckStatus::Pass) {
             CheckStatus::Pass
+        } else {
+            CheckStatus::NotApplicable
         };
         let reason = match status {
             CheckStatus::NotAssessed if self.reasons.is_empty() => Some("no evidence was examined".to_string()),
             CheckStatus::NotAssessed => Some(self.reasons.join("; ")),
+            CheckStatus::NotApplicable => {
+                let scopes: Vec<String> = self.findings.iter().map(|f| format!("{}: {}", f.resource, f.detail)).collect();
+                Some(format!("nothing in scope ({})", scopes.join("; ")))
+            }
             _ => None,
         };
         Outcome { status, reason, findings: self.findings, evidence_files: self.files.into_iter().collect() }
     }
 }
 
-fn describe_missing(path: &str, lookup: Lookup<'_>) -> String {
-    match lookup {
-        Lookup::Found(_) => unreachable!("found is not missing"),
-        Lookup::Gap(g) => format!("{path} could not be collected: {} failed with {} ({})", g.api, g.error, g.message),
-        Lookup::Absent(a) => format!("{path}: {} answered {} ({})", a.api, a.error, a.message),
-        Lookup::Missing => format!("{path} is not in the evidence bundle"),
+/// A live resource with its typed configuration.
+pub struct Live<'a, C> {
+    pub item: &'a Item,
+    pub config: &'a C,
+    pub account: String,
+    pub region: String,
+}
+
+impl<C> Live<'_, C> {
+    pub fn scope(&self) -> String {
+        format!("{}/{}", self.account, self.region)
     }
-}
-
-/// `v[key]` as a list (missing or not a list: empty).
-/// The configuration items of a resources file (`baseConfigurationItems`, or `configurationItems`
-/// from get-resource-config-history) that describe a live resource; `None` when the file holds
-/// neither list.
-pub fn live_items(doc: &Value) -> Option<Vec<&Value>> {
-    let items = doc.get("baseConfigurationItems").or_else(|| doc.get("configurationItems"))?.as_array()?;
-    Some(items.iter().filter(|i| !text(i, "configurationItemStatus").starts_with("ResourceDeleted")).collect())
-}
-
-pub fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
-}
-
-/// `v[key]` as a string ("" when absent).
-pub fn text<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-/// `v[key]` as a boolean; accepts the strings "true"/"false" that Config's supplementary
-/// configuration sometimes carries.
-pub fn flag(v: &Value, key: &str) -> Option<bool> {
-    match v.get(key)? {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    }
-}
-
-/// A value that AWS sometimes delivers as a JSON document and sometimes as a string holding one
-/// (optionally URL-encoded, as IAM policy documents are in the raw API): always a document.
-pub fn embedded_json(v: &Value) -> Option<Value> {
-    match v {
-        Value::String(s) => serde_json::from_str(s).ok().or_else(|| serde_json::from_str(&percent_decode(s)).ok()),
-        Value::Null => None,
-        other => Some(other.clone()),
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

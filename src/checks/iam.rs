@@ -1,19 +1,20 @@
-//! Identity and access checks over the IAM credential report, password policy and the account
-//! authorization details.
-
-use std::collections::BTreeMap;
+//! Identity and access checks over the IAM credential report, password policy, virtual MFA
+//! devices and the account authorization details, all read through their typed readers.
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::Value;
 
-use super::eval::{embedded_json, flag, list, text, Doc};
-use super::policy::{grants_full_admin, grants_service_wildcard, open_principal, statements};
-use super::{Check, Duty, Eval, Severity};
-use crate::evidence::iam_file;
+use super::policy::{grants_full_admin, grants_service_wildcard, open_statement};
+use super::{Check, Duty, Eval, Need, Severity};
+use crate::evidence::docs::policy::{Policy, PolicyDocument};
+use crate::evidence::docs::{
+    AttachedPolicy, AuthorizationDetails, CredentialReport, CredentialRow, InlinePolicy, PasswordPolicy, PasswordPolicyBody,
+    VirtualMfaDevices, When,
+};
+use crate::evidence::{DocId, Kind};
 
-const CRED_REPORT: &str = "<account>/global/iam/credential-report.csv";
-const PASSWORD_POLICY: &str = "<account>/global/iam/get-account-password-policy.json";
-const AUTH_DETAILS: &str = "<account>/global/iam/get-account-authorization-details.json";
+const CRED_REPORT: Need = Need::Doc(Kind::CredentialReport);
+const PASSWORD_POLICY: Need = Need::Doc(Kind::PasswordPolicy);
+const AUTH_DETAILS: Need = Need::Doc(Kind::AuthorizationDetails);
 
 pub static CHECKS: &[Check] = &[
     Check {
@@ -33,7 +34,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::High,
         rationale: "A virtual MFA app lives on a phone that can be lost, cloned or restored elsewhere; a hardware key for the root user is held and locked away.",
         remediation: "Register a FIDO security key or hardware TOTP token for the root user, then remove the virtual device.",
-        evidence: &[CRED_REPORT, "<account>/global/iam/list-virtual-mfa-devices.json"],
+        evidence: &[CRED_REPORT, Need::Doc(Kind::VirtualMfaDevices)],
         run: root_hardware_mfa,
     },
     Check {
@@ -211,181 +212,121 @@ pub static CHECKS: &[Check] = &[
 // ---------------------------------------------------------------------------------------------
 // Credential report
 
-/// One row of the credential report, keyed by column name.
-struct Row(BTreeMap<String, String>);
-
-impl Row {
-    fn get(&self, col: &str) -> &str {
-        self.0.get(col).map(String::as_str).unwrap_or("")
-    }
-    fn user(&self) -> &str {
-        self.get("user")
-    }
-    fn is_root(&self) -> bool {
-        self.user() == "<root_account>"
-    }
-    fn is_true(&self, col: &str) -> bool {
-        self.get(col) == "true"
-    }
-    fn time(&self, col: &str) -> Option<DateTime<Utc>> {
-        DateTime::parse_from_rfc3339(self.get(col)).ok().map(|t| t.with_timezone(&Utc))
-    }
-    fn resource(&self, account: &str) -> String {
-        if self.is_root() {
-            format!("arn:aws:iam::{account}:root")
-        } else {
-            let arn = self.get("arn");
-            if arn.is_empty() {
-                self.user().to_string()
-            } else {
-                arn.to_string()
-            }
-        }
+/// How findings name a row: the root user's ARN form, else the user's ARN (or name).
+fn resource(row: &CredentialRow, account: &str) -> String {
+    if row.is_root() {
+        format!("arn:aws:iam::{account}:root")
+    } else if row.arn.is_empty() {
+        row.user.clone()
+    } else {
+        row.arn.clone()
     }
 }
 
-/// The credential report of every account; accounts whose report is missing are marked not assessed.
-fn credential_reports(e: &mut Eval) -> Vec<(String, Vec<Row>)> {
-    let mut out = Vec::new();
-    for account in e.accounts() {
-        let path = iam_file(&account, "credential-report.csv");
-        let Some(bytes) = e.bytes(&path, &account) else { continue };
-        let mut reader = csv::Reader::from_reader(bytes);
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(err) => {
-                e.not_assessed(&account, format!("{path} is not a readable CSV file: {err}"));
-                continue;
-            }
-        };
-        if !headers.iter().any(|h| h == "user") {
-            e.not_assessed(&account, format!("{path} has no `user` column: it is not an IAM credential report"));
-            continue;
-        }
-        let mut rows = Vec::new();
-        for (n, record) in reader.records().enumerate() {
-            match record {
-                Ok(r) => rows.push(Row(headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())),
-                Err(err) => e.not_assessed(&account, format!("{path} line {}: {err}", n + 2)),
-            }
-        }
-        out.push((account, rows));
-    }
-    out
-}
-
-fn root_row<'r>(e: &mut Eval, account: &str, rows: &'r [Row]) -> Option<&'r Row> {
-    let root = rows.iter().find(|r| r.is_root());
-    if root.is_none() {
-        e.not_assessed(account, "the credential report has no <root_account> row");
-    }
-    root
+fn reports<'a>(e: &mut Eval<'a>) -> Vec<(String, &'a CredentialReport)> {
+    e.each_account::<CredentialReport>()
 }
 
 fn root_hardware_mfa(e: &mut Eval) {
-    for (account, rows) in credential_reports(e) {
-        let Some(root) = root_row(e, &account, &rows) else { continue };
-        let resource = root.resource(&account);
-        if !root.is_true("mfa_active") {
+    for (account, report) in reports(e) {
+        let root = report.root();
+        let resource = resource(root, &account);
+        if !root.mfa_active {
             e.fail(resource, "root user has no MFA device at all");
             continue;
         }
-        let path = iam_file(&account, "list-virtual-mfa-devices.json");
-        let Some(devices) = e.json(&path, &account) else { continue };
-        let virtual_root = list(&devices, "VirtualMFADevices")
-            .iter()
-            .find(|d| d.get("User").map(|u| text(u, "Arn")).is_some_and(|arn| arn.ends_with(":root")));
-        match virtual_root {
-            Some(d) => e.fail(resource, format!("root user's MFA is the virtual device {}", text(d, "SerialNumber"))),
+        let Some(devices) = e.doc::<VirtualMfaDevices>(&DocId::global(Kind::VirtualMfaDevices, &account), &account) else { continue };
+        match devices.devices.iter().find(|d| d.is_roots()) {
+            Some(d) => e.fail(resource, format!("root user's MFA is the virtual device {}", d.serial_number)),
             None => e.pass(resource, "root user has MFA and no virtual device: a hardware device"),
         }
     }
 }
 
 fn root_mfa(e: &mut Eval) {
-    for (account, rows) in credential_reports(e) {
-        let Some(root) = root_row(e, &account, &rows) else { continue };
-        if root.is_true("mfa_active") {
-            e.pass(root.resource(&account), "root user has an MFA device");
+    for (account, report) in reports(e) {
+        let root = report.root();
+        if root.mfa_active {
+            e.pass(resource(root, &account), "root user has an MFA device");
         } else {
-            e.fail(root.resource(&account), "root user has no MFA device");
+            e.fail(resource(root, &account), "root user has no MFA device");
         }
     }
 }
 
 fn root_access_keys(e: &mut Eval) {
-    for (account, rows) in credential_reports(e) {
-        let Some(root) = root_row(e, &account, &rows) else { continue };
-        let active: Vec<&str> = ["access_key_1_active", "access_key_2_active"].into_iter().filter(|c| root.is_true(c)).collect();
-        if active.is_empty() {
-            e.pass(root.resource(&account), "root user has no active access key");
+    for (account, report) in reports(e) {
+        let root = report.root();
+        let active = root.keys.iter().filter(|k| k.active).count();
+        if active == 0 {
+            e.pass(resource(root, &account), "root user has no active access key");
         } else {
-            e.fail(root.resource(&account), format!("root user has {} active access key(s)", active.len()));
+            e.fail(resource(root, &account), format!("root user has {active} active access key(s)"));
         }
     }
 }
 
 fn root_recent_use(e: &mut Eval) {
     let now = e.now();
-    for (account, rows) in credential_reports(e) {
-        let Some(root) = root_row(e, &account, &rows) else { continue };
-        let uses = [
-            ("password", root.time("password_last_used")),
-            ("access key 1", root.time("access_key_1_last_used_date")),
-            ("access key 2", root.time("access_key_2_last_used_date")),
-        ];
+    for (account, report) in reports(e) {
+        let root = report.root();
+        let uses = [("password", root.password_last_used), ("access key 1", root.keys[0].last_used), ("access key 2", root.keys[1].last_used)];
         let recent: Vec<String> = uses
             .iter()
-            .filter_map(|(what, t)| t.filter(|t| now - *t < Duration::days(90)).map(|t| format!("{what} used {}", t.format("%Y-%m-%d"))))
+            .filter_map(|(what, t)| t.at().filter(|t| now - *t < Duration::days(90)).map(|t| format!("{what} used {}", t.format("%Y-%m-%d"))))
             .collect();
         if recent.is_empty() {
-            e.pass(root.resource(&account), "root user not used in the 90 days before collection");
+            e.pass(resource(root, &account), "root user not used in the 90 days before collection");
         } else {
-            e.fail(root.resource(&account), format!("root user used recently: {}", recent.join(", ")));
+            e.fail(resource(root, &account), format!("root user used recently: {}", recent.join(", ")));
         }
     }
+}
+
+/// Users with a console password, per account; accounts with none are not applicable.
+fn console_users<'a>(e: &mut Eval<'a>, report: &'a CredentialReport, account: &str) -> Vec<&'a CredentialRow> {
+    let users: Vec<&CredentialRow> = report.users().filter(|r| r.password_enabled == Some(true)).collect();
+    if users.is_empty() {
+        e.not_applicable(account, "no IAM user has a console password");
+    }
+    users
 }
 
 fn console_mfa(e: &mut Eval) {
-    for (account, rows) in credential_reports(e) {
-        let mut any = false;
-        for row in rows.iter().filter(|r| !r.is_root() && r.is_true("password_enabled")) {
-            any = true;
-            if row.is_true("mfa_active") {
-                e.pass(row.resource(&account), "console password with MFA");
+    for (account, report) in reports(e) {
+        for row in console_users(e, report, &account) {
+            if row.mfa_active {
+                e.pass(resource(row, &account), "console password with MFA");
             } else {
-                e.fail(row.resource(&account), "console password without MFA");
+                e.fail(resource(row, &account), "console password without MFA");
             }
-        }
-        if !any {
-            e.pass(&account, "no IAM user has a console password");
         }
     }
 }
 
-/// Each active key of each user: (row, key number 1|2).
-fn active_keys(rows: &[Row]) -> Vec<(&Row, u8)> {
-    rows.iter()
-        .filter(|r| !r.is_root())
-        .flat_map(|r| [1u8, 2].into_iter().filter(|n| r.is_true(&format!("access_key_{n}_active"))).map(move |n| (r, n)))
-        .collect()
+/// Each active key of each user, (row, key number 1|2); accounts with none are not applicable.
+fn active_keys<'a>(e: &mut Eval<'a>, report: &'a CredentialReport, account: &str) -> Vec<(&'a CredentialRow, usize)> {
+    let keys: Vec<(&CredentialRow, usize)> =
+        report.users().flat_map(|r| (0..2).filter(|n| r.keys[*n].active).map(move |n| (r, n + 1))).collect();
+    if keys.is_empty() {
+        e.not_applicable(account, "no IAM user has an active access key");
+    }
+    keys
+}
+
+fn days_before(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    format!("{} ({} days before collection)", t.format("%Y-%m-%d"), (now - t).num_days())
 }
 
 fn key_rotation(e: &mut Eval) {
     let now = e.now();
-    for (account, rows) in credential_reports(e) {
-        let keys = active_keys(&rows);
-        if keys.is_empty() {
-            e.pass(&account, "no IAM user has an active access key");
-        }
-        for (row, n) in keys {
-            let resource = format!("{} (access key {n})", row.resource(&account));
-            match row.time(&format!("access_key_{n}_last_rotated")) {
-                Some(t) if now - t > Duration::days(90) => {
-                    e.fail(resource, format!("created {} ({} days before collection)", t.format("%Y-%m-%d"), (now - t).num_days()))
-                }
-                Some(t) => e.pass(resource, format!("created {} ({} days before collection)", t.format("%Y-%m-%d"), (now - t).num_days())),
-                None => e.not_assessed(resource, "the credential report gives no rotation date for this key"),
+    for (account, report) in reports(e) {
+        for (row, n) in active_keys(e, report, &account) {
+            let resource = format!("{} (access key {n})", resource(row, &account));
+            match row.keys[n - 1].last_rotated.at() {
+                Some(t) if now - t > Duration::days(90) => e.fail(resource, format!("created {}", days_before(now, t))),
+                Some(t) => e.pass(resource, format!("created {}", days_before(now, t))),
+                None => e.not_assessed(resource, "the credential report gives no rotation date for this active key"),
             }
         }
     }
@@ -393,56 +334,46 @@ fn key_rotation(e: &mut Eval) {
 
 fn key_unused(e: &mut Eval) {
     let now = e.now();
-    for (account, rows) in credential_reports(e) {
-        let keys = active_keys(&rows);
-        if keys.is_empty() {
-            e.pass(&account, "no IAM user has an active access key");
-        }
-        for (row, n) in keys {
-            let resource = format!("{} (access key {n})", row.resource(&account));
-            let last_used = row.time(&format!("access_key_{n}_last_used_date"));
-            let created = row.time(&format!("access_key_{n}_last_rotated"));
-            match (last_used, created) {
-                (Some(t), _) if now - t > Duration::days(45) => e.fail(resource, format!("last used {}", t.format("%Y-%m-%d"))),
-                (Some(t), _) => e.pass(resource, format!("last used {}", t.format("%Y-%m-%d"))),
-                (None, Some(c)) if now - c > Duration::days(45) => {
+    for (account, report) in reports(e) {
+        for (row, n) in active_keys(e, report, &account) {
+            let resource = format!("{} (access key {n})", resource(row, &account));
+            let key = &row.keys[n - 1];
+            match (key.last_used, key.last_rotated.at()) {
+                (When::At(t), _) if now - t > Duration::days(45) => e.fail(resource, format!("last used {}", t.format("%Y-%m-%d"))),
+                (When::At(t), _) => e.pass(resource, format!("last used {}", t.format("%Y-%m-%d"))),
+                (When::Never, Some(c)) if now - c > Duration::days(45) => {
                     e.fail(resource, format!("never used since it was created {}", c.format("%Y-%m-%d")))
                 }
-                (None, Some(c)) => e.pass(resource, format!("created {}, less than 45 days ago", c.format("%Y-%m-%d"))),
-                (None, None) => e.not_assessed(resource, "the credential report gives neither a use nor a creation date"),
+                (When::Never, Some(c)) => e.pass(resource, format!("created {}, less than 45 days ago", c.format("%Y-%m-%d"))),
+                _ => e.not_assessed(resource, "the credential report gives neither a use nor a creation date for this key"),
             }
         }
     }
 }
 
 fn two_active_keys(e: &mut Eval) {
-    for (account, rows) in credential_reports(e) {
+    for (account, report) in reports(e) {
         let mut any = false;
-        for row in rows.iter().filter(|r| !r.is_root()) {
-            let active = [1, 2].iter().filter(|n| row.is_true(&format!("access_key_{n}_active"))).count();
-            if active == 2 {
-                e.fail(row.resource(&account), "two active access keys");
-                any = true;
-            } else if active == 1 {
-                e.pass(row.resource(&account), "one active access key");
-                any = true;
+        for row in report.users() {
+            match row.keys.iter().filter(|k| k.active).count() {
+                2 => e.fail(resource(row, &account), "two active access keys"),
+                1 => e.pass(resource(row, &account), "one active access key"),
+                _ => continue,
             }
+            any = true;
         }
         if !any {
-            e.pass(&account, "no IAM user has an active access key");
+            e.not_applicable(&account, "no IAM user has an active access key");
         }
     }
 }
 
 fn password_unused(e: &mut Eval) {
     let now = e.now();
-    for (account, rows) in credential_reports(e) {
-        let mut any = false;
-        for row in rows.iter().filter(|r| !r.is_root() && r.is_true("password_enabled")) {
-            any = true;
-            let resource = row.resource(&account);
-            let reference =
-                row.time("password_last_used").or_else(|| row.time("password_last_changed")).or_else(|| row.time("user_creation_time"));
+    for (account, report) in reports(e) {
+        for row in console_users(e, report, &account) {
+            let resource = resource(row, &account);
+            let reference = row.password_last_used.at().or(row.password_last_changed.at()).or(row.user_creation_time.at());
             match reference {
                 Some(t) if now - t > Duration::days(45) => {
                     e.fail(resource, format!("console password last used or set {}", t.format("%Y-%m-%d")))
@@ -451,39 +382,21 @@ fn password_unused(e: &mut Eval) {
                 None => e.not_assessed(resource, "the credential report gives no date for this password"),
             }
         }
-        if !any {
-            e.pass(&account, "no IAM user has a console password");
-        }
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Password policy
 
-/// The password policy of each account: `Some(policy)`, or `None` when the account has none
-/// (recorded as absent), which fails every password-policy check.
-fn password_policies(e: &mut Eval) -> Vec<(String, Option<Value>)> {
-    let mut out = Vec::new();
+/// Judge each account's password policy with `rule`; an account without one (IAM answered
+/// NoSuchEntity, recorded as absent) fails.
+fn password_rule(e: &mut Eval, rule: impl Fn(&PasswordPolicyBody) -> Result<String, String>) {
     for account in e.accounts() {
-        let path = iam_file(&account, "get-account-password-policy.json");
-        match e.doc(&path, &account) {
-            Some(Doc::Json(v)) => match v.get("PasswordPolicy") {
-                Some(p) => out.push((account, Some(p.clone()))),
-                None => e.not_assessed(&account, format!("{path} has no PasswordPolicy object")),
-            },
-            Some(Doc::Absent(_)) => out.push((account, None)),
-            None => {}
-        }
-    }
-    out
-}
-
-fn password_rule(e: &mut Eval, rule: impl Fn(&Value) -> Result<String, String>) {
-    for (account, policy) in password_policies(e) {
         let resource = format!("{account} password policy");
-        match policy {
-            None => e.fail(resource, "the account has no password policy (IAM answered NoSuchEntity), so AWS defaults apply"),
-            Some(p) => match rule(&p) {
+        match e.doc_or_absent::<PasswordPolicy>(&DocId::global(Kind::PasswordPolicy, &account), &account) {
+            None => {}
+            Some(None) => e.fail(resource, "the account has no password policy (IAM answered NoSuchEntity), so AWS defaults apply"),
+            Some(Some(p)) => match rule(&p.password_policy) {
                 Ok(ok) => e.pass(resource, ok),
                 Err(bad) => e.fail(resource, bad),
             },
@@ -491,12 +404,8 @@ fn password_rule(e: &mut Eval, rule: impl Fn(&Value) -> Result<String, String>) 
     }
 }
 
-fn number(p: &Value, key: &str) -> Option<i64> {
-    p.get(key).and_then(Value::as_i64)
-}
-
 fn password_length(e: &mut Eval) {
-    password_rule(e, |p| match number(p, "MinimumPasswordLength") {
+    password_rule(e, |p| match p.minimum_password_length {
         Some(n) if n >= 14 => Ok(format!("minimum length {n}")),
         Some(n) => Err(format!("minimum length {n}, below 14")),
         None => Err("no minimum length set".into()),
@@ -506,13 +415,13 @@ fn password_length(e: &mut Eval) {
 fn password_complexity(e: &mut Eval) {
     password_rule(e, |p| {
         let missing: Vec<&str> = [
-            ("RequireUppercaseCharacters", "upper case"),
-            ("RequireLowercaseCharacters", "lower case"),
-            ("RequireNumbers", "digits"),
-            ("RequireSymbols", "symbols"),
+            (p.require_uppercase_characters, "upper case"),
+            (p.require_lowercase_characters, "lower case"),
+            (p.require_numbers, "digits"),
+            (p.require_symbols, "symbols"),
         ]
         .into_iter()
-        .filter(|(key, _)| flag(p, key) != Some(true))
+        .filter(|(on, _)| *on != Some(true))
         .map(|(_, name)| name)
         .collect();
         if missing.is_empty() {
@@ -524,7 +433,7 @@ fn password_complexity(e: &mut Eval) {
 }
 
 fn password_reuse(e: &mut Eval) {
-    password_rule(e, |p| match number(p, "PasswordReusePrevention") {
+    password_rule(e, |p| match p.password_reuse_prevention {
         Some(n) if n >= 24 => Ok(format!("remembers the last {n} passwords")),
         Some(n) => Err(format!("remembers only the last {n} passwords")),
         None => Err("password reuse is not prevented".into()),
@@ -532,7 +441,7 @@ fn password_reuse(e: &mut Eval) {
 }
 
 fn password_max_age(e: &mut Eval) {
-    password_rule(e, |p| match number(p, "MaxPasswordAge") {
+    password_rule(e, |p| match p.max_password_age {
         Some(n) if (1..=90).contains(&n) => Ok(format!("passwords expire after {n} days")),
         Some(n) if n > 90 => Err(format!("passwords expire after {n} days, more than 90")),
         _ => Err("passwords never expire".into()),
@@ -542,77 +451,73 @@ fn password_max_age(e: &mut Eval) {
 // ---------------------------------------------------------------------------------------------
 // Authorization details
 
-fn auth_details(e: &mut Eval) -> Vec<(String, std::sync::Arc<Value>)> {
-    let mut out = Vec::new();
-    for account in e.accounts() {
-        let path = iam_file(&account, "get-account-authorization-details.json");
-        if let Some(v) = e.json(&path, &account) {
-            out.push((account, v));
-        }
-    }
-    out
+fn auth_details<'a>(e: &mut Eval<'a>) -> Vec<(String, &'a AuthorizationDetails)> {
+    e.each_account::<AuthorizationDetails>()
 }
 
-/// Managed policies (by ARN) whose default version `grants`, plus the AWS managed ones in `known`
-/// (AWS managed documents are in the evidence only when attached in the account).
-fn policy_arns_granting(details: &Value, grants: fn(&Value) -> bool, known: &[&str]) -> Vec<String> {
-    let mut arns: Vec<String> = known.iter().map(|a| a.to_string()).collect();
-    for policy in list(details, "Policies") {
-        let default = list(policy, "PolicyVersionList").iter().find(|v| flag(v, "IsDefaultVersion") == Some(true));
-        if let Some(doc) = default.and_then(|v| v.get("Document")).and_then(embedded_json) {
-            if grants(&doc) {
-                arns.push(text(policy, "Arn").to_string());
-            }
-        }
-    }
-    arns
+/// What a set of policies grants a principal: the names of those that grant it, and those that
+/// could not be read.
+#[derive(Default)]
+struct Grants {
+    through: Vec<String>,
+    unreadable: Vec<String>,
 }
 
 /// Every user, group and role: a failure when an attached or inline policy `grants` (`what`
-/// names the grant in findings), a pass otherwise.
-fn principals_granted(e: &mut Eval, grants: fn(&Value) -> bool, known: &[&str], what: &str) {
+/// names the grant in findings), not assessed when a policy it holds cannot be read, a pass
+/// otherwise. Managed policies granting it are those whose default version does, plus the AWS
+/// managed ones in `known` (AWS managed documents are in the evidence only when attached).
+fn principals_granted(e: &mut Eval, grants: fn(&PolicyDocument) -> bool, known: &[&str], what: &str) {
     for (account, details) in auth_details(e) {
-        let granting = policy_arns_granting(&details, grants, known);
-        let principals = ["UserDetailList", "GroupDetailList", "RoleDetailList"].iter().map(|k| list(&details, k).len()).sum::<usize>();
-        if principals == 0 {
-            e.pass(&account, "no IAM users, groups or roles");
+        let mut granting: Vec<&str> = known.to_vec();
+        let mut unreadable: Vec<&str> = Vec::new();
+        for policy in &details.policies {
+            match policy.default_document().map(|p| &p.0) {
+                Some(Ok(doc)) if grants(doc) => granting.push(&policy.arn),
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => unreadable.push(&policy.arn),
+            }
         }
-        let kinds = [
-            ("UserDetailList", "UserPolicyList", "user"),
-            ("GroupDetailList", "GroupPolicyList", "group"),
-            ("RoleDetailList", "RolePolicyList", "role"),
-        ];
-        for (list_key, inline_key, kind) in kinds {
-            for principal in list(&details, list_key) {
-                let arn = text(principal, "Arn");
-                let mut through = Vec::new();
-                for attached in list(principal, "AttachedManagedPolicies") {
-                    if granting.iter().any(|a| a == text(attached, "PolicyArn")) {
-                        through.push(format!("managed policy {}", text(attached, "PolicyName")));
-                    }
+        if details.principals() == 0 {
+            e.not_applicable(&account, "no IAM users, groups or roles");
+        }
+        let judge = |attached: &[AttachedPolicy], inline: &[InlinePolicy]| {
+            let mut g = Grants::default();
+            for a in attached {
+                if granting.contains(&a.policy_arn.as_str()) {
+                    g.through.push(format!("managed policy {}", a.policy_name));
+                } else if unreadable.contains(&a.policy_arn.as_str()) {
+                    g.unreadable.push(format!("managed policy {} (its default version cannot be read)", a.policy_name));
                 }
-                for inline in list(principal, inline_key) {
-                    if inline.get("PolicyDocument").and_then(embedded_json).is_some_and(|d| grants(&d)) {
-                        through.push(format!("inline policy {}", text(inline, "PolicyName")));
-                    }
+            }
+            for p in inline {
+                match &p.policy_document.0 {
+                    Ok(doc) if grants(doc) => g.through.push(format!("inline policy {}", p.policy_name)),
+                    Ok(_) => {}
+                    Err(why) => g.unreadable.push(format!("inline policy {} ({why})", p.policy_name)),
                 }
-                if through.is_empty() {
-                    e.pass(arn, format!("{kind} has no policy granting {what}"));
-                } else {
-                    e.fail(arn, format!("{kind} is granted {what} through {}", through.join(", ")));
-                }
+            }
+            g
+        };
+        let users = details.user_detail_list.iter().map(|u| ("user", &u.arn, judge(&u.attached_managed_policies, &u.user_policy_list)));
+        let groups =
+            details.group_detail_list.iter().map(|g| ("group", &g.arn, judge(&g.attached_managed_policies, &g.group_policy_list)));
+        let roles = details.role_detail_list.iter().map(|r| ("role", &r.arn, judge(&r.attached_managed_policies, &r.role_policy_list)));
+        let all: Vec<(&str, &String, Grants)> = users.chain(groups).chain(roles).collect();
+        for (kind, arn, g) in all {
+            if !g.through.is_empty() {
+                e.fail(arn, format!("{kind} is granted {what} through {}", g.through.join(", ")));
+            } else if !g.unreadable.is_empty() {
+                e.not_assessed(arn, format!("{kind} holds policies that cannot be read: {}", g.unreadable.join(", ")));
+            } else {
+                e.pass(arn, format!("{kind} has no policy granting {what}"));
             }
         }
     }
 }
 
 fn full_admin(e: &mut Eval) {
-    principals_granted(
-        e,
-        grants_full_admin,
-        &["arn:aws:iam::aws:policy/AdministratorAccess"],
-        "\"*\" on \"*\" (full administrator rights)",
-    );
+    principals_granted(e, grants_full_admin, &["arn:aws:iam::aws:policy/AdministratorAccess"], "\"*\" on \"*\" (full administrator rights)");
 }
 
 fn kms_full_access(e: &mut Eval) {
@@ -623,11 +528,14 @@ const SUPPORT_ACCESS: &str = "arn:aws:iam::aws:policy/AWSSupportAccess";
 
 fn support_role(e: &mut Eval) {
     for (account, details) in auth_details(e) {
-        let holders: Vec<String> = ["UserDetailList", "GroupDetailList", "RoleDetailList"]
+        let holds = |attached: &[AttachedPolicy]| attached.iter().any(|a| a.policy_arn == SUPPORT_ACCESS);
+        let holders: Vec<&str> = details
+            .user_detail_list
             .iter()
-            .flat_map(|k| list(&details, k))
-            .filter(|p| list(p, "AttachedManagedPolicies").iter().any(|a| text(a, "PolicyArn") == SUPPORT_ACCESS))
-            .map(|p| text(p, "Arn").to_string())
+            .filter(|u| holds(&u.attached_managed_policies))
+            .map(|u| u.arn.as_str())
+            .chain(details.group_detail_list.iter().filter(|g| holds(&g.attached_managed_policies)).map(|g| g.arn.as_str()))
+            .chain(details.role_detail_list.iter().filter(|r| holds(&r.attached_managed_policies)).map(|r| r.arn.as_str()))
             .collect();
         if holders.is_empty() {
             e.fail(&account, "no user, group or role has AWSSupportAccess: opening a support case during an incident needs the root user");
@@ -637,51 +545,58 @@ fn support_role(e: &mut Eval) {
     }
 }
 
-/// Fail every user whose `key` list (attached or inline policies) is not empty.
-fn users_without(e: &mut Eval, key: &str, ok: &str, bad: &str) {
+/// Fail every user for whom `names` (attached or inline policy names) is not empty.
+fn users_without(e: &mut Eval, names: fn(&crate::evidence::docs::UserDetail) -> Vec<&str>, ok: &str, bad: &str) {
     for (account, details) in auth_details(e) {
-        let users = list(&details, "UserDetailList");
-        if users.is_empty() {
-            e.pass(&account, "no IAM users");
+        if details.user_detail_list.is_empty() {
+            e.not_applicable(&account, "no IAM users");
         }
-        for user in users {
-            let names: Vec<&str> = list(user, key).iter().map(|p| text(p, "PolicyName")).collect();
-            if names.is_empty() {
-                e.pass(text(user, "Arn"), ok);
+        for user in &details.user_detail_list {
+            let held = names(user);
+            if held.is_empty() {
+                e.pass(&user.arn, ok);
             } else {
-                e.fail(text(user, "Arn"), format!("{bad}: {}", names.join(", ")));
+                e.fail(&user.arn, format!("{bad}: {}", held.join(", ")));
             }
         }
     }
 }
 
 fn user_attached(e: &mut Eval) {
-    users_without(e, "AttachedManagedPolicies", "no managed policy attached directly", "managed policies attached directly");
+    users_without(
+        e,
+        |u| u.attached_managed_policies.iter().map(|p| p.policy_name.as_str()).collect(),
+        "no managed policy attached directly",
+        "managed policies attached directly",
+    );
 }
 
 fn user_inline(e: &mut Eval) {
-    users_without(e, "UserPolicyList", "no inline policy", "inline policies");
+    users_without(e, |u| u.user_policy_list.iter().map(|p| p.policy_name.as_str()).collect(), "no inline policy", "inline policies");
 }
 
 fn open_trust(e: &mut Eval) {
     for (account, details) in auth_details(e) {
-        let roles = list(&details, "RoleDetailList");
-        if roles.is_empty() {
-            e.pass(&account, "no IAM roles");
+        if details.role_detail_list.is_empty() {
+            e.not_applicable(&account, "no IAM roles");
         }
-        for role in roles {
-            let arn = text(role, "Arn");
-            let Some(doc) = role.get("AssumeRolePolicyDocument").and_then(embedded_json) else {
-                e.not_assessed(arn, "the role has no readable trust policy");
-                continue;
-            };
-            let open: Vec<Vec<String>> = statements(&doc).into_iter().filter_map(open_principal).collect();
-            match open.first() {
-                None => e.pass(arn, "trust policy names its principals"),
-                Some(conds) if conds.is_empty() => e.fail(arn, "trust policy allows any AWS principal, with no condition"),
-                Some(conds) => {
-                    e.fail(arn, format!("trust policy allows any AWS principal, narrowed only by conditions ({})", conds.join(", ")))
+        for role in &details.role_detail_list {
+            let Policy(doc) = &role.assume_role_policy_document;
+            let doc = match doc {
+                Ok(doc) => doc,
+                Err(why) => {
+                    e.not_assessed(&role.arn, format!("the trust policy cannot be read: {why}"));
+                    continue;
                 }
+            };
+            let open: Vec<Vec<String>> = doc.statements().iter().filter(|s| open_statement(s)).map(|s| s.condition_keys()).collect();
+            match open.first() {
+                None => e.pass(&role.arn, "trust policy names its principals"),
+                Some(conds) if conds.is_empty() => e.fail(&role.arn, "trust policy allows any AWS principal, with no condition"),
+                Some(conds) => e.fail(
+                    &role.arn,
+                    format!("trust policy allows any AWS principal, narrowed only by conditions ({})", conds.join(", ")),
+                ),
             }
         }
     }

@@ -1,9 +1,11 @@
 //! The check registry: pure functions over an evidence bundle.
 //!
-//! A check reads evidence files, never the network, and returns pass / fail / not_assessed with
-//! per-resource findings. Missing evidence is never a pass: a file that was not collected, or
-//! whose collection failed (a gap), makes the part of the check that needs it `not_assessed`,
-//! with the reason. Checks do not know which frameworks use them (`mappings` does).
+//! A check reads typed evidence documents through the catalogue, never the network, and returns
+//! pass / fail / not_assessed / not_applicable with per-resource findings. Missing evidence is
+//! never a pass: a document that was not collected, whose collection failed (a gap), or that is
+//! not of the shape AWS documents makes the part of the check that needs it `not_assessed`,
+//! with the reason naming the file. Nothing in scope (no buckets) is `not_applicable`, never a
+//! pass. Checks do not know which frameworks use them (`mappings` does).
 
 mod config_rules;
 pub(crate) mod config_service;
@@ -16,6 +18,7 @@ pub use eval::Eval;
 
 use serde::Serialize;
 
+use crate::evidence::catalogue::{Kind, ResourceType};
 use crate::evidence::Bundle;
 
 /// Result of a check, or of one finding.
@@ -25,6 +28,8 @@ pub enum CheckStatus {
     Pass,
     Fail,
     NotAssessed,
+    /// Nothing the check examines exists in the account (no buckets, no RDS instances).
+    NotApplicable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -100,12 +105,59 @@ pub struct Check {
     pub severity: Severity,
     pub rationale: &'static str,
     pub remediation: &'static str,
-    /// The evidence files it reads, as bundle path patterns.
-    pub evidence: &'static [&'static str],
+    /// The evidence it reads, as documents of the catalogue.
+    pub evidence: &'static [Need],
     pub run: fn(&mut Eval),
 }
 
+/// Evidence a check needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// A document of the catalogue.
+    Doc(Kind),
+    /// The configuration items of a resource type (and the recorders that show they are recorded).
+    Items(ResourceType),
+}
+
+impl Need {
+    /// The documents behind the need.
+    pub fn kinds(self) -> Vec<Kind> {
+        match self {
+            Need::Doc(k) => vec![k],
+            Need::Items(_) => vec![Kind::Recorders, Kind::RecorderStatus, Kind::Resources],
+        }
+    }
+
+    /// The bundle path pattern of the document (resource types filled in).
+    pub fn pattern(self) -> String {
+        match self {
+            Need::Doc(k) => k.spec().pattern.to_string(),
+            Need::Items(t) => Kind::Resources.spec().pattern.replace("<resource-type>", &t.file_stem()),
+        }
+    }
+}
+
 impl Check {
+    /// The bundle path patterns of everything it reads (recorders included for resource types).
+    pub fn evidence_patterns(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for need in self.evidence {
+            if let Need::Items(_) = need {
+                out.extend([Kind::Recorders, Kind::RecorderStatus].map(|k| k.spec().pattern.to_string()));
+            }
+            out.push(need.pattern());
+        }
+        out.dedup();
+        let mut seen = std::collections::BTreeSet::new();
+        out.retain(|p| seen.insert(p.clone()));
+        out
+    }
+
+    /// Whether it reads documents of `kind`.
+    pub fn reads(&self, kind: Kind) -> bool {
+        self.evidence.iter().any(|n| n.kinds().contains(&kind))
+    }
+
     /// Run the check on a bundle.
     pub fn evaluate(&self, bundle: &Bundle) -> Outcome {
         let mut eval = Eval::new(bundle);
@@ -127,19 +179,4 @@ pub fn registry() -> Vec<&'static Check> {
 /// Look a check up by id.
 pub fn find(id: &str) -> Option<&'static Check> {
     registry().into_iter().find(|c| c.id == id)
-}
-
-/// The AWS Config resource types the checks read (from their evidence patterns), sorted: what
-/// `collect` fetches configuration items for.
-pub fn resource_types() -> Vec<String> {
-    let mut types: Vec<String> = registry()
-        .iter()
-        .flat_map(|c| c.evidence.iter())
-        .filter_map(|p| p.split("/config/resources/").nth(1))
-        .filter_map(|f| f.strip_suffix(".json"))
-        .map(|t| t.replace("__", "::"))
-        .collect();
-    types.sort();
-    types.dedup();
-    types
 }

@@ -1,65 +1,23 @@
-//! Reading IAM policy documents (identity policies, trust policies, bucket policies).
+//! Judging IAM policy documents (identity, trust and bucket policies), read by the evidence
+//! catalogue's typed policy reader.
 
-use serde_json::Value;
-
-/// The statements of a policy document (`Statement` may be one object or a list).
-pub fn statements(doc: &Value) -> Vec<&Value> {
-    match doc.get("Statement") {
-        Some(Value::Array(list)) => list.iter().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
-    }
-}
-
-/// A string-or-list field as a list of strings.
-pub fn strings(v: Option<&Value>) -> Vec<&str> {
-    match v {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn allows(stmt: &Value) -> bool {
-    stmt.get("Effect").and_then(Value::as_str) == Some("Allow")
-}
+use crate::evidence::docs::policy::{PolicyDocument, Statement};
 
 /// True when a statement allows every action on every resource (`"Action": "*"` on `"Resource": "*"`).
-pub fn grants_full_admin(doc: &Value) -> bool {
-    statements(doc).into_iter().any(|s| {
-        allows(s) && strings(s.get("Action")).iter().any(|a| *a == "*" || *a == "*:*") && strings(s.get("Resource")).contains(&"*")
-    })
+pub fn grants_full_admin(doc: &PolicyDocument) -> bool {
+    doc.statements()
+        .iter()
+        .any(|s| s.allows() && s.actions().iter().any(|a| a == "*" || a == "*:*") && s.resources().iter().any(|r| r == "*"))
 }
 
 /// True when a statement allows every action of one service (`"<service>:*"`) on every resource.
-pub fn grants_service_wildcard(doc: &Value, service: &str) -> bool {
+pub fn grants_service_wildcard(doc: &PolicyDocument, service: &str) -> bool {
     let wildcard = format!("{service}:*");
-    statements(doc)
-        .into_iter()
-        .any(|s| allows(s) && strings(s.get("Action")).contains(&wildcard.as_str()) && strings(s.get("Resource")).contains(&"*"))
+    doc.statements().iter().any(|s| s.allows() && s.actions().contains(&wildcard) && s.resources().iter().any(|r| r == "*"))
 }
 
-/// True when a statement lets anyone be the principal (`"Principal": "*"` or `{"AWS": "*"}`).
-/// Returns the condition keys that narrow it, if any, for the finding's detail.
-pub fn open_principal(stmt: &Value) -> Option<Vec<String>> {
-    if !allows(stmt) {
-        return None;
-    }
-    let open = match stmt.get("Principal") {
-        Some(Value::String(s)) => s == "*",
-        Some(Value::Object(map)) => map.get("AWS").map(|aws| strings(Some(aws)).contains(&"*")).unwrap_or(false),
-        _ => false,
-    };
-    if !open {
-        return None;
-    }
-    let mut keys = Vec::new();
-    if let Some(Value::Object(ops)) = stmt.get("Condition") {
-        for (op, body) in ops {
-            if let Value::Object(k) = body {
-                keys.extend(k.keys().map(|key| format!("{op} {key}")));
-            }
-        }
-    }
-    Some(keys)
+/// True when a statement allows anyone to be the principal (`"Principal": "*"` or `{"AWS": "*"}`);
+/// its `condition_keys` say what narrows it.
+pub fn open_statement(s: &Statement) -> bool {
+    s.allows() && s.open_principal()
 }

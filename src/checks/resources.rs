@@ -1,16 +1,23 @@
 //! Data-protection, network, patching and logging checks over AWS Config configuration items
-//! (`resources/<AWS__Service__Type>.json`, the output of `batch-get-resource-config`).
+//! (`resources/<AWS__Service__Type>.json`), each item's configuration read once into the typed
+//! shape of its resource type.
 //!
 //! A region whose Config recorder does not record a type cannot prove anything about it: that
-//! region is `not_assessed` for the check, never a pass.
+//! region is `not_assessed` for the check, never a pass. An item that is no evidence of a live
+//! resource is not assessed for that resource. A region with no resource of the type is
+//! `not_applicable`.
 
-use serde_json::Value;
+use std::collections::BTreeSet;
 
-use super::config_service::RegionRecorders;
-use super::eval::{embedded_json, flag, list, live_items, text};
-use super::policy::{open_principal, statements};
-use super::{Check, Duty, Eval, Severity};
-use crate::evidence::resource_file;
+use super::eval::Live;
+use super::policy::open_statement;
+use super::{Check, Duty, Eval, Need, Severity};
+use crate::evidence::docs::items::{
+    Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, PublicAccessBlock, SecurityGroup, Supplementary, Trail,
+    Volume, WebAcl,
+};
+use crate::evidence::docs::Resources;
+use crate::evidence::{DocId, ResourceType};
 
 pub static CHECKS: &[Check] = &[
     Check {
@@ -20,7 +27,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "Default encryption makes every object encrypted at rest without relying on each writer to ask for it.",
         remediation: "aws s3api put-bucket-encryption with SSE-KMS (a customer managed key when you need to control and log key use).",
-        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        evidence: &[Need::Items(ResourceType::S3Bucket)],
         run: s3_encryption,
     },
     Check {
@@ -30,7 +37,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::High,
         rationale: "The four Block Public Access settings stop a policy or ACL from making data public by mistake.",
         remediation: "Turn on all four Block Public Access settings on the bucket, or once for the whole account.",
-        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json", "<account>/<region>/config/resources/AWS__S3__AccountPublicAccessBlock.json"],
+        evidence: &[Need::Items(ResourceType::S3Bucket), Need::Items(ResourceType::S3AccountPublicAccessBlock)],
         run: s3_public_access_block,
     },
     Check {
@@ -40,7 +47,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Critical,
         rationale: "A bucket policy with \"Principal\": \"*\" and no condition publishes the bucket to the internet.",
         remediation: "Remove the public statement or narrow it with a condition (aws:SourceVpce, aws:PrincipalOrgID); serve public content through CloudFront with origin access control.",
-        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        evidence: &[Need::Items(ResourceType::S3Bucket)],
         run: s3_public_policy,
     },
     Check {
@@ -50,7 +57,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "Unencrypted volumes and their snapshots expose data to anyone who gets a copy.",
         remediation: "Enable EBS encryption by default in each region; copy existing volumes through an encrypted snapshot and swap them in.",
-        evidence: &["<account>/<region>/config/resources/AWS__EC2__Volume.json"],
+        evidence: &[Need::Items(ResourceType::Ec2Volume)],
         run: ebs_encryption,
     },
     Check {
@@ -60,7 +67,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::High,
         rationale: "Encryption at rest protects database files, automated backups, replicas and snapshots.",
         remediation: "Encryption cannot be switched on in place: snapshot the instance, copy the snapshot with encryption, restore from it and cut over.",
-        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        evidence: &[Need::Items(ResourceType::RdsDbInstance)],
         run: rds_encryption,
     },
     Check {
@@ -70,7 +77,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::High,
         rationale: "Remote administration ports open to 0.0.0.0/0 or ::/0 are scanned and brute-forced within minutes of exposure.",
         remediation: "Remove the rule; reach instances through Systems Manager Session Manager, or allow only known address ranges.",
-        evidence: &["<account>/<region>/config/resources/AWS__EC2__SecurityGroup.json"],
+        evidence: &[Need::Items(ResourceType::Ec2SecurityGroup)],
         run: open_admin_ports,
     },
     Check {
@@ -80,7 +87,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::High,
         rationale: "Only a trail that covers every region records API activity in regions nobody expected to be used.",
         remediation: "aws cloudtrail create-trail --is-multi-region-trail (or an organization trail), then start-logging.",
-        evidence: &["<account>/<region>/config/resources/AWS__CloudTrail__Trail.json"],
+        evidence: &[Need::Items(ResourceType::CloudTrailTrail)],
         run: cloudtrail_multi_region,
     },
     Check {
@@ -90,7 +97,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "Log file validation produces signed digests, so an auditor can prove the logs were not altered or deleted.",
         remediation: "aws cloudtrail update-trail --name TRAIL --enable-log-file-validation",
-        evidence: &["<account>/<region>/config/resources/AWS__CloudTrail__Trail.json"],
+        evidence: &[Need::Items(ResourceType::CloudTrailTrail)],
         run: cloudtrail_validation,
     },
     Check {
@@ -100,7 +107,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "Automatic rotation limits how much data any one key version protects.",
         remediation: "aws kms enable-key-rotation --key-id KEY for each listed symmetric customer managed key.",
-        evidence: &["<account>/<region>/config/resources/AWS__KMS__Key.json"],
+        evidence: &[Need::Items(ResourceType::KmsKey)],
         run: kms_rotation,
     },
     Check {
@@ -110,7 +117,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::High,
         rationale: "On EC2 the guest operating system is the customer's to patch; a missing security patch is a known way in.",
         remediation: "Run AWS-RunPatchBaseline with Operation=Install on the listed instances (a maintenance window or Patch Manager policy keeps it regular).",
-        evidence: &["<account>/<region>/config/resources/AWS__SSM__PatchCompliance.json"],
+        evidence: &[Need::Items(ResourceType::SsmPatchCompliance)],
         run: patch_compliance,
     },
     Check {
@@ -120,7 +127,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "A web application firewall in front of public endpoints filters common injection and bot traffic before it reaches the application.",
         remediation: "aws wafv2 associate-web-acl --web-acl-arn ACL --resource-arn LOAD_BALANCER (start from the AWS managed core rule set).",
-        evidence: &["<account>/<region>/config/resources/AWS__ElasticLoadBalancingV2__LoadBalancer.json", "<account>/<region>/config/resources/AWS__WAFv2__WebACL.json"],
+        evidence: &[Need::Items(ResourceType::ElbV2LoadBalancer), Need::Items(ResourceType::Wafv2WebAcl)],
         run: waf_attached,
     },
     Check {
@@ -130,7 +137,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "Versioning keeps earlier versions of every object, so an overwrite or deletion, by mistake or by ransomware, can be undone.",
         remediation: "aws s3api put-bucket-versioning --versioning-configuration Status=Enabled (add lifecycle rules to expire old versions).",
-        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        evidence: &[Need::Items(ResourceType::S3Bucket)],
         run: s3_versioning,
     },
     Check {
@@ -140,7 +147,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "Without a Deny on aws:SecureTransport = false, clients may read and write the bucket over plain HTTP.",
         remediation: "Add a bucket policy statement denying s3:* when aws:SecureTransport is false.",
-        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        evidence: &[Need::Items(ResourceType::S3Bucket)],
         run: s3_secure_transport,
     },
     Check {
@@ -150,7 +157,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Low,
         rationale: "Server access logs record who requested which object, evidence CloudTrail keeps only when data events are on.",
         remediation: "aws s3api put-bucket-logging with a target bucket in the log archive.",
-        evidence: &["<account>/<region>/config/resources/AWS__S3__Bucket.json"],
+        evidence: &[Need::Items(ResourceType::S3Bucket)],
         run: s3_access_logging,
     },
     Check {
@@ -160,7 +167,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Critical,
         rationale: "A publicly accessible instance gets a public address: only its security group stands between the database and the internet.",
         remediation: "aws rds modify-db-instance --no-publicly-accessible, and reach it through private subnets or a bastion.",
-        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        evidence: &[Need::Items(ResourceType::RdsDbInstance)],
         run: rds_public,
     },
     Check {
@@ -170,7 +177,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "With a backup retention of zero there are no automated backups and no point-in-time recovery.",
         remediation: "aws rds modify-db-instance --backup-retention-period 7 (or what the recovery objectives need).",
-        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        evidence: &[Need::Items(ResourceType::RdsDbInstance)],
         run: rds_backups,
     },
     Check {
@@ -180,7 +187,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Low,
         rationale: "A Multi-AZ instance fails over to a standby in another zone; a single-AZ one is down while its zone is.",
         remediation: "aws rds modify-db-instance --multi-az during a maintenance window.",
-        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        evidence: &[Need::Items(ResourceType::RdsDbInstance)],
         run: rds_multi_az,
     },
     Check {
@@ -190,7 +197,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Low,
         rationale: "With IAM authentication people and applications sign in with short-lived tokens tied to their IAM identity instead of shared database passwords.",
         remediation: "aws rds modify-db-instance --enable-iam-database-authentication, then create database users mapped to IAM.",
-        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        evidence: &[Need::Items(ResourceType::RdsDbInstance)],
         run: rds_iam_auth,
     },
     Check {
@@ -200,7 +207,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Low,
         rationale: "Database audit, error and slow-query logs kept only on the instance are lost with it and are not watched.",
         remediation: "aws rds modify-db-instance --cloudwatch-logs-export-configuration EnableLogTypes=... (audit, error, postgresql, ...).",
-        evidence: &["<account>/<region>/config/resources/AWS__RDS__DBInstance.json"],
+        evidence: &[Need::Items(ResourceType::RdsDbInstance)],
         run: rds_log_exports,
     },
     Check {
@@ -210,7 +217,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::High,
         rationale: "Once a key is deleted, everything encrypted under it is lost for good; a scheduled deletion is a last chance to check.",
         remediation: "aws kms cancel-key-deletion --key-id KEY if the key is still needed, then re-enable it.",
-        evidence: &["<account>/<region>/config/resources/AWS__KMS__Key.json"],
+        evidence: &[Need::Items(ResourceType::KmsKey)],
         run: kms_pending_deletion,
     },
     Check {
@@ -220,7 +227,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Medium,
         rationale: "SSE-KMS on the trail makes reading the logs need both S3 access and kms:Decrypt, and every decryption is itself logged.",
         remediation: "aws cloudtrail update-trail --name TRAIL --kms-key-id KEY (the key policy must let CloudTrail use it).",
-        evidence: &["<account>/<region>/config/resources/AWS__CloudTrail__Trail.json"],
+        evidence: &[Need::Items(ResourceType::CloudTrailTrail)],
         run: cloudtrail_kms,
     },
     Check {
@@ -230,7 +237,7 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Low,
         rationale: "Events in CloudWatch Logs can raise alarms within minutes (root sign-in, policy changes); files in S3 alone are read after the fact.",
         remediation: "aws cloudtrail update-trail --name TRAIL --cloud-watch-logs-log-group-arn ARN --cloud-watch-logs-role-arn ROLE",
-        evidence: &["<account>/<region>/config/resources/AWS__CloudTrail__Trail.json"],
+        evidence: &[Need::Items(ResourceType::CloudTrailTrail)],
         run: cloudtrail_cloudwatch,
     },
     Check {
@@ -240,242 +247,201 @@ pub static CHECKS: &[Check] = &[
         severity: Severity::Critical,
         rationale: "A rule for every protocol and port from 0.0.0.0/0 or ::/0 exposes every service the instances run.",
         remediation: "Replace the rule with rules for the ports the service needs, from the sources that need them.",
-        evidence: &["<account>/<region>/config/resources/AWS__EC2__SecurityGroup.json"],
+        evidence: &[Need::Items(ResourceType::Ec2SecurityGroup)],
         run: open_all_traffic,
     },
 ];
 
-/// A configuration item with its `configuration` and `supplementaryConfiguration` decoded.
-pub struct Item {
-    pub raw: Value,
-    pub configuration: Value,
-    pub account: String,
-    pub region: String,
+/// What a check concluded about one resource.
+enum Verdict {
+    Pass(String),
+    Fail(String),
+    /// The item lacks what the check needs.
+    Unknown(String),
+    /// The resource is outside the check's scope (an AWS managed key, an internal load balancer).
+    Skip,
 }
+use Verdict::{Fail, Pass, Skip, Unknown};
 
-impl Item {
-    pub fn id(&self) -> String {
-        let arn = text(&self.raw, "arn");
-        if arn.is_empty() {
-            format!("{} {}", text(&self.raw, "resourceType"), text(&self.raw, "resourceId"))
-        } else {
-            arn.to_string()
+/// Run `judge` on every live resource of type `C`. Assessed regions with no resource in scope are
+/// not applicable.
+fn each_item<C: Config>(e: &mut Eval, noun: &str, judge: impl Fn(&Live<C>) -> Verdict) {
+    let (items, assessed) = e.items::<C>();
+    let mut seen = BTreeSet::new();
+    for live in &items {
+        let verdict = judge(live);
+        if !matches!(verdict, Skip) {
+            seen.insert(live.scope());
         }
-    }
-    pub fn name(&self) -> &str {
-        let n = text(&self.raw, "resourceName");
-        if n.is_empty() {
-            text(&self.raw, "resourceId")
-        } else {
-            n
-        }
-    }
-    /// A supplementary configuration entry, decoded (Config stores these as JSON strings).
-    pub fn supplementary(&self, key: &str) -> Option<Value> {
-        let v = self.raw.get("supplementaryConfiguration")?.get(key)?;
-        match v {
-            Value::String(s) if s == "true" || s == "false" => Some(Value::Bool(s == "true")),
-            other => embedded_json(other),
-        }
-    }
-    pub fn relationships(&self) -> &[Value] {
-        list(&self.raw, "relationships")
-    }
-}
-
-/// Configuration items of `resource_type` in every account and region. Regions whose recorder
-/// does not record the type, or whose file is missing, are marked not assessed; the items of the
-/// others are returned (deleted resources left out). The second value lists the regions that
-/// were assessed, as `account/region`.
-pub fn items(e: &mut Eval, resource_type: &str) -> (Vec<Item>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut assessed = Vec::new();
-    for account in e.accounts() {
-        for region in e.regions() {
-            let scope = format!("{account}/{region}");
-            let Some(recorders) = RegionRecorders::read(e, &account, &region) else { continue };
-            if !recorders.records(resource_type) {
-                e.not_assessed(
-                    &scope,
-                    format!("AWS Config is not recording {resource_type} in this region, so its inventory here proves nothing"),
-                );
-                continue;
-            }
-            let path = resource_file(&account, &region, resource_type);
-            let Some(doc) = e.json(&path, &scope) else { continue };
-            let Some(live) = live_items(&doc) else {
-                e.not_assessed(&scope, format!("{path} holds neither baseConfigurationItems nor configurationItems"));
-                continue;
-            };
-            assessed.push(scope);
-            for raw in live {
-                let configuration = raw.get("configuration").and_then(embedded_json).unwrap_or(Value::Null);
-                out.push(Item { raw: raw.clone(), configuration, account: account.clone(), region: region.clone() });
-            }
-        }
-    }
-    (out, assessed)
-}
-
-/// Run `judge` on every item of a type; `judge` returns Ok(detail) for a pass, Err(detail) for a
-/// fail, or None when the item is out of the check's scope. Assessed regions without any item in
-/// scope pass with a note saying so.
-fn each_item(e: &mut Eval, resource_type: &str, noun: &str, judge: impl Fn(&Item) -> Option<Result<String, String>>) {
-    let (items, assessed) = items(e, resource_type);
-    let mut seen = std::collections::BTreeSet::new();
-    for item in &items {
-        if let Some(verdict) = judge(item) {
-            seen.insert(format!("{}/{}", item.account, item.region));
-            match verdict {
-                Ok(d) => e.pass(item.id(), d),
-                Err(d) => e.fail(item.id(), d),
-            }
+        match verdict {
+            Pass(d) => e.pass(live.item.id(), d),
+            Fail(d) => e.fail(live.item.id(), d),
+            Unknown(d) => e.not_assessed(live.item.id(), d),
+            Skip => {}
         }
     }
     for scope in assessed {
         if !seen.contains(&scope) {
-            e.pass(&scope, format!("no {noun} recorded in this region"));
+            e.not_applicable(&scope, format!("no {noun} recorded in this region"));
         }
     }
 }
 
-fn s3_encryption(e: &mut Eval) {
-    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
-        let rules = item.supplementary("ServerSideEncryptionConfiguration").map(|v| list(&v, "rules").to_vec()).unwrap_or_default();
-        let algo = rules
-            .iter()
-            .filter_map(|r| r.pointer("/applyServerSideEncryptionByDefault/sseAlgorithm"))
-            .filter_map(Value::as_str)
-            .next()
-            .map(str::to_string);
-        Some(match algo {
-            Some(a) => Ok(format!("default encryption {a}")),
-            None => Err("no default encryption configured".into()),
-        })
-    });
+/// A supplementary configuration entry the check needs: its value, or the verdict when it cannot
+/// be read.
+fn needed<'a, T>(entry: &'a Supplementary<T>, key: &str) -> Result<Option<&'a T>, Verdict> {
+    match entry {
+        Ok(v) => Ok(v.as_ref()),
+        Err(why) => Err(Unknown(format!("its {key} cannot be read: {why}"))),
+    }
 }
 
-fn block_all(v: &Value) -> bool {
-    ["blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"].iter().all(|k| flag(v, k) == Some(true))
+/// A field the check needs; its absence leaves the resource not assessed.
+fn field<T: Copy>(v: Option<T>, what: &str) -> Result<T, Verdict> {
+    v.ok_or_else(|| Unknown(format!("the configuration item does not say {what}")))
+}
+
+macro_rules! verdict {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(verdict) => return verdict,
+        }
+    };
+}
+
+fn s3_encryption(e: &mut Eval) {
+    each_item::<Bucket>(e, "S3 buckets", |b| {
+        match verdict!(needed(&b.config.encryption, "ServerSideEncryptionConfiguration")).and_then(|algos| algos.first()) {
+            Some(a) => Pass(format!("default encryption {a}")),
+            None => Fail("no default encryption configured".into()),
+        }
+    });
 }
 
 fn s3_public_access_block(e: &mut Eval) {
     // An account-level block covers every bucket; read it where it was collected (optional evidence).
-    let mut account_blocks = std::collections::BTreeSet::new();
+    let mut account_blocks = BTreeSet::new();
     for account in e.accounts() {
         for region in e.regions() {
-            let path = resource_file(&account, &region, "AWS::S3::AccountPublicAccessBlock");
-            if e.bundle.file(&path).is_some() {
-                if let Some(doc) = e.json(&path, &format!("{account}/{region}")) {
-                    let items = list(&doc, "baseConfigurationItems");
-                    if items.iter().any(|i| i.get("configuration").and_then(embedded_json).is_some_and(|c| block_all(&c))) {
-                        account_blocks.insert(account.clone());
-                    }
-                }
+            let id = DocId::resources(&account, &region, ResourceType::S3AccountPublicAccessBlock);
+            let Some(doc) = e.optional::<Resources>(&id, &id.scope()) else { continue };
+            let blocks = doc.items.iter().filter_map(|i| i.state.as_ref().ok()).filter_map(PublicAccessBlock::of).any(|b| b.blocks_all());
+            if blocks {
+                account_blocks.insert(account.clone());
             }
         }
     }
-    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
-        if account_blocks.contains(&item.account) {
-            return Some(Ok("covered by the account-level Block Public Access settings".into()));
+    each_item::<Bucket>(e, "S3 buckets", |b| {
+        if account_blocks.contains(&b.account) {
+            return Pass("covered by the account-level Block Public Access settings".into());
         }
-        Some(match item.supplementary("PublicAccessBlockConfiguration") {
-            Some(v) if block_all(&v) => Ok("all four Block Public Access settings on".into()),
-            Some(_) => Err("Block Public Access is only partly on".into()),
-            None => Err("no Block Public Access configuration".into()),
-        })
+        match verdict!(needed(&b.config.public_access_block, "PublicAccessBlockConfiguration")) {
+            Some(v) if v.blocks_all() => Pass("all four Block Public Access settings on".into()),
+            Some(_) => Fail("Block Public Access is only partly on".into()),
+            None => Fail("no Block Public Access configuration".into()),
+        }
     });
 }
 
 fn s3_public_policy(e: &mut Eval) {
-    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
-        let restricted =
-            item.supplementary("PublicAccessBlockConfiguration").is_some_and(|v| flag(&v, "restrictPublicBuckets") == Some(true));
-        let policy = item.supplementary("BucketPolicy").and_then(|p| p.get("policyText").and_then(embedded_json));
-        let Some(policy) = policy else { return Some(Ok("no bucket policy".into())) };
-        let open = statements(&policy).into_iter().filter_map(open_principal).any(|conds| conds.is_empty());
-        Some(match (open, restricted) {
-            (false, _) => Ok("bucket policy names its principals or is conditioned".into()),
-            (true, true) => Ok("bucket policy has a public statement, neutralised by RestrictPublicBuckets".into()),
-            (true, false) => Err("bucket policy grants access to everyone (\"Principal\": \"*\", no condition)".into()),
-        })
+    each_item::<Bucket>(e, "S3 buckets", |b| {
+        let restricted = match &b.config.public_access_block {
+            Ok(Some(v)) => v.restrict_public_buckets == Some(true),
+            _ => false,
+        };
+        let Some(Some(policy)) = verdict!(needed(&b.config.policy, "BucketPolicy")) else { return Pass("no bucket policy".into()) };
+        let open = policy.statements().iter().any(|s| open_statement(s) && s.condition_keys().is_empty());
+        match (open, restricted) {
+            (false, _) => Pass("bucket policy names its principals or is conditioned".into()),
+            (true, true) => Pass("bucket policy has a public statement, neutralised by RestrictPublicBuckets".into()),
+            (true, false) => Fail("bucket policy grants access to everyone (\"Principal\": \"*\", no condition)".into()),
+        }
     });
 }
 
 fn ebs_encryption(e: &mut Eval) {
-    each_item(e, "AWS::EC2::Volume", "EBS volumes", |item| {
-        Some(if flag(&item.configuration, "encrypted") == Some(true) { Ok("encrypted".into()) } else { Err("not encrypted".into()) })
+    each_item::<Volume>(e, "EBS volumes", |v| {
+        if verdict!(field(v.config.encrypted, "whether the volume is encrypted")) {
+            Pass("encrypted".into())
+        } else {
+            Fail("not encrypted".into())
+        }
     });
 }
 
 fn rds_encryption(e: &mut Eval) {
-    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
-        Some(if flag(&item.configuration, "storageEncrypted") == Some(true) {
-            Ok(format!("storage encrypted ({})", text(&item.configuration, "engine")))
+    each_item::<DbInstance>(e, "RDS instances", |db| {
+        let engine = db.config.engine.as_deref().unwrap_or("engine not given");
+        if verdict!(field(db.config.storage_encrypted, "whether storage is encrypted")) {
+            Pass(format!("storage encrypted ({engine})"))
         } else {
-            Err(format!("storage not encrypted ({})", text(&item.configuration, "engine")))
-        })
+            Fail(format!("storage not encrypted ({engine})"))
+        }
     });
 }
 
-/// The open-to-the-world sources of an ingress permission.
-fn world_sources(perm: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in list(perm, "ipv4Ranges") {
-        if text(r, "cidrIp") == "0.0.0.0/0" {
-            out.push("0.0.0.0/0".to_string());
-        }
-    }
-    for r in list(perm, "ipv6Ranges") {
-        if text(r, "cidrIpv6") == "::/0" {
-            out.push("::/0".to_string());
-        }
-    }
-    for r in list(perm, "ipRanges") {
-        if r.as_str() == Some("0.0.0.0/0") && !out.iter().any(|o| o == "0.0.0.0/0") {
-            out.push("0.0.0.0/0".to_string());
-        }
-    }
-    out
+fn sg_name<'a>(sg: &'a Live<SecurityGroup>) -> &'a str {
+    sg.config.group_name.as_deref().unwrap_or_else(|| sg.item.display_name())
 }
 
 fn open_admin_ports(e: &mut Eval) {
-    each_item(e, "AWS::EC2::SecurityGroup", "security groups", |item| {
+    each_item::<SecurityGroup>(e, "security groups", |sg| {
         let mut open = Vec::new();
-        for perm in list(&item.configuration, "ipPermissions") {
-            let proto = text(perm, "ipProtocol");
-            let all_ports = proto == "-1" || proto == "all";
-            let from = perm.get("fromPort").and_then(Value::as_i64).unwrap_or(-1);
-            let to = perm.get("toPort").and_then(Value::as_i64).unwrap_or(-1);
-            let sources = world_sources(perm);
-            if sources.is_empty() || !(all_ports || proto == "tcp" || proto == "6") {
+        for perm in &sg.config.ip_permissions {
+            let sources = perm.world_sources();
+            let tcp = matches!(perm.ip_protocol.as_str(), "tcp" | "6");
+            if sources.is_empty() || !(perm.all_traffic() || tcp) {
                 continue;
             }
             for (port, name) in [(22, "SSH"), (3389, "RDP")] {
-                if all_ports || (from <= port && port <= to) {
+                if perm.all_traffic() || covers(perm, port) {
                     open.push(format!("{name} ({port}) from {}", sources.join(" and ")));
                 }
             }
         }
-        Some(if open.is_empty() {
-            Ok(format!("{}: no SSH or RDP ingress from the internet", item.name()))
+        if open.is_empty() {
+            Pass(format!("{}: no SSH or RDP ingress from the internet", sg_name(sg)))
         } else {
-            Err(format!("{}: open {}", item.name(), open.join("; ")))
-        })
+            Fail(format!("{}: open {}", sg_name(sg), open.join("; ")))
+        }
     });
 }
 
+/// Whether a TCP permission's port range takes in `port` (a range AWS did not give takes in all).
+fn covers(perm: &IpPermission, port: i64) -> bool {
+    match (perm.from_port, perm.to_port) {
+        (Some(from), Some(to)) if from >= 0 && to >= 0 => from <= port && port <= to,
+        _ => true,
+    }
+}
+
+fn open_all_traffic(e: &mut Eval) {
+    each_item::<SecurityGroup>(e, "security groups", |sg| {
+        let open: Vec<&str> = sg.config.ip_permissions.iter().filter(|p| p.all_traffic()).flat_map(|p| p.world_sources()).collect();
+        if open.is_empty() {
+            Pass(format!("{}: no all-traffic rule from the internet", sg_name(sg)))
+        } else {
+            Fail(format!("{}: all traffic allowed from {}", sg_name(sg), open.join(" and ")))
+        }
+    });
+}
+
+fn trail_name<'a>(t: &'a Live<Trail>) -> &'a str {
+    t.config.name.as_deref().unwrap_or_else(|| t.item.display_name())
+}
+
 fn cloudtrail_multi_region(e: &mut Eval) {
-    let (items, assessed) = items(e, "AWS::CloudTrail::Trail");
+    let (trails, assessed) = e.items::<Trail>();
     for account in e.accounts() {
-        let trails: Vec<&Item> = items.iter().filter(|i| i.account == account).collect();
+        let own: Vec<&Live<Trail>> = trails.iter().filter(|t| t.account == account).collect();
         let all_regions_assessed = assessed.iter().filter(|s| s.starts_with(&format!("{account}/"))).count() == e.regions().len();
-        match trails.iter().find(|i| flag(&i.configuration, "isMultiRegionTrail") == Some(true)) {
-            Some(t) => e.pass(t.id(), format!("multi-region trail {} (home region {})", t.name(), t.region)),
-            // A multi-region trail may live in a region that could not be assessed: then the
-            // regions above are already marked not assessed and nothing here is a failure.
+        match own.iter().find(|t| t.config.is_multi_region_trail == Some(true)) {
+            Some(t) => e.pass(t.item.id(), format!("multi-region trail {} (home region {})", trail_name(t), t.region)),
+            // A multi-region trail may live in a region that could not be assessed: then those
+            // regions are already marked not assessed and nothing here is a failure.
             None if all_regions_assessed => {
-                let single: Vec<String> = trails.iter().map(|t| format!("{} ({})", t.name(), t.region)).collect();
+                let single: Vec<String> = own.iter().map(|t| format!("{} ({})", trail_name(t), t.region)).collect();
                 e.fail(
                     &account,
                     if single.is_empty() {
@@ -491,50 +457,91 @@ fn cloudtrail_multi_region(e: &mut Eval) {
 }
 
 fn cloudtrail_validation(e: &mut Eval) {
-    each_item(e, "AWS::CloudTrail::Trail", "CloudTrail trails", |item| {
-        Some(if flag(&item.configuration, "logFileValidationEnabled") == Some(true) {
-            Ok(format!("trail {}: log file validation on", item.name()))
+    each_item::<Trail>(e, "CloudTrail trails", |t| {
+        if verdict!(field(t.config.log_file_validation_enabled, "whether log file validation is on")) {
+            Pass(format!("trail {}: log file validation on", trail_name(t)))
         } else {
-            Err(format!("trail {}: log file validation off", item.name()))
-        })
+            Fail(format!("trail {}: log file validation off", trail_name(t)))
+        }
     });
 }
 
+fn cloudtrail_kms(e: &mut Eval) {
+    each_item::<Trail>(e, "CloudTrail trails", |t| match t.config.kms_key_id.as_deref().filter(|k| !k.is_empty()) {
+        Some(key) => Pass(format!("trail {}: SSE-KMS with {key}", trail_name(t))),
+        None => Fail(format!("trail {}: logs encrypted with S3-managed keys only", trail_name(t))),
+    });
+}
+
+fn cloudtrail_cloudwatch(e: &mut Eval) {
+    each_item::<Trail>(e, "CloudTrail trails", |t| match t.config.cloud_watch_logs_log_group_arn.as_deref().filter(|g| !g.is_empty()) {
+        Some(group) => Pass(format!("trail {}: delivered to {group}", trail_name(t))),
+        None => Fail(format!("trail {}: no CloudWatch Logs delivery", trail_name(t))),
+    });
+}
+
+/// Whether a key is customer managed; a key that does not say is not assessed.
+fn customer_managed(k: &KmsKey) -> Result<bool, Verdict> {
+    Ok(verdict_field_str(k.key_manager.as_deref(), "who manages the key")? == "CUSTOMER")
+}
+
+fn verdict_field_str<'a>(v: Option<&'a str>, what: &str) -> Result<&'a str, Verdict> {
+    v.ok_or_else(|| Unknown(format!("the configuration item does not say {what}")))
+}
+
 fn kms_rotation(e: &mut Eval) {
-    each_item(e, "AWS::KMS::Key", "customer managed symmetric KMS keys", |item| {
-        let c = &item.configuration;
-        let spec =
-            [text(c, "keySpec"), text(c, "customerMasterKeySpec")].into_iter().find(|s| !s.is_empty()).unwrap_or("SYMMETRIC_DEFAULT");
-        let rotatable = text(c, "keyManager") == "CUSTOMER"
-            && text(c, "keyState") == "Enabled"
-            && spec == "SYMMETRIC_DEFAULT"
-            && matches!(text(c, "origin"), "" | "AWS_KMS");
-        if !rotatable {
-            return None;
+    each_item::<KmsKey>(e, "customer managed symmetric KMS keys", |k| {
+        let c = k.config;
+        if !verdict!(customer_managed(c)) {
+            return Skip;
         }
-        Some(match item.supplementary("KeyRotationStatus") {
-            Some(Value::Bool(true)) => Ok("automatic rotation on".into()),
-            Some(_) => Err("automatic rotation off".into()),
-            None => Err("no rotation status recorded (AWS Config records it only with kms:GetKeyRotationStatus)".into()),
-        })
+        let spec = [c.key_spec.as_deref(), c.customer_master_key_spec.as_deref()].into_iter().flatten().next().unwrap_or("SYMMETRIC_DEFAULT");
+        let rotatable = verdict!(verdict_field_str(c.key_state.as_deref(), "the key state")) == "Enabled"
+            && spec == "SYMMETRIC_DEFAULT"
+            && matches!(c.origin.as_deref(), None | Some("AWS_KMS"));
+        if !rotatable {
+            return Skip;
+        }
+        match verdict!(needed(&c.rotation, "KeyRotationStatus")) {
+            Some(true) => Pass("automatic rotation on".into()),
+            Some(false) => Fail("automatic rotation off".into()),
+            None => Fail("no rotation status recorded (AWS Config records it only with kms:GetKeyRotationStatus)".into()),
+        }
+    });
+}
+
+fn kms_pending_deletion(e: &mut Eval) {
+    each_item::<KmsKey>(e, "customer managed KMS keys", |k| {
+        let c = k.config;
+        if !verdict!(customer_managed(c)) {
+            return Skip;
+        }
+        match verdict!(verdict_field_str(c.key_state.as_deref(), "the key state")) {
+            "PendingDeletion" | "PendingReplicaDeletion" => {
+                let when = c.deletion_date.as_ref().map(|d| d.as_str().map(str::to_string).unwrap_or_else(|| d.to_string()));
+                Fail(format!("scheduled for deletion ({})", when.unwrap_or_else(|| "date not given".into())))
+            }
+            state => Pass(format!("key state {state}")),
+        }
     });
 }
 
 fn patch_compliance(e: &mut Eval) {
-    each_item(e, "AWS::SSM::PatchCompliance", "patch compliance records", |item| {
-        let instance = text(&item.raw, "resourceId").trim_start_matches("AWS::SSM::ManagedInstanceInventory/").to_string();
-        let patches =
-            item.configuration.pointer("/AWS:ComplianceItem/Content/Patch").and_then(Value::as_object).cloned().unwrap_or_default();
+    each_item::<PatchCompliance>(e, "patch compliance records", |p| {
+        let instance = p.item.resource_id.trim_start_matches("AWS::SSM::ManagedInstanceInventory/");
+        let patches = p.config.patches();
         let bad: Vec<String> = patches
             .iter()
-            .filter(|(_, p)| matches!(text(p, "PatchState"), "Missing" | "Failed") || text(p, "Status") == "NON_COMPLIANT")
-            .map(|(id, p)| format!("{id} {}", text(p, "PatchState")).trim().to_string())
+            .filter(|(_, x)| matches!(x.state.as_deref(), Some("Missing" | "Failed")) || x.status.as_deref() == Some("NON_COMPLIANT"))
+            .map(|(id, x)| format!("{id} {}", x.state.as_deref().unwrap_or("")).trim().to_string())
             .collect();
-        Some(if bad.is_empty() {
-            Ok(format!("{instance}: {} patch(es) recorded, none missing or failed", patches.len()))
+        if patches.is_empty() {
+            Unknown(format!("{instance}: the compliance record lists no patch at all"))
+        } else if bad.is_empty() {
+            Pass(format!("{instance}: {} patch(es) recorded, none missing or failed", patches.len()))
         } else {
-            Err(format!("{instance}: {} missing or failed: {}", bad.len(), bad.join(", ")))
-        })
+            Fail(format!("{instance}: {} missing or failed: {}", bad.len(), bad.join(", ")))
+        }
     });
 }
 
@@ -544,194 +551,124 @@ fn waf_attached(e: &mut Eval) {
     // batch-get-resource-config returns items without `relationships`: then the web ACLs exist
     // but not what they protect, and only a region with no web ACL at all is known to leave its
     // ALBs unprotected.
-    let mut protected = std::collections::BTreeSet::new();
-    let mut waf_known = std::collections::BTreeSet::new();
+    let mut protected = BTreeSet::new();
+    let mut waf_known = BTreeSet::new();
     for account in e.accounts() {
         for region in e.regions() {
-            let path = resource_file(&account, &region, "AWS::WAFv2::WebACL");
-            if e.bundle.file(&path).is_none() {
-                continue;
-            }
-            let scope = format!("{account}/{region}");
-            let Some(doc) = e.json(&path, &scope) else { continue };
-            let acls = list(&doc, "baseConfigurationItems");
-            if acls.iter().all(|acl| acl.get("relationships").is_some()) {
-                waf_known.insert(scope);
+            let id = DocId::resources(&account, &region, ResourceType::Wafv2WebAcl);
+            let Some(doc) = e.optional::<Resources>(&id, &id.scope()) else { continue };
+            let acls: Vec<_> = doc.items.iter().filter(|i| i.state.as_ref().is_ok_and(|c| WebAcl::of(c).is_some())).collect();
+            if acls.len() == doc.items.len() && acls.iter().all(|acl| acl.relationships.is_some()) {
+                waf_known.insert(id.scope());
             }
             for acl in acls {
-                for rel in list(acl, "relationships") {
-                    if text(rel, "resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
-                        protected.insert(text(rel, "resourceId").to_string());
+                for rel in acl.relationships.iter().flatten() {
+                    if rel.resource_type.as_deref() == Some(ResourceType::ElbV2LoadBalancer.as_str()) {
+                        protected.extend(rel.resource_id.clone());
                     }
                 }
             }
         }
     }
-    let (lbs, assessed) = items(e, "AWS::ElasticLoadBalancingV2::LoadBalancer");
-    let mut seen = std::collections::BTreeSet::new();
-    for lb in &lbs {
-        let c = &lb.configuration;
-        if text(c, "scheme") != "internet-facing" || !matches!(text(c, "type"), "application" | "") {
-            continue;
+    each_item::<LoadBalancer>(e, "internet-facing application load balancers", |lb| {
+        let c = lb.config;
+        let scheme = verdict!(verdict_field_str(c.scheme.as_deref(), "the load balancer's scheme"));
+        if scheme != "internet-facing" || !matches!(c.kind.as_deref(), Some("application") | None) {
+            return Skip;
         }
-        let scope = format!("{}/{}", lb.account, lb.region);
-        seen.insert(scope.clone());
-        let via_lb = lb.relationships().iter().any(|r| text(r, "resourceType") == "AWS::WAFv2::WebACL");
-        if via_lb || protected.contains(text(&lb.raw, "arn")) || protected.contains(text(&lb.raw, "resourceId")) {
-            e.pass(lb.id(), format!("{}: WAF web ACL attached", lb.name()));
-        } else if waf_known.contains(&scope) {
-            e.fail(lb.id(), format!("{}: internet-facing with no WAF web ACL", lb.name()));
+        let name = lb.item.display_name();
+        let via_lb = lb.item.relationships.iter().flatten().any(|r| r.resource_type.as_deref() == Some(ResourceType::Wafv2WebAcl.as_str()));
+        let by_acl = lb.item.arn.as_ref().is_some_and(|a| protected.contains(a)) || protected.contains(&lb.item.resource_id);
+        if via_lb || by_acl {
+            Pass(format!("{name}: WAF web ACL attached"))
+        } else if waf_known.contains(&lb.scope()) {
+            Fail(format!("{name}: internet-facing with no WAF web ACL"))
         } else {
-            e.not_assessed(
-                lb.id(),
-                format!(
-                    "{}: internet-facing; the AWS::WAFv2::WebACL items of {} were not collected with their relationships, so its association is unknown",
-                    lb.name(),
-                    lb.region
-                ),
-            );
+            Unknown(format!(
+                "{name}: internet-facing; the AWS::WAFv2::WebACL items of {} were not collected with their relationships, so its association is unknown",
+                lb.region
+            ))
         }
-    }
-    for scope in assessed {
-        if !seen.contains(&scope) {
-            e.pass(&scope, "no internet-facing application load balancers recorded in this region");
-        }
-    }
+    });
 }
 
 fn s3_versioning(e: &mut Eval) {
-    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
-        let status = item.supplementary("BucketVersioningConfiguration").map(|v| text(&v, "status").to_string()).unwrap_or_default();
-        Some(if status == "Enabled" {
-            Ok("versioning enabled".into())
-        } else if status.is_empty() {
-            Err("versioning never enabled".into())
-        } else {
-            Err(format!("versioning {status}"))
-        })
+    each_item::<Bucket>(e, "S3 buckets", |b| match verdict!(needed(&b.config.versioning, "BucketVersioningConfiguration")) {
+        Some(Some(s)) if s == "Enabled" => Pass("versioning enabled".into()),
+        Some(Some(s)) => Fail(format!("versioning {s}")),
+        _ => Fail("versioning never enabled".into()),
     });
 }
 
 fn s3_secure_transport(e: &mut Eval) {
-    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
-        let policy = item.supplementary("BucketPolicy").and_then(|p| p.get("policyText").and_then(embedded_json));
-        let denies_plain_http = policy.as_ref().is_some_and(|p| {
-            statements(p).iter().any(|st| {
-                text(st, "Effect") == "Deny"
-                    && st
-                        .pointer("/Condition/Bool/aws:SecureTransport")
-                        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
-                        .is_some_and(|v| v == "false")
-            })
+    each_item::<Bucket>(e, "S3 buckets", |b| {
+        let policy = verdict!(needed(&b.config.policy, "BucketPolicy"));
+        let denies_plain_http = policy.and_then(Option::as_ref).is_some_and(|p| {
+            p.statements()
+                .iter()
+                .any(|st| !st.allows() && st.condition_values("Bool", "aws:SecureTransport").iter().any(|v| v.eq_ignore_ascii_case("false")))
         });
-        Some(if denies_plain_http {
-            Ok("bucket policy denies requests without TLS".into())
+        if denies_plain_http {
+            Pass("bucket policy denies requests without TLS".into())
         } else {
-            Err("no bucket policy statement denies aws:SecureTransport = false".into())
-        })
+            Fail("no bucket policy statement denies aws:SecureTransport = false".into())
+        }
     });
 }
 
 fn s3_access_logging(e: &mut Eval) {
-    each_item(e, "AWS::S3::Bucket", "S3 buckets", |item| {
-        let target = item.supplementary("BucketLoggingConfiguration").map(|v| text(&v, "destinationBucketName").to_string());
-        Some(match target.filter(|t| !t.is_empty()) {
-            Some(t) => Ok(format!("access logs go to {t}")),
-            None => Err("server access logging is off".into()),
-        })
+    each_item::<Bucket>(e, "S3 buckets", |b| {
+        match verdict!(needed(&b.config.logging, "BucketLoggingConfiguration")).and_then(Option::as_deref).filter(|t| !t.is_empty()) {
+            Some(t) => Pass(format!("access logs go to {t}")),
+            None => Fail("server access logging is off".into()),
+        }
     });
 }
 
 fn rds_public(e: &mut Eval) {
-    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
-        Some(match flag(&item.configuration, "publiclyAccessible") {
-            Some(true) => Err("publicly accessible".into()),
-            Some(false) => Ok("not publicly accessible".into()),
-            None => Err("the configuration item does not say whether it is publicly accessible".into()),
-        })
+    each_item::<DbInstance>(e, "RDS instances", |db| {
+        if verdict!(field(db.config.publicly_accessible, "whether the instance is publicly accessible")) {
+            Fail("publicly accessible".into())
+        } else {
+            Pass("not publicly accessible".into())
+        }
     });
 }
 
 fn rds_backups(e: &mut Eval) {
-    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
-        let days = item.configuration.get("backupRetentionPeriod").and_then(Value::as_i64).unwrap_or(0);
-        Some(if days > 0 { Ok(format!("automated backups kept {days} day(s)")) } else { Err("no automated backups (retention 0)".into()) })
+    each_item::<DbInstance>(e, "RDS instances", |db| {
+        let days = verdict!(field(db.config.backup_retention_period, "the backup retention period"));
+        if days > 0 {
+            Pass(format!("automated backups kept {days} day(s)"))
+        } else {
+            Fail("no automated backups (retention 0)".into())
+        }
     });
 }
 
 fn rds_multi_az(e: &mut Eval) {
-    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
-        Some(if flag(&item.configuration, "multiAZ") == Some(true) {
-            Ok("Multi-AZ".into())
+    each_item::<DbInstance>(e, "RDS instances", |db| {
+        if verdict!(field(db.config.multi_az, "whether it is Multi-AZ")) {
+            Pass("Multi-AZ".into())
         } else {
-            Err("single availability zone".into())
-        })
-    });
-}
-
-fn kms_pending_deletion(e: &mut Eval) {
-    each_item(e, "AWS::KMS::Key", "customer managed KMS keys", |item| {
-        let c = &item.configuration;
-        if text(c, "keyManager") != "CUSTOMER" {
-            return None;
+            Fail("single availability zone".into())
         }
-        Some(match text(c, "keyState") {
-            "PendingDeletion" | "PendingReplicaDeletion" => Err(format!("scheduled for deletion ({})", text(c, "deletionDate"))),
-            state => Ok(format!("key state {}", if state.is_empty() { "unknown" } else { state })),
-        })
-    });
-}
-
-fn cloudtrail_kms(e: &mut Eval) {
-    each_item(e, "AWS::CloudTrail::Trail", "CloudTrail trails", |item| {
-        let key = text(&item.configuration, "kmsKeyId");
-        Some(if key.is_empty() {
-            Err(format!("trail {}: logs encrypted with S3-managed keys only", item.name()))
-        } else {
-            Ok(format!("trail {}: SSE-KMS with {key}", item.name()))
-        })
-    });
-}
-
-fn cloudtrail_cloudwatch(e: &mut Eval) {
-    each_item(e, "AWS::CloudTrail::Trail", "CloudTrail trails", |item| {
-        let group = text(&item.configuration, "cloudWatchLogsLogGroupArn");
-        Some(if group.is_empty() {
-            Err(format!("trail {}: no CloudWatch Logs delivery", item.name()))
-        } else {
-            Ok(format!("trail {}: delivered to {group}", item.name()))
-        })
-    });
-}
-
-fn open_all_traffic(e: &mut Eval) {
-    each_item(e, "AWS::EC2::SecurityGroup", "security groups", |item| {
-        let open: Vec<String> = list(&item.configuration, "ipPermissions")
-            .iter()
-            .filter(|p| matches!(text(p, "ipProtocol"), "-1" | "all"))
-            .flat_map(world_sources)
-            .collect();
-        Some(if open.is_empty() {
-            Ok(format!("{}: no all-traffic rule from the internet", item.name()))
-        } else {
-            Err(format!("{}: all traffic allowed from {}", item.name(), open.join(" and ")))
-        })
     });
 }
 
 fn rds_iam_auth(e: &mut Eval) {
-    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
-        Some(if flag(&item.configuration, "iAMDatabaseAuthenticationEnabled") == Some(true) {
-            Ok("IAM database authentication on".into())
+    each_item::<DbInstance>(e, "RDS instances", |db| {
+        if db.config.iam_database_authentication_enabled == Some(true) {
+            Pass("IAM database authentication on".into())
         } else {
-            Err("IAM database authentication off".into())
-        })
+            Fail("IAM database authentication off".into())
+        }
     });
 }
 
 fn rds_log_exports(e: &mut Eval) {
-    each_item(e, "AWS::RDS::DBInstance", "RDS instances", |item| {
-        let logs: Vec<&str> = list(&item.configuration, "enabledCloudwatchLogsExports").iter().filter_map(Value::as_str).collect();
-        Some(if logs.is_empty() { Err("no logs exported to CloudWatch Logs".into()) } else { Ok(format!("exports {}", logs.join(", "))) })
+    each_item::<DbInstance>(e, "RDS instances", |db| match db.config.enabled_cloudwatch_logs_exports.as_deref() {
+        Some(logs) if !logs.is_empty() => Pass(format!("exports {}", logs.join(", "))),
+        _ => Fail("no logs exported to CloudWatch Logs".into()),
     });
 }

@@ -9,15 +9,19 @@ use aws_sdk_config::types::{
     DeliveryChannel, EvaluationMode, EvaluationModeConfiguration, EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier,
     EventSource, ExclusionByResourceTypes, MaximumExecutionFrequency, MessageType, Owner, RecorderStatus, RecordingFrequency,
     RecordingGroup, RecordingMode, RecordingModeOverride, RecordingScope, RecordingStrategy, RecordingStrategyType, ResourceKey,
-    ResourceType, Scope, Source, SourceDetail,
+    ResourceType as ResourceType_, Scope, Source, SourceDetail,
 };
 use aws_sdk_config::Client;
 use serde_json::Value;
 
 use super::json::{enum_to_json, j, obj, wrap, ToJson};
 use super::{Ctx, Error, Failure};
-use crate::checks::config_service::RegionRecorders;
-use crate::evidence::{config_file, config_rule_details_file, resource_file};
+use crate::evidence::docs::{RecorderStatuses, Recorders};
+use crate::evidence::{DocId, Kind, ResourceType};
+
+fn path(ctx: &Ctx<'_>, kind: Kind, region: &str) -> String {
+    DocId::regional(kind, &ctx.account, region).path()
+}
 
 enum_to_json!(
     ComplianceType,
@@ -32,7 +36,7 @@ enum_to_json!(
     RecordingFrequency,
     RecordingScope,
     RecordingStrategyType,
-    ResourceType,
+    ResourceType_,
 );
 
 /// batch-get-resource-config takes at most 100 keys.
@@ -44,13 +48,12 @@ const UNPROCESSED_ROUNDS: usize = 3;
 /// gap; the region is then left out of the bundle's regions).
 pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String, probe: bool) -> Result<bool, Error> {
     let r = region.as_str();
-    let recorders_path = config_file(&ctx.account, r, "describe-configuration-recorders.json");
+    let recorders_path = path(ctx, Kind::Recorders, r);
     let recorders = ctx.limited(client.describe_configuration_recorders().send()).await;
     let recorders = match recorders {
         Ok(out) => {
             let items: Vec<Value> = out.configuration_recorders().iter().map(ToJson::to_json).collect();
-            ctx.write_json(&recorders_path, &wrap("ConfigurationRecorders", items.clone()))?;
-            Some(items)
+            Some(ctx.write_json(&recorders_path, &wrap("ConfigurationRecorders", items))?)
         }
         Err(e) => {
             let f = Failure::from_sdk(&e);
@@ -71,16 +74,21 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
     let rule_count = rules?;
 
     // Resource types a region's recorder does not record cannot be evidence (the checks mark
-    // them not assessed), so they are not fetched.
+    // them not assessed), so they are not fetched. The coverage is read from the files just
+    // written, through the catalogue's readers, exactly as the checks will read it.
     let mut types = Vec::new();
     if let (Some(recorders), Some(status)) = (recorders, status) {
-        if !recorders.is_empty() {
-            resource_counts(ctx, &client, r).await?;
+        let id = DocId::regional(Kind::Recorders, &ctx.account, r);
+        let recorders: Option<Recorders> = crate::evidence::docs::parse(&recorders, &id);
+        let status: Option<RecorderStatuses> = crate::evidence::docs::parse(&status, &DocId::regional(Kind::RecorderStatus, &ctx.account, r));
+        if let (Some(recorders), Some(status)) = (recorders, status) {
+            if !recorders.recorders.is_empty() {
+                resource_counts(ctx, &client, r).await?;
+            }
+            types = ResourceType::ALL.into_iter().filter(|t| recorders.record(&status, t.as_str())).collect();
         }
-        let coverage = RegionRecorders { recorders, status };
-        types = crate::checks::resource_types().into_iter().filter(|t| coverage.records(t)).collect();
     }
-    let fetched = futures_util::future::join_all(types.iter().map(|t| resources(ctx, &client, r, t))).await;
+    let fetched = futures_util::future::join_all(types.iter().map(|t| resources(ctx, &client, r, *t))).await;
     let mut items = 0;
     for n in fetched {
         items += n?;
@@ -89,15 +97,14 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
     Ok(true)
 }
 
-/// Returns the status entries (for the recording coverage) when the call succeeded.
-async fn recorder_status(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<Option<Vec<Value>>, Error> {
-    let path = config_file(&ctx.account, r, "describe-configuration-recorder-status.json");
+/// Returns the bytes written (for the recording coverage) when the call succeeded.
+async fn recorder_status(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<Option<Vec<u8>>, Error> {
+    let path = path(ctx, Kind::RecorderStatus, r);
     let answer = ctx.limited(client.describe_configuration_recorder_status().send()).await;
     match answer {
         Ok(out) => {
             let items: Vec<Value> = out.configuration_recorders_status().iter().map(ToJson::to_json).collect();
-            ctx.write_json(&path, &wrap("ConfigurationRecordersStatus", items.clone()))?;
-            Ok(Some(items))
+            Ok(Some(ctx.write_json(&path, &wrap("ConfigurationRecordersStatus", items))?))
         }
         Err(e) => {
             ctx.gap("config:DescribeConfigurationRecorderStatus", Some(r), &path, Failure::from_sdk(&e));
@@ -107,10 +114,13 @@ async fn recorder_status(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<Opti
 }
 
 async fn delivery_channels(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<(), Error> {
-    let path = config_file(&ctx.account, r, "describe-delivery-channels.json");
+    let path = path(ctx, Kind::DeliveryChannels, r);
     let answer = ctx.limited(client.describe_delivery_channels().send()).await;
     match answer {
-        Ok(out) => ctx.write_json(&path, &wrap("DeliveryChannels", out.delivery_channels().iter().map(ToJson::to_json).collect())),
+        Ok(out) => {
+            ctx.write_json(&path, &wrap("DeliveryChannels", out.delivery_channels().iter().map(ToJson::to_json).collect()))?;
+            Ok(())
+        }
         Err(e) => {
             ctx.gap("config:DescribeDeliveryChannels", Some(r), &path, Failure::from_sdk(&e));
             Ok(())
@@ -145,14 +155,16 @@ macro_rules! all_pages {
 /// The rules, their compliance summary, and the evaluation results of every rule. Returns the
 /// number of rules.
 async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> {
-    let rules_path = config_file(&ctx.account, r, "describe-config-rules.json");
-    let compliance_path = config_file(&ctx.account, r, "describe-compliance-by-config-rule.json");
+    let rules_path = path(ctx, Kind::ConfigRules, r);
+    let compliance_path = path(ctx, Kind::ComplianceByRule, r);
     let (rules, compliance) =
         tokio::join!(async { all_pages!(ctx, client.describe_config_rules().into_paginator(), config_rules) }, async {
             all_pages!(ctx, client.describe_compliance_by_config_rule().into_paginator(), compliance_by_config_rules)
         },);
     match compliance {
-        Ok(items) => ctx.write_json(&compliance_path, &wrap("ComplianceByConfigRules", items))?,
+        Ok(items) => {
+            ctx.write_json(&compliance_path, &wrap("ComplianceByConfigRules", items))?;
+        }
         Err(f) => ctx.gap("config:DescribeComplianceByConfigRule", Some(r), &compliance_path, f),
     }
     let rules = match rules {
@@ -168,14 +180,14 @@ async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> 
     let names: Vec<String> =
         rules.iter().filter_map(|rule| rule.get("ConfigRuleName").and_then(Value::as_str)).map(str::to_string).collect();
     let details = names.iter().map(|name| async move {
-        let path = config_rule_details_file(&ctx.account, r, name);
+        let path = DocId::rule(&ctx.account, r, name).path();
         let pages = all_pages!(
             ctx,
             client.get_compliance_details_by_config_rule().config_rule_name(name).limit(100).into_paginator(),
             evaluation_results
         );
         match pages {
-            Ok(items) => ctx.write_json(&path, &wrap("EvaluationResults", items)),
+            Ok(items) => ctx.write_json(&path, &wrap("EvaluationResults", items)).map(drop),
             Err(f) => {
                 ctx.gap("config:GetComplianceDetailsByConfigRule", Some(r), &path, f);
                 Ok(())
@@ -191,7 +203,7 @@ async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> 
 /// How many resources of every type the recorder has discovered (all pages): the inventory the
 /// report reads the service models in use from, at the cost of one call per 100 types.
 async fn resource_counts(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<(), Error> {
-    let path = config_file(&ctx.account, r, "get-discovered-resource-counts.json");
+    let path = path(ctx, Kind::ResourceCounts, r);
     let mut pages = client.get_discovered_resource_counts().limit(100).into_paginator().send();
     let mut total = None;
     let mut counts = Vec::new();
@@ -212,13 +224,16 @@ async fn resource_counts(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<(), 
         "totalDiscoveredResources" => Some(Value::from(total.unwrap_or(0))),
         "resourceCounts" => Some(Value::Array(counts)),
     };
-    ctx.write_json(&path, &doc)
+    ctx.write_json(&path, &doc).map(drop)
 }
 
-/// Every configuration item of one type. Returns how many were written.
-async fn resources(ctx: &Ctx<'_>, client: &Client, r: &str, resource_type: &str) -> Result<usize, Error> {
-    let path = resource_file(&ctx.account, r, resource_type);
-    let rt = ResourceType::from(resource_type);
+/// Every configuration item of one type. Returns how many were written. Keys AWS Config still
+/// leaves unprocessed after a few rounds, or that it answers with neither an item nor an
+/// unprocessed key, go into the file's `unprocessedResourceKeys`: those resources are then not
+/// assessed, the others are.
+async fn resources(ctx: &Ctx<'_>, client: &Client, r: &str, t: ResourceType) -> Result<usize, Error> {
+    let path = DocId::resources(&ctx.account, r, t).path();
+    let rt = ResourceType_::from(t.as_str());
     let listed =
         all_pages!(ctx, client.list_discovered_resources().resource_type(rt.clone()).limit(100).into_paginator(), resource_identifiers);
     let ids: Vec<String> = match listed {
@@ -229,26 +244,26 @@ async fn resources(ctx: &Ctx<'_>, client: &Client, r: &str, resource_type: &str)
         }
     };
     let mut items = Vec::new();
+    let mut unprocessed: Vec<String> = Vec::new();
     for chunk in ids.chunks(BATCH) {
         let mut keys: Vec<ResourceKey> = chunk
             .iter()
             .map(|id| ResourceKey::builder().resource_type(rt.clone()).resource_id(id).build().expect("type and id are set"))
             .collect();
-        for round in 0..=UNPROCESSED_ROUNDS {
+        for _ in 0..UNPROCESSED_ROUNDS {
             if keys.is_empty() {
                 break;
-            }
-            if round == UNPROCESSED_ROUNDS {
-                let f = Failure::new(
-                    "UnprocessedResourceKeys",
-                    format!("AWS Config left {} of the {resource_type} items unprocessed after {UNPROCESSED_ROUNDS} requests", keys.len()),
-                );
-                ctx.gap("config:BatchGetResourceConfig", Some(r), &path, f);
-                return Ok(0);
             }
             let answer = ctx.limited(client.batch_get_resource_config().set_resource_keys(Some(keys.clone())).send()).await;
             match answer {
                 Ok(out) => {
+                    let answered: std::collections::BTreeSet<&str> = out
+                        .base_configuration_items()
+                        .iter()
+                        .filter_map(|i| i.resource_id())
+                        .chain(out.unprocessed_resource_keys().iter().map(|k| k.resource_id()))
+                        .collect();
+                    unprocessed.extend(keys.iter().map(|k| k.resource_id()).filter(|id| !answered.contains(id)).map(str::to_string));
                     items.extend(out.base_configuration_items().iter().map(ToJson::to_json));
                     keys = out.unprocessed_resource_keys().to_vec();
                 }
@@ -258,9 +273,19 @@ async fn resources(ctx: &Ctx<'_>, client: &Client, r: &str, resource_type: &str)
                 }
             }
         }
+        unprocessed.extend(keys.iter().map(|k| k.resource_id().to_string()));
     }
     let n = items.len();
-    ctx.write_json(&path, &wrap("baseConfigurationItems", items))?;
+    let mut doc = wrap("baseConfigurationItems", items);
+    if !unprocessed.is_empty() {
+        tracing::warn!(region = r, resource_type = t.as_str(), count = unprocessed.len(), "unprocessed resource keys kept in the file");
+        let keys: Vec<Value> = unprocessed
+            .into_iter()
+            .map(|id| obj! { "resourceType" => Some(Value::from(t.as_str())), "resourceId" => Some(Value::from(id)) })
+            .collect();
+        doc.as_object_mut().expect("wrap gives an object").insert("unprocessedResourceKeys".into(), Value::Array(keys));
+    }
+    ctx.write_json(&path, &doc)?;
     Ok(n)
 }
 

@@ -12,7 +12,11 @@ use serde_json::Value;
 
 use super::json::{enum_to_json, j, obj, policy_document, wrap, ToJson};
 use super::{Ctx, Error, Failure};
-use crate::evidence::iam_file;
+use crate::evidence::{DocId, Kind};
+
+fn path(ctx: &Ctx<'_>, kind: Kind) -> String {
+    DocId::global(kind, &ctx.account).path()
+}
 
 enum_to_json!(PermissionsBoundaryAttachmentType);
 
@@ -35,7 +39,7 @@ pub(crate) async fn collect(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error>
 
 /// Generate the report, poll until IAM says it is complete (bounded), then fetch it.
 async fn credential_report(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
-    let path = iam_file(&ctx.account, "credential-report.csv");
+    let path = path(ctx, Kind::CredentialReport);
     let started = tokio::time::Instant::now();
     let mut wait = Duration::from_millis(500);
     loop {
@@ -72,7 +76,7 @@ async fn credential_report(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> 
 
 /// Every page merged into one document, as `aws iam get-account-authorization-details` prints it.
 async fn authorization_details(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
-    let path = iam_file(&ctx.account, "get-account-authorization-details.json");
+    let path = path(ctx, Kind::AuthorizationDetails);
     let (mut users, mut groups, mut roles, mut policies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // 1,000 entries per page, the most IAM allows: a large account costs few calls.
     let mut pages = client.get_account_authorization_details().into_paginator().page_size(1000).send();
@@ -98,11 +102,11 @@ async fn authorization_details(ctx: &Ctx<'_>, client: &Client) -> Result<(), Err
         "RoleDetailList" => Some(Value::Array(roles)),
         "Policies" => Some(Value::Array(policies)),
     };
-    ctx.write_json(&path, &doc)
+    ctx.write_json(&path, &doc).map(drop)
 }
 
 async fn password_policy(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
-    let path = iam_file(&ctx.account, "get-account-password-policy.json");
+    let path = path(ctx, Kind::PasswordPolicy);
     let answer = ctx.limited(client.get_account_password_policy().send()).await;
     match answer {
         Ok(out) => {
@@ -121,7 +125,7 @@ async fn password_policy(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
                     "HardExpiry" => j(p.hard_expiry()),
                 }),
             };
-            ctx.write_json(&path, &doc)
+            ctx.write_json(&path, &doc).map(drop)
         }
         // No policy set is a fact about the account (the password checks fail on it), not a gap.
         Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {
@@ -136,7 +140,7 @@ async fn password_policy(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
 }
 
 async fn account_summary(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
-    let path = iam_file(&ctx.account, "get-account-summary.json");
+    let path = path(ctx, Kind::AccountSummary);
     let answer = ctx.limited(client.get_account_summary().send()).await;
     match answer {
         Ok(out) => {
@@ -144,7 +148,7 @@ async fn account_summary(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
                 out.summary_map().map(|m| m.iter().map(|(k, v)| (k.as_str().to_string(), *v)).collect()).unwrap_or_default();
             entries.sort();
             let map: serde_json::Map<String, Value> = entries.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
-            ctx.write_json(&path, &obj! { "SummaryMap" => Some(Value::Object(map)) })
+            ctx.write_json(&path, &obj! { "SummaryMap" => Some(Value::Object(map)) }).map(drop)
         }
         Err(e) => {
             ctx.gap("iam:GetAccountSummary", None, &path, Failure::from_sdk(&e));
@@ -154,7 +158,7 @@ async fn account_summary(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
 }
 
 async fn virtual_mfa_devices(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error> {
-    let path = iam_file(&ctx.account, "list-virtual-mfa-devices.json");
+    let path = path(ctx, Kind::VirtualMfaDevices);
     let mut devices = Vec::new();
     let mut pages = client.list_virtual_mfa_devices().into_paginator().page_size(1000).send();
     loop {
@@ -168,7 +172,7 @@ async fn virtual_mfa_devices(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error
             }
         }
     }
-    ctx.write_json(&path, &wrap("VirtualMFADevices", devices))
+    ctx.write_json(&path, &wrap("VirtualMFADevices", devices)).map(drop)
 }
 
 impl ToJson for Tag {

@@ -125,7 +125,14 @@ pub(crate) fn j(v: impl Field) -> Option<Value> {
 /// document that does not decode is kept as the service sent it.
 pub(crate) fn policy_document(v: Option<&str>) -> Option<Value> {
     let raw = v?;
-    Some(crate::checks::eval::embedded_json(&Value::String(raw.to_string())).unwrap_or_else(|| Value::String(raw.to_string())))
+    Some(policy_value(raw))
+}
+
+/// The document as a JSON value: parsed as it is, else URL-decoded first, else the text itself.
+fn policy_value(raw: &str) -> Value {
+    serde_json::from_str(raw)
+        .or_else(|_| serde_json::from_str(&crate::evidence::docs::policy::percent_decode(raw)))
+        .unwrap_or_else(|_| Value::String(raw.to_string()))
 }
 
 /// An object of the fields that are present, in the order given.

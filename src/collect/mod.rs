@@ -181,7 +181,9 @@ pub fn loader(opts: &Options) -> aws_config::ConfigLoader {
 pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result<Outcome, Error> {
     let regions = select_regions(opts, sdk)?;
     prepare_out(&opts.out)?;
-    let collected_at = Utc::now().trunc_subsecs(0);
+    // Whole seconds: the start rounded down, the end (below) rounded up, so every time the
+    // evidence carries lies between the two.
+    let started_at = Utc::now().trunc_subsecs(0);
     let log = CallLog::default();
 
     // STS and IAM are asked once, in the configured region or else the first selected one
@@ -224,9 +226,12 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
         progress.finish();
         return Err(Error::NothingCollected { gaps: state.gaps });
     }
+    let ended = Utc::now();
+    let collected_at = if ended.trunc_subsecs(0) == ended { ended } else { ended.trunc_subsecs(0) + chrono::Duration::seconds(1) };
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         tool: Tool { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
+        collection_started_at: started_at,
         collected_at,
         accounts: vec![account],
         regions: collected_regions,
@@ -345,8 +350,11 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    pub fn write_json(&self, path: &str, value: &Value) -> Result<(), Error> {
-        self.write(path, &json::to_cli_bytes(value))
+    /// Write a JSON evidence file; returns the bytes written.
+    pub fn write_json(&self, path: &str, value: &Value) -> Result<Vec<u8>, Error> {
+        let bytes = json::to_cli_bytes(value);
+        self.write(path, &bytes)?;
+        Ok(bytes)
     }
 
     /// A call that failed after retries: its file is not written, the manifest says why.

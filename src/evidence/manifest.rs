@@ -9,14 +9,19 @@ use super::Error;
 
 /// File name of the manifest at the root of a bundle.
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// The manifest schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The manifest schema this build writes. Version 1 (no `collection_started_at`) is still read.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub schema_version: u32,
     pub tool: Tool,
+    /// When collection started (schema 1 manifests: the same as `collected_at`).
+    #[serde(default = "unset")]
+    pub collection_started_at: DateTime<Utc>,
+    /// When collection ended: every age a check computes is measured from it, and no time inside
+    /// the evidence may be later.
     pub collected_at: DateTime<Utc>,
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
@@ -52,7 +57,8 @@ pub struct Gap {
     /// `None` for global services (IAM).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// The evidence file this call would have written.
+    /// The evidence file this call would have written; optional where `api`, `account` and
+    /// `region` name one document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The error code AWS answered with, e.g. `AccessDenied`.
@@ -77,24 +83,50 @@ pub struct Absent {
 impl Manifest {
     /// Parse manifest bytes; errors name the file, line and column, and say how to fix it.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Manifest, Error> {
-        let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Manifest {
+        let mut manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| Error::Manifest {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
             fix: "correct the manifest by hand, or recreate it with `auditpack seal DIR`".into(),
         })?;
-        if manifest.schema_version != SCHEMA_VERSION {
+        let at = |needle: &str, message: String, fix: &str| Error::Manifest {
+            path: path.to_path_buf(),
+            line: line_of(bytes, needle),
+            column: 1,
+            message,
+            fix: fix.into(),
+        };
+        if manifest.schema_version == 1 {
+            if manifest.collection_started_at != unset() {
+                return Err(at("\"collection_started_at\"", "collection_started_at is a schema 2 field".into(), "set schema_version to 2"));
+            }
+            manifest.collection_started_at = manifest.collected_at;
+        } else if manifest.schema_version != SCHEMA_VERSION {
             return Err(Error::Manifest {
                 path: path.to_path_buf(),
                 line: line_of(bytes, "\"schema_version\""),
                 column: 1,
                 message: format!(
-                    "schema_version {} is not supported (this auditpack reads version {SCHEMA_VERSION})",
+                    "schema_version {} is not supported (this auditpack reads versions 1 and {SCHEMA_VERSION})",
                     manifest.schema_version
                 ),
                 fix: "use the auditpack version that wrote this bundle, or collect it again".into(),
             });
+        }
+        if manifest.collection_started_at == unset() {
+            return Err(at("\"schema_version\"", "collection_started_at is missing".into(), "add when the collection started (RFC 3339, UTC), or re-seal with `auditpack seal DIR`"));
+        }
+        if manifest.collection_started_at > manifest.collected_at {
+            return Err(at(
+                "\"collected_at\"",
+                format!(
+                    "the collection ends ({}) before it starts ({})",
+                    crate::report::rfc3339(manifest.collected_at),
+                    crate::report::rfc3339(manifest.collection_started_at)
+                ),
+                "collected_at is when the collection ended; correct the two times",
+            ));
         }
         for entry in &manifest.files {
             if let Err(why) = super::paths::check_relative(&entry.path) {
@@ -116,6 +148,11 @@ impl Manifest {
         out.push(b'\n');
         out
     }
+}
+
+/// Stands for a time the manifest does not give.
+fn unset() -> DateTime<Utc> {
+    DateTime::<Utc>::MIN_UTC
 }
 
 /// 1-based line of the first occurrence of `needle`, or 1.

@@ -1,23 +1,30 @@
-//! The evidence bundle: a directory of AWS-CLI-shaped JSON files plus `manifest.json`.
+//! The evidence bundle: a directory of AWS-CLI-shaped files plus `manifest.json`.
 //!
-//! This module owns the bundle's on-disk contract (see `docs/evidence-bundle.md`): reading a
-//! bundle into memory, verifying every file against the SHA-256 recorded in the manifest,
-//! writing a manifest for a directory (`seal`), and looking a file up in a way that tells a
-//! check *why* evidence is not there (a recorded gap, a recorded "there is none", or simply
-//! never collected). It knows nothing about AWS SDKs or pass/fail logic.
+//! This module owns the bundle's contract (see `docs/evidence-bundle.md`): the catalogue of
+//! documents (`catalogue`), their typed readers (`docs`), reading a bundle, verifying every file
+//! against the SHA-256 recorded in the manifest, and writing a manifest for a directory (`seal`).
+//! A bundle is read in one pass: each file is read once, hashed, compared with the manifest and
+//! parsed from exactly those bytes, so what the checks evaluate is what was verified. It knows
+//! nothing about AWS SDKs or pass/fail logic.
 
+pub mod catalogue;
+pub mod docs;
 mod manifest;
 mod paths;
 mod verify;
 
+pub use catalogue::{DocId, Kind, ResourceType};
 pub use manifest::{Absent, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
-pub use paths::{config_file, config_rule_details_file, iam_file, resource_file};
 pub use verify::{seal_dir, verify_dir, SealOptions, VerifyReport};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
+
+use catalogue::Matcher;
+use docs::{Document, Typed};
 
 /// Errors raised while reading or writing a bundle.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +35,7 @@ pub enum Error {
     Manifest { path: PathBuf, line: usize, column: usize, message: String, fix: String },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
-    #[error("{dir}: the bundle does not verify:\n{report}\n  fix: collect the evidence again, or restore the original files; `auditpack verify {dir}` lists every difference")]
+    #[error("{dir}: the bundle does not verify:\n{report}  fix: collect the evidence again, or restore the original files; `auditpack verify {dir}` lists every difference")]
     NotVerified { dir: PathBuf, report: VerifyReport },
 }
 
@@ -46,25 +53,31 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
-/// A verified bundle held in memory: the manifest, its own hash, and every listed file.
-#[derive(Debug, Clone)]
+/// A verified bundle: the manifest, its own hash, and every listed document read through its
+/// typed reader.
+#[derive(Debug)]
 pub struct Bundle {
     pub manifest: Manifest,
     /// SHA-256 of the `manifest.json` bytes: one hash that pins every file of the bundle.
     pub manifest_sha256: String,
-    files: BTreeMap<String, Vec<u8>>,
-    /// JSON files parsed so far: every check reading a file shares one parse.
-    parsed: std::sync::Arc<std::sync::Mutex<BTreeMap<String, Parsed>>>,
+    docs: BTreeMap<DocId, Stored>,
+    gaps: Vec<(Matcher, usize)>,
+    absent: Vec<(Matcher, usize)>,
 }
 
-/// A parsed JSON evidence file, or why it does not parse.
-pub type Parsed = Result<std::sync::Arc<serde_json::Value>, String>;
+#[derive(Debug)]
+struct Stored {
+    path: String,
+    read: Result<Typed, String>,
+}
 
-/// What a lookup of one evidence file found.
+/// What a lookup of one document found.
 #[derive(Debug, Clone, Copy)]
-pub enum Lookup<'a> {
-    /// The file is in the bundle.
-    Found(&'a [u8]),
+pub enum Lookup<'a, T> {
+    /// The document is in the bundle and reads as AWS documents it.
+    Found(&'a T),
+    /// The document is in the bundle but fails its reader: why (naming the file).
+    Unreadable(&'a str),
     /// The API answered that there is none (e.g. no password policy): a fact, recorded in `absent`.
     Absent(&'a Absent),
     /// The API could not be read (AccessDenied, throttling): recorded in `gaps`.
@@ -77,47 +90,78 @@ impl Bundle {
     /// Build a bundle from a manifest's bytes and a file table, checking every hash.
     pub fn from_parts(manifest_bytes: &[u8], files: BTreeMap<String, Vec<u8>>, origin: &Path) -> Result<Bundle, Error> {
         let manifest = Manifest::parse(manifest_bytes, &origin.join(MANIFEST_FILE))?;
-        let report = verify::compare(&manifest, &files, &[]);
+        let on_disk: Vec<String> = files.keys().cloned().collect();
+        let mut files = files;
+        Bundle::assemble(manifest, manifest_bytes, &on_disk, origin, |path| Ok(files.remove(path)))
+    }
+
+    /// Read and verify a bundle directory in one pass. A bundle that does not verify, or holds
+    /// symlinks or special files, is refused.
+    pub fn open(dir: &Path) -> Result<Bundle, Error> {
+        let (manifest_bytes, manifest, on_disk) = verify::open_dir(dir)?;
+        Bundle::assemble(manifest, &manifest_bytes, &on_disk, dir, |path| verify::read_listed(dir, path))
+    }
+
+    fn assemble(
+        manifest: Manifest,
+        manifest_bytes: &[u8],
+        on_disk: &[String],
+        origin: &Path,
+        mut fetch: impl FnMut(&str) -> Result<Option<Vec<u8>>, Error>,
+    ) -> Result<Bundle, Error> {
+        let collected_at = manifest.collected_at;
+        let mut docs = BTreeMap::new();
+        let report = verify::check(&manifest, on_disk, &mut fetch, |id, path, bytes| {
+            let ctx = docs::ReadCtx { id: &id, collected_at };
+            let read = docs::read(&bytes, ctx).map_err(|why| format!("{path}: {why}"));
+            docs.insert(id, Stored { path: path.to_string(), read });
+        })?;
         if !report.is_intact() {
             return Err(Error::NotVerified { dir: origin.to_path_buf(), report });
         }
-        let files = manifest.files.iter().map(|f| (f.path.clone(), files.get(&f.path).cloned().unwrap_or_default())).collect();
-        Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, files, parsed: Default::default() })
+        let resolve = |entries: Vec<(usize, &str, &str, Option<&str>, Option<&str>)>, absent: bool| -> Vec<(Matcher, usize)> {
+            entries
+                .into_iter()
+                .filter_map(|(i, api, account, region, path)| Matcher::resolve(api, account, region, path, absent).ok().map(|m| (m, i)))
+                .collect()
+        };
+        let gaps = resolve(
+            manifest.gaps.iter().enumerate().map(|(i, g)| (i, g.api.as_str(), g.account.as_str(), g.region.as_deref(), g.path.as_deref())).collect(),
+            false,
+        );
+        let absent = resolve(
+            manifest.absent.iter().enumerate().map(|(i, a)| (i, a.api.as_str(), a.account.as_str(), a.region.as_deref(), a.path.as_deref())).collect(),
+            true,
+        );
+        Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, docs, gaps, absent })
     }
 
-    /// Read and verify a bundle directory. A bundle that does not verify is refused.
-    pub fn open(dir: &Path) -> Result<Bundle, Error> {
-        let report = verify_dir(dir)?;
-        if !report.is_intact() {
-            return Err(Error::NotVerified { dir: dir.to_path_buf(), report });
+    /// Look a document up, saying why it is not there (or not usable) when it is not.
+    pub fn get<T: Document>(&self, id: &DocId) -> Lookup<'_, T> {
+        debug_assert_eq!(id.kind, T::KIND, "a document is asked for with the reader of its kind");
+        if let Some(stored) = self.docs.get(id) {
+            return match &stored.read {
+                Ok(t) => T::of(t).map(Lookup::Found).unwrap_or(Lookup::Unreadable("the document was read as another kind")),
+                Err(why) => Lookup::Unreadable(why),
+            };
         }
-        let manifest_path = dir.join(MANIFEST_FILE);
-        let manifest_bytes = std::fs::read(&manifest_path).map_err(io_err(&manifest_path))?;
-        let manifest = Manifest::parse(&manifest_bytes, &manifest_path)?;
-        let mut files = BTreeMap::new();
-        for entry in &manifest.files {
-            let path = dir.join(&entry.path);
-            files.insert(entry.path.clone(), std::fs::read(&path).map_err(io_err(&path))?);
+        if let Some((_, i)) = self.absent.iter().find(|(m, _)| m.matches(id)) {
+            return Lookup::Absent(&self.manifest.absent[*i]);
         }
-        Ok(Bundle { manifest_sha256: sha256_hex(&manifest_bytes), manifest, files, parsed: Default::default() })
+        if let Some((_, i)) = self.gaps.iter().find(|(m, _)| m.matches(id)) {
+            return Lookup::Gap(&self.manifest.gaps[*i]);
+        }
+        Lookup::Missing
     }
 
-    /// The raw bytes of a listed file.
-    pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+    /// The documents of one kind that the bundle holds, in path order of their ids.
+    pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &DocId> {
+        self.docs.keys().filter(move |id| id.kind == kind)
     }
 
-    /// A listed file parsed as JSON, parsed once however often it is asked for. `None` when the
-    /// file is not in the bundle; `Err` says where it does not parse.
-    pub fn json(&self, path: &str) -> Option<Parsed> {
-        let bytes = self.file(path)?;
-        let mut cache = self.parsed.lock().expect("parse cache lock");
-        let entry = cache.entry(path.to_string()).or_insert_with(|| {
-            serde_json::from_slice(bytes)
-                .map(std::sync::Arc::new)
-                .map_err(|e| format!("{path} is not valid JSON (line {}, column {}): {e}", e.line(), e.column()))
-        });
-        Some(entry.clone())
+    /// Documents that fail their reader: (path, why). The checks needing them are not assessed.
+    pub fn unreadable(&self) -> Vec<&str> {
+        self.docs.values().filter_map(|s| s.read.as_ref().err().map(String::as_str)).collect()
     }
 
     /// The SHA-256 recorded for a listed file.
@@ -125,18 +169,9 @@ impl Bundle {
         self.manifest.files.iter().find(|f| f.path == path).map(|f| f.sha256.as_str())
     }
 
-    /// Look an evidence file up, saying why it is not there when it is not.
-    pub fn lookup(&self, path: &str) -> Lookup<'_> {
-        if let Some(bytes) = self.files.get(path) {
-            return Lookup::Found(bytes);
-        }
-        if let Some(absent) = self.manifest.absent.iter().find(|a| a.path.as_deref() == Some(path)) {
-            return Lookup::Absent(absent);
-        }
-        if let Some(gap) = self.manifest.gaps.iter().find(|g| g.path.as_deref() == Some(path)) {
-            return Lookup::Gap(gap);
-        }
-        Lookup::Missing
+    /// The end of the collection: the reference time for every age a check computes.
+    pub fn collected_at(&self) -> DateTime<Utc> {
+        self.manifest.collected_at
     }
 
     /// Accounts in the bundle, sorted.
@@ -147,5 +182,10 @@ impl Bundle {
     /// Regions in the bundle, sorted.
     pub fn regions(&self) -> &[String] {
         &self.manifest.regions
+    }
+
+    /// Whether a listed document sits at this path (for tests and messages).
+    pub fn holds(&self, path: &str) -> bool {
+        self.docs.values().any(|s| s.path == path)
     }
 }

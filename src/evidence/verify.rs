@@ -1,11 +1,21 @@
-//! `verify` recomputes every hash of a bundle; `seal` writes the manifest of a directory.
+//! `verify` recomputes every hash of a bundle and checks that the manifest is consistent with the
+//! catalogue; `seal` writes the manifest of a directory.
+//!
+//! What verify proves: every listed file has the bytes the manifest records, no file is missing
+//! or unlisted, every file is a document of the catalogue under an account and region the
+//! manifest lists, and every gap or absent record stands for documents the bundle does not
+//! hold. What it does not prove: who wrote the manifest. A bundle edited and sealed again
+//! verifies; only a manifest hash recorded elsewhere (`verify --expect`) or a signature ties a
+//! bundle to its collection.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use super::catalogue::{DocId, Matcher};
 use super::{io_err, sha256_hex, Error, FileEntry, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
 
 /// What `verify` found. A bundle is intact when every list is empty.
@@ -17,13 +27,15 @@ pub struct VerifyReport {
     pub missing: Vec<String>,
     /// Files present in the directory that the manifest does not list.
     pub unlisted: Vec<String>,
+    /// Manifest entries that contradict the catalogue or each other, one line each.
+    pub inconsistent: Vec<String>,
     /// How many listed files matched.
     pub intact_files: usize,
 }
 
 impl VerifyReport {
     pub fn is_intact(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.unlisted.is_empty()
+        self.changed.is_empty() && self.missing.is_empty() && self.unlisted.is_empty() && self.inconsistent.is_empty()
     }
 }
 
@@ -38,54 +50,189 @@ impl fmt::Display for VerifyReport {
         for p in &self.unlisted {
             writeln!(f, "  unlisted: {p} (on disk, not listed in manifest.json)")?;
         }
+        for p in &self.inconsistent {
+            writeln!(f, "  manifest: {p}")?;
+        }
         Ok(())
     }
 }
 
-/// Compare a manifest with the file contents at hand. `on_disk` lists every file present, for
-/// finding unlisted ones (pass `&[]` to skip that part).
-pub(crate) fn compare(manifest: &Manifest, files: &BTreeMap<String, Vec<u8>>, on_disk: &[String]) -> VerifyReport {
-    let mut report = VerifyReport::default();
+/// Compare a manifest with the files at hand and with the catalogue. `fetch` gives the bytes of
+/// a listed file (`None`: not there); `intact` receives each file that matches its hash, with
+/// its document id, exactly once. `on_disk` lists every file present, for finding unlisted ones.
+pub(crate) fn check(
+    manifest: &Manifest,
+    on_disk: &[String],
+    fetch: &mut dyn FnMut(&str) -> Result<Option<Vec<u8>>, Error>,
+    mut intact: impl FnMut(DocId, &str, Vec<u8>),
+) -> Result<VerifyReport, Error> {
+    let mut report = VerifyReport { inconsistent: structure(manifest), ..VerifyReport::default() };
     for entry in &manifest.files {
-        match files.get(&entry.path) {
+        match fetch(&entry.path)? {
             None => report.missing.push(entry.path.clone()),
-            Some(bytes) if bytes.len() as u64 != entry.bytes || sha256_hex(bytes) != entry.sha256 => {
+            Some(bytes) if bytes.len() as u64 != entry.bytes || sha256_hex(&bytes) != entry.sha256 => {
                 report.changed.push(entry.path.clone())
             }
-            Some(_) => report.intact_files += 1,
+            Some(bytes) => {
+                report.intact_files += 1;
+                if let Some(id) = DocId::parse(&entry.path) {
+                    intact(id, &entry.path, bytes);
+                }
+            }
         }
     }
-    let listed: std::collections::BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
     report.unlisted = on_disk.iter().filter(|p| !listed.contains(p.as_str())).cloned().collect();
-    report
+    Ok(report)
 }
 
-/// Every regular file below `dir` except the manifest, as sorted `/`-separated relative paths.
+/// The manifest measured against the catalogue: every file a known document under a listed
+/// account and region, no file twice, every gap and absent record resolving to documents the
+/// bundle does not hold, and no document both a gap and absent.
+fn structure(m: &Manifest) -> Vec<String> {
+    let mut out = Vec::new();
+    let accounts: BTreeSet<&str> = m.accounts.iter().map(String::as_str).collect();
+    let regions: BTreeSet<&str> = m.regions.iter().map(String::as_str).collect();
+    let mut present = Vec::new();
+    let mut seen = BTreeSet::new();
+    for f in &m.files {
+        if !seen.insert(f.path.as_str()) {
+            out.push(format!("{}: listed twice in files", f.path));
+            continue;
+        }
+        let Some(id) = DocId::parse(&f.path) else {
+            out.push(format!("{}: not a document of the evidence catalogue (docs/evidence-bundle.md lists them)", f.path));
+            continue;
+        };
+        if !accounts.contains(id.account.as_str()) {
+            out.push(format!("{}: account {} is not in the manifest's accounts", f.path, id.account));
+        }
+        if let Some(r) = id.region.as_deref().filter(|r| !regions.contains(r)) {
+            out.push(format!(
+                "{}: region {r} is not in the manifest's regions, so its evidence would not be evaluated",
+                f.path
+            ));
+        }
+        present.push(id);
+    }
+    let mut resolved: Vec<(&str, usize, Matcher)> = Vec::new();
+    let entries = m
+        .gaps
+        .iter()
+        .map(|g| ("gaps", &g.api, &g.account, &g.region, &g.path))
+        .chain(m.absent.iter().map(|a| ("absent", &a.api, &a.account, &a.region, &a.path)));
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (list, api, account, region, path) in entries {
+        let i = index.entry(list).or_default();
+        let name = format!("{list}[{}] ({api}, {account}/{})", *i, region.as_deref().unwrap_or("global"));
+        *i += 1;
+        if !accounts.contains(account.as_str()) {
+            out.push(format!("{name}: account {account} is not in the manifest's accounts"));
+            continue;
+        }
+        match Matcher::resolve(api, account, region.as_deref(), path.as_deref(), list == "absent") {
+            Err(why) => out.push(format!("{name}: {why}")),
+            Ok(matcher) => {
+                if let Some(held) = present.iter().find(|id| matcher.matches(id)) {
+                    out.push(format!(
+                        "{name}: the bundle also holds {held}: a document is either collected or recorded as missing, never both"
+                    ));
+                }
+                resolved.push((list, out.len(), matcher));
+            }
+        }
+    }
+    for (a, (list_a, _, ma)) in resolved.iter().enumerate() {
+        for (list_b, _, mb) in &resolved[a + 1..] {
+            if list_a != list_b && ma.kinds.iter().any(|k| mb.kinds.contains(k)) && ma.account == mb.account && ma.region == mb.region {
+                let same_name = ma.name.is_none() || mb.name.is_none() || ma.name == mb.name;
+                if same_name {
+                    out.push(format!(
+                        "the same document is recorded both as a gap and as absent ({} in {}/{})",
+                        ma.name.as_deref().unwrap_or("every document"),
+                        ma.account,
+                        ma.region.as_deref().unwrap_or("global")
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every file below `dir` except the manifest, as sorted `/`-separated relative paths. Symlinks
+/// and special files (FIFOs, devices, sockets) are refused, all of them named.
 fn list_files(dir: &Path) -> Result<Vec<String>, Error> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>, refused: &mut Vec<String>) -> Result<(), Error> {
         for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
             let entry = entry.map_err(io_err(dir))?;
             let path = entry.path();
             let kind = entry.file_type().map_err(io_err(&path))?;
-            if kind.is_dir() {
-                walk(root, &path, out)?;
+            let rel: Vec<String> =
+                path.strip_prefix(root).expect("below root").components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel = rel.join("/");
+            if kind.is_symlink() {
+                refused.push(format!("{rel} (a symbolic link)"));
+            } else if kind.is_dir() {
+                walk(root, &path, out, refused)?;
+            } else if kind.is_file() {
+                out.push(rel);
             } else {
-                let rel = path.strip_prefix(root).expect("below root");
-                let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-                out.push(rel.join("/"));
+                refused.push(format!("{rel} (a special file: FIFO, socket or device)"));
             }
         }
         Ok(())
     }
     let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
+    let mut refused = Vec::new();
+    walk(dir, dir, &mut out, &mut refused)?;
+    if !refused.is_empty() {
+        refused.sort();
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            message: format!(
+                "the bundle may hold only regular files and directories; found:\n    {}\n  fix: replace each with the file itself (copy, do not link), or remove it",
+                refused.join("\n    ")
+            ),
+        });
+    }
     out.retain(|p| p != MANIFEST_FILE);
     out.sort();
     Ok(out)
 }
 
-/// Recompute every hash of the bundle in `dir` and compare with its manifest.
-pub fn verify_dir(dir: &Path) -> Result<VerifyReport, Error> {
+/// Read a regular file without following a symlink and without blocking on a FIFO swapped in
+/// after the directory was listed.
+fn read_regular(path: &Path) -> Result<Vec<u8>, Error> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(io_err(path))?;
+    let meta = file.metadata().map_err(io_err(path))?;
+    if !meta.is_file() {
+        return Err(Error::Invalid { path: path.to_path_buf(), message: "is not a regular file\n  fix: put the file itself in the bundle".into() });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes).map_err(io_err(path))?;
+    Ok(bytes)
+}
+
+/// A listed file's bytes, or `None` when it is not there.
+pub(crate) fn read_listed(dir: &Path, rel: &str) -> Result<Option<Vec<u8>>, Error> {
+    let path = dir.join(rel);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(Error::Io { path, err }),
+        Ok(_) => read_regular(&path).map(Some),
+    }
+}
+
+/// The manifest (bytes and parsed) and the files present in a bundle directory.
+pub(crate) fn open_dir(dir: &Path) -> Result<(Vec<u8>, Manifest, Vec<String>), Error> {
     if !dir.is_dir() {
         return Err(Error::Invalid {
             path: dir.to_path_buf(),
@@ -93,23 +240,24 @@ pub fn verify_dir(dir: &Path) -> Result<VerifyReport, Error> {
         });
     }
     let manifest_path = dir.join(MANIFEST_FILE);
-    if !manifest_path.is_file() {
+    if std::fs::symlink_metadata(&manifest_path).is_err() {
         return Err(Error::Invalid {
             path: manifest_path,
             message: "does not exist: this directory is not an evidence bundle\n  fix: point at the bundle directory (the one holding manifest.json), or create the manifest of a hand-assembled bundle with `auditpack seal DIR`".into(),
         });
     }
-    let bytes = std::fs::read(&manifest_path).map_err(io_err(&manifest_path))?;
-    let manifest = Manifest::parse(&bytes, &manifest_path)?;
     let on_disk = list_files(dir)?;
-    let mut files = BTreeMap::new();
-    for entry in &manifest.files {
-        let path = dir.join(&entry.path);
-        if path.is_file() {
-            files.insert(entry.path.clone(), std::fs::read(&path).map_err(io_err(&path))?);
-        }
-    }
-    Ok(compare(&manifest, &files, &on_disk))
+    let bytes = read_regular(&manifest_path)?;
+    let manifest = Manifest::parse(&bytes, &manifest_path)?;
+    Ok((bytes, manifest, on_disk))
+}
+
+/// Recompute every hash of the bundle in `dir` and compare with its manifest and the catalogue.
+/// Returns the report and the SHA-256 of manifest.json.
+pub fn verify_dir(dir: &Path) -> Result<(VerifyReport, String), Error> {
+    let (bytes, manifest, on_disk) = open_dir(dir)?;
+    let report = check(&manifest, &on_disk, &mut |p| read_listed(dir, p), |_, _, _| {})?;
+    Ok((report, sha256_hex(&bytes)))
 }
 
 /// How `seal` fills the fields it cannot derive from the files.
@@ -119,36 +267,41 @@ pub struct SealOptions {
     pub collected_at: Option<DateTime<Utc>>,
 }
 
-/// Write `manifest.json` for the files in `dir`. An existing manifest keeps its `collected_at`,
+/// Write `manifest.json` for the files in `dir`. An existing manifest keeps its collection times,
 /// `gaps` and `absent`; `files`, `accounts` and `regions` are recomputed from the directory.
-/// This is how a bundle assembled by hand with the AWS CLI becomes verifiable.
+/// This is how a bundle assembled by hand with the AWS CLI becomes verifiable. A directory whose
+/// files or records the catalogue does not accept is refused, and nothing is written.
 pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
     let manifest_path = dir.join(MANIFEST_FILE);
-    let previous = if manifest_path.exists() {
-        let bytes = std::fs::read(&manifest_path).map_err(io_err(&manifest_path))?;
+    let previous = if std::fs::symlink_metadata(&manifest_path).is_ok() {
+        let bytes = read_regular(&manifest_path)?;
         Some(Manifest::parse(&bytes, &manifest_path)?)
     } else {
         None
     };
     let mut files = Vec::new();
-    let mut accounts = std::collections::BTreeSet::new();
-    let mut regions = std::collections::BTreeSet::new();
+    let mut accounts = BTreeSet::new();
+    let mut regions = BTreeSet::new();
+    let mut unknown = Vec::new();
     for rel in list_files(dir)? {
-        let mut parts = rel.split('/');
-        let (account, scope) = (parts.next().unwrap_or_default(), parts.next());
-        if !account.chars().all(|c| c.is_ascii_digit()) || account.len() != 12 || scope.is_none() {
-            return Err(Error::Invalid {
-                path: dir.join(&rel),
-                message: "is not below <12-digit-account-id>/<region or global>/ as the bundle layout requires".into(),
-            });
-        }
-        accounts.insert(account.to_string());
-        if let Some(region) = scope.filter(|s| *s != "global") {
-            regions.insert(region.to_string());
-        }
+        let Some(id) = DocId::parse(&rel) else {
+            unknown.push(rel);
+            continue;
+        };
+        accounts.insert(id.account.clone());
+        regions.extend(id.region.clone());
         let path = dir.join(&rel);
-        let bytes = std::fs::read(&path).map_err(io_err(&path))?;
+        let bytes = read_regular(&path)?;
         files.push(FileEntry { path: rel, sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 });
+    }
+    if !unknown.is_empty() {
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            message: format!(
+                "holds files that are not documents of the evidence catalogue:\n    {}\n  fix: name each file as docs/evidence-bundle.md lists (<account-id>/<region or global>/<service>/<file>), or move it out of the bundle",
+                unknown.join("\n    ")
+            ),
+        });
     }
     if files.is_empty() {
         return Err(Error::Invalid {
@@ -156,17 +309,24 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
             message: "holds no evidence files to seal\n  fix: put the AWS CLI outputs below <account-id>/<region or global>/<service>/ first (see docs/evidence-bundle.md)".into(),
         });
     }
-    let (collected_at, gaps, absent) = match previous {
-        Some(m) => (m.collected_at, m.gaps, m.absent),
-        None => (opts.collected_at.unwrap_or_else(Utc::now), Vec::new(), Vec::new()),
+    let (started, collected_at, gaps, absent) = match previous {
+        Some(m) => (m.collection_started_at, m.collected_at, m.gaps, m.absent),
+        None => {
+            let at = opts.collected_at.unwrap_or_else(Utc::now);
+            (at, at, Vec::new(), Vec::new())
+        }
     };
     for g in &gaps {
         accounts.insert(g.account.clone());
-        regions.extend(g.region.clone());
+        // A region the account has not enabled stays out of the regions evaluated.
+        if g.error != "RegionNotEnabled" {
+            regions.extend(g.region.clone());
+        }
     }
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         tool: Tool { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
+        collection_started_at: started,
         collected_at,
         accounts: accounts.into_iter().collect(),
         regions: regions.into_iter().collect(),
@@ -174,6 +334,16 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
         gaps,
         absent,
     };
+    let problems = structure(&manifest);
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            path: manifest_path,
+            message: format!(
+                "the records kept from the previous manifest contradict the files:\n    {}\n  fix: correct or remove those gaps/absent entries in manifest.json, then seal again",
+                problems.join("\n    ")
+            ),
+        });
+    }
     crate::util::write_atomic(&manifest_path, &manifest.to_json()).map_err(io_err(&manifest_path))?;
     Ok(manifest)
 }

@@ -453,6 +453,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         ("PASS", "pass", "every check behind the control passed on the collected evidence"),
         ("FAIL", "fail", "at least one check failed; findings and remediation follow"),
         ("NOT ASSESSED", "na", "evidence is missing or could not be collected; never counted as a pass"),
+        ("NOT APPLICABLE", "napp", "nothing in scope: no resource the checks examine exists; never counted as a pass"),
         ("MANUAL", "manual", "the auditor needs documents that no AWS API holds"),
         ("INHERITED", "inherited", "carried by AWS and evidenced by AWS's attestations"),
     ] {
@@ -563,7 +564,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             }
             l.y -= 3.0;
             if let Some(r) = &k.reason {
-                l.para(&format!("Not assessed because: {r}"), Style::Regular, SMALL, status_color("na"), 8.0, 1.0);
+                l.para(r, Style::Regular, SMALL, status_color(k.status_class), 8.0, 1.0);
             }
             if k.show_remediation {
                 l.para(&format!("Remediation: {}", k.remediation), Style::Regular, SMALL, INK, 8.0, 2.0);
@@ -734,14 +735,14 @@ pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
         let nw = l.regular.width(&note, SMALL);
         l.text(RIGHT - nw, l.y, &note, Style::Regular, SMALL, MUTED);
         l.y -= 4.0;
-        let counts = vec![[f.total, f.pass, f.fail, f.not_assessed, f.manual, f.inherited, f.aws, f.shared, f.customer]
+        let counts = vec![[f.total, f.pass, f.fail, f.not_assessed, f.not_applicable, f.manual, f.inherited, f.aws, f.shared, f.customer]
             .iter()
             .map(|n| cell(n.to_string()))
             .collect()];
         l.table(
             None,
-            &[0.11, 0.09, 0.09, 0.16, 0.1, 0.11, 0.1, 0.11, 0.13],
-            &["Controls", "Pass", "Fail", "Not assessed", "Manual", "Inherited", "AWS", "Shared", "Customer"],
+            &[0.1, 0.07, 0.07, 0.13, 0.14, 0.09, 0.1, 0.08, 0.09, 0.13],
+            &["Controls", "Pass", "Fail", "Not assessed", "Not applicable", "Manual", "Inherited", "AWS", "Shared", "Customer"],
             counts,
         );
         if f.no_top {

@@ -38,6 +38,7 @@ pub struct FrameworkSummary {
     pub pass: usize,
     pub fail: usize,
     pub not_assessed: usize,
+    pub not_applicable: usize,
     pub manual: usize,
     pub inherited: usize,
     pub aws: usize,
@@ -98,8 +99,14 @@ pub struct LegendItem {
     pub fill: &'static str,
 }
 
-const STATUSES: [ControlStatus; 5] =
-    [ControlStatus::Pass, ControlStatus::Fail, ControlStatus::NotAssessed, ControlStatus::Manual, ControlStatus::Inherited];
+const STATUSES: [ControlStatus; 6] = [
+    ControlStatus::Pass,
+    ControlStatus::Fail,
+    ControlStatus::NotAssessed,
+    ControlStatus::NotApplicable,
+    ControlStatus::Manual,
+    ControlStatus::Inherited,
+];
 
 /// The colour of a status, shared by the SVG and the PDF.
 pub fn fill(class: &str) -> &'static str {
@@ -107,6 +114,7 @@ pub fn fill(class: &str) -> &'static str {
         "pass" => "#1a7f37",
         "fail" => "#c62828",
         "na" => "#8a6100",
+        "napp" => "#4d6b78",
         "manual" => "#3559a6",
         "inherited" => "#6b4fa0",
         _ => "#5b6470",
@@ -145,9 +153,15 @@ fn framework_summary(f: &FrameworkReport, findings: &std::collections::BTreeMap<
     let s = &f.summary;
     let assessed = s.by_status.pass + s.by_status.fail;
     // Rounded percentage of passing among assessed automated controls; none assessed: no score.
+    // Controls with nothing in scope count neither way.
+    let napp = s.by_status.not_applicable;
+    let besides = if napp > 0 { format!("; {napp} not applicable, nothing in scope") } else { String::new() };
     let (score, score_note) = match (s.by_status.pass * 100 + assessed / 2).checked_div(assessed) {
-        Some(pct) => (format!("{pct}%"), format!("{} of {} assessed automated controls pass", s.by_status.pass, assessed)),
-        None => ("n/a".to_string(), "no automated control could be assessed".to_string()),
+        Some(pct) => (format!("{pct}%"), format!("{} of {} assessed automated controls pass{besides}", s.by_status.pass, assessed)),
+        None if napp > 0 && s.by_status.not_assessed == 0 => {
+            ("n/a".to_string(), format!("nothing in scope: {napp} automated control(s) found no resource to examine"))
+        }
+        None => ("n/a".to_string(), format!("no automated control could be assessed{besides}")),
     };
     // Failing customer-owned controls, most severe failing check first, then most failures.
     let mut failing: Vec<(u8, std::cmp::Reverse<usize>, TopIssue)> = f
@@ -187,6 +201,7 @@ fn framework_summary(f: &FrameworkReport, findings: &std::collections::BTreeMap<
         pass: s.by_status.pass,
         fail: s.by_status.fail,
         not_assessed: s.by_status.not_assessed,
+        not_applicable: s.by_status.not_applicable,
         manual: s.by_status.manual,
         inherited: s.by_status.inherited,
         aws: s.by_owner.aws.total,

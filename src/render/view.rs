@@ -120,6 +120,7 @@ pub struct CheckView {
     pub severity: &'static str,
     pub status_label: &'static str,
     pub status_class: &'static str,
+    /// Why the check is not assessed or not applicable, as a sentence.
     pub reason: Option<String>,
     pub remediation: String,
     pub show_remediation: bool,
@@ -150,6 +151,7 @@ pub fn status_class(s: ControlStatus) -> &'static str {
         ControlStatus::Pass => "pass",
         ControlStatus::Fail => "fail",
         ControlStatus::NotAssessed => "na",
+        ControlStatus::NotApplicable => "napp",
         ControlStatus::Manual => "manual",
         ControlStatus::Inherited => "inherited",
     }
@@ -160,6 +162,7 @@ pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
         CheckStatus::Pass => ("PASS", "pass"),
         CheckStatus::Fail => ("FAIL", "fail"),
         CheckStatus::NotAssessed => ("NOT ASSESSED", "na"),
+        CheckStatus::NotApplicable => ("NOT APPLICABLE", "napp"),
     }
 }
 
@@ -205,6 +208,7 @@ fn failures_first(findings: &[Finding]) -> Vec<&Finding> {
         CheckStatus::Fail => 0,
         CheckStatus::NotAssessed => 1,
         CheckStatus::Pass => 2,
+        CheckStatus::NotApplicable => 3,
     };
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|f| rank(f.status));
@@ -323,9 +327,12 @@ impl Packet {
                             severity: k.severity.as_str(),
                             status_label,
                             status_class,
-                            reason: k.reason.clone(),
+                            reason: k.reason.as_ref().map(|r| match k.status {
+                                CheckStatus::NotApplicable => format!("Not applicable: {r}"),
+                                _ => format!("Not assessed because: {r}"),
+                            }),
                             remediation: k.remediation.clone(),
-                            show_remediation: k.status != CheckStatus::Pass,
+                            show_remediation: matches!(k.status, CheckStatus::Fail | CheckStatus::NotAssessed),
                             findings: shown
                                 .into_iter()
                                 .map(|fd| {

@@ -5,7 +5,8 @@
 //! - `inherited`: carried by AWS, evidenced by AWS's attestations;
 //! - `manual`: needs documents no API holds (checks listed on it are shown as support);
 //! - automated controls: `fail` if any check fails, else `not_assessed` if any check lacks
-//!   evidence, else `pass`. Missing evidence is never a pass.
+//!   evidence, else `pass` if any check passes, else `not_applicable` (nothing in scope for any
+//!   check). Missing evidence is never a pass, and nothing in scope is never counted as one.
 
 pub mod ownership;
 
@@ -27,19 +28,28 @@ pub enum ControlStatus {
     Pass,
     Fail,
     NotAssessed,
+    /// Every automated check behind the control found nothing in scope.
+    NotApplicable,
     Manual,
     Inherited,
 }
 
 impl ControlStatus {
-    pub const ALL: [ControlStatus; 5] =
-        [ControlStatus::Fail, ControlStatus::NotAssessed, ControlStatus::Pass, ControlStatus::Manual, ControlStatus::Inherited];
+    pub const ALL: [ControlStatus; 6] = [
+        ControlStatus::Fail,
+        ControlStatus::NotAssessed,
+        ControlStatus::Pass,
+        ControlStatus::NotApplicable,
+        ControlStatus::Manual,
+        ControlStatus::Inherited,
+    ];
     /// The word shown to people.
     pub fn label(self) -> &'static str {
         match self {
             ControlStatus::Pass => "PASS",
             ControlStatus::Fail => "FAIL",
             ControlStatus::NotAssessed => "NOT ASSESSED",
+            ControlStatus::NotApplicable => "NOT APPLICABLE",
             ControlStatus::Manual => "MANUAL",
             ControlStatus::Inherited => "INHERITED",
         }
@@ -110,6 +120,7 @@ pub struct StatusCounts {
     pub pass: usize,
     pub fail: usize,
     pub not_assessed: usize,
+    pub not_applicable: usize,
     pub manual: usize,
     pub inherited: usize,
 }
@@ -121,6 +132,7 @@ impl StatusCounts {
             ControlStatus::Pass => &mut self.pass,
             ControlStatus::Fail => &mut self.fail,
             ControlStatus::NotAssessed => &mut self.not_assessed,
+            ControlStatus::NotApplicable => &mut self.not_applicable,
             ControlStatus::Manual => &mut self.manual,
             ControlStatus::Inherited => &mut self.inherited,
         } += 1;
@@ -130,6 +142,7 @@ impl StatusCounts {
             ControlStatus::Pass => self.pass,
             ControlStatus::Fail => self.fail,
             ControlStatus::NotAssessed => self.not_assessed,
+            ControlStatus::NotApplicable => self.not_applicable,
             ControlStatus::Manual => self.manual,
             ControlStatus::Inherited => self.inherited,
         }
@@ -325,13 +338,18 @@ fn control_status(method: EvidenceMethod, checks: &[CheckResult]) -> (ControlSta
             (ControlStatus::Manual, "Needs evidence that no AWS API holds; the auditor collects it from the customer.".into())
         }
         EvidenceMethod::Automated => {
-            let (fail, na) = (count(CheckStatus::Fail), count(CheckStatus::NotAssessed));
+            let (fail, na, pass) = (count(CheckStatus::Fail), count(CheckStatus::NotAssessed), count(CheckStatus::Pass));
+            let napp = count(CheckStatus::NotApplicable);
+            let n = checks.len();
+            let besides = if napp > 0 { format!(" ({napp} found nothing in scope)") } else { String::new() };
             if fail > 0 {
-                (ControlStatus::Fail, format!("{fail} of {} checks fail.", checks.len()))
+                (ControlStatus::Fail, format!("{fail} of {n} checks fail."))
             } else if na > 0 {
-                (ControlStatus::NotAssessed, format!("{na} of {} checks lack evidence; no check fails.", checks.len()))
+                (ControlStatus::NotAssessed, format!("{na} of {n} checks lack evidence; no check fails."))
+            } else if pass > 0 {
+                (ControlStatus::Pass, format!("{pass} of {n} checks pass on the collected evidence{besides}."))
             } else {
-                (ControlStatus::Pass, format!("All {} checks pass on the collected evidence.", checks.len()))
+                (ControlStatus::NotApplicable, format!("Nothing in scope: none of the {n} checks found a resource to examine."))
             }
         }
     }

@@ -4,7 +4,10 @@
 use serde::Serialize;
 
 use crate::checks::{self, Duty};
-use crate::evidence::Bundle;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::evidence::docs::{ResourceCounts, Resources};
+use crate::evidence::{Bundle, Kind, Lookup};
 use crate::mappings::service_models::{ServiceModel, Table};
 use crate::mappings::{Control, EvidenceMethod, Owner};
 
@@ -42,34 +45,25 @@ pub struct ModelOwner {
 /// The models in use: every resource type the bundle shows at least one resource of, looked up
 /// in the table. Types the table does not know are left out.
 pub fn models_in_use(bundle: &Bundle, table: &Table) -> Vec<ModelUse> {
-    // Per region: get-discovered-resource-counts where collected (every type the recorder saw),
-    // else the configuration items of the types the checks read.
-    let mut per_region: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
-    let mut counted_regions = std::collections::BTreeSet::new();
-    let json = |path: &str| bundle.file(path).and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
-    for f in &bundle.manifest.files {
-        let Some(region) = f.path.strip_suffix("/config/get-discovered-resource-counts.json") else { continue };
-        let Some(doc) = json(&f.path) else { continue };
-        counted_regions.insert(region.to_string());
-        for rc in doc.get("resourceCounts").and_then(|v| v.as_array()).into_iter().flatten() {
-            let t = rc.get("resourceType").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let n = rc.get("count").and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-            *per_region.entry((region.to_string(), t)).or_default() += n;
+    // Per region: get-discovered-resource-counts where it reads (every type the recorder saw),
+    // else the live configuration items of the types the bundle holds.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut counted = BTreeSet::new();
+    for id in bundle.ids(Kind::ResourceCounts) {
+        if let Lookup::Found(doc) = bundle.get::<ResourceCounts>(id) {
+            counted.insert(id.scope());
+            for rc in &doc.resource_counts {
+                *counts.entry(rc.resource_type.clone()).or_default() += rc.count as usize;
+            }
         }
     }
-    for f in &bundle.manifest.files {
-        let Some((region, file)) = f.path.split_once("/config/resources/") else { continue };
-        if counted_regions.contains(region) {
+    for id in bundle.ids(Kind::Resources) {
+        if counted.contains(&id.scope()) {
             continue;
         }
-        let resource_type = file.trim_end_matches(".json").replace("__", "::");
-        let Some(doc) = json(&f.path) else { continue };
-        let items = crate::checks::eval::live_items(&doc).map(|l| l.len()).unwrap_or(0);
-        *per_region.entry((region.to_string(), resource_type)).or_default() += items;
-    }
-    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for ((_, t), n) in per_region {
-        *counts.entry(t).or_default() += n;
+        if let (Lookup::Found(doc), Some(t)) = (bundle.get::<Resources>(id), id.resource_type()) {
+            *counts.entry(t.as_str().to_string()).or_default() += doc.items.iter().filter(|i| i.is_live()).count();
+        }
     }
     ServiceModel::ALL
         .iter()

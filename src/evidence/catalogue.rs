@@ -1,0 +1,461 @@
+//! The evidence catalogue: every document a bundle can hold, where it lives, which AWS actions
+//! write it, its scope, and (in `docs`) its typed reader. It is the one place that knows bundle
+//! paths: `collect` asks it what to fetch and where to write it, checks ask it for documents,
+//! `verify` resolves gaps and refuses files it does not know, and the read-only IAM policy is
+//! tested against the actions it lists.
+
+use std::fmt;
+
+/// A kind of evidence document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    CredentialReport,
+    AuthorizationDetails,
+    PasswordPolicy,
+    AccountSummary,
+    VirtualMfaDevices,
+    Recorders,
+    RecorderStatus,
+    DeliveryChannels,
+    ConfigRules,
+    ComplianceByRule,
+    RuleDetails,
+    ResourceCounts,
+    Resources,
+}
+
+/// Where a document sits: once per account, once per region, once per Config rule of a region,
+/// or once per resource type of a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Region,
+    Rule,
+    ResourceType,
+}
+
+/// What the catalogue says about one kind of document.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub kind: Kind,
+    /// The path inside a bundle, with `<account>`, `<region>`, `<rule-name>` or `<resource-type>`.
+    pub pattern: &'static str,
+    /// Every AWS action whose answer goes into the document (as in an IAM policy).
+    pub actions: &'static [&'static str],
+    /// The AWS CLI command that prints the same document.
+    pub cli: &'static str,
+    pub scope: Scope,
+    /// Whether the API can answer "there is none" (recorded under `absent`, not as a file).
+    pub can_be_absent: bool,
+    /// Whether AWS pages the answer (a merged document must not carry a page token).
+    pub paged: bool,
+}
+
+/// The action `collect` sends first to learn the account id; it writes no document.
+pub const IDENTITY_ACTION: &str = "sts:GetCallerIdentity";
+
+pub const CATALOGUE: &[Spec] = &[
+    Spec {
+        kind: Kind::CredentialReport,
+        pattern: "<account>/global/iam/credential-report.csv",
+        actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport"],
+        cli: "aws iam get-credential-report (the decoded Content)",
+        scope: Scope::Global,
+        can_be_absent: false,
+        paged: false,
+    },
+    Spec {
+        kind: Kind::AuthorizationDetails,
+        pattern: "<account>/global/iam/get-account-authorization-details.json",
+        actions: &["iam:GetAccountAuthorizationDetails"],
+        cli: "aws iam get-account-authorization-details",
+        scope: Scope::Global,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::PasswordPolicy,
+        pattern: "<account>/global/iam/get-account-password-policy.json",
+        actions: &["iam:GetAccountPasswordPolicy"],
+        cli: "aws iam get-account-password-policy",
+        scope: Scope::Global,
+        can_be_absent: true,
+        paged: false,
+    },
+    Spec {
+        kind: Kind::AccountSummary,
+        pattern: "<account>/global/iam/get-account-summary.json",
+        actions: &["iam:GetAccountSummary"],
+        cli: "aws iam get-account-summary",
+        scope: Scope::Global,
+        can_be_absent: false,
+        paged: false,
+    },
+    Spec {
+        kind: Kind::VirtualMfaDevices,
+        pattern: "<account>/global/iam/list-virtual-mfa-devices.json",
+        actions: &["iam:ListVirtualMFADevices"],
+        cli: "aws iam list-virtual-mfa-devices",
+        scope: Scope::Global,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::Recorders,
+        pattern: "<account>/<region>/config/describe-configuration-recorders.json",
+        actions: &["config:DescribeConfigurationRecorders"],
+        cli: "aws configservice describe-configuration-recorders",
+        scope: Scope::Region,
+        can_be_absent: false,
+        paged: false,
+    },
+    Spec {
+        kind: Kind::RecorderStatus,
+        pattern: "<account>/<region>/config/describe-configuration-recorder-status.json",
+        actions: &["config:DescribeConfigurationRecorderStatus"],
+        cli: "aws configservice describe-configuration-recorder-status",
+        scope: Scope::Region,
+        can_be_absent: false,
+        paged: false,
+    },
+    Spec {
+        kind: Kind::DeliveryChannels,
+        pattern: "<account>/<region>/config/describe-delivery-channels.json",
+        actions: &["config:DescribeDeliveryChannels"],
+        cli: "aws configservice describe-delivery-channels",
+        scope: Scope::Region,
+        can_be_absent: false,
+        paged: false,
+    },
+    Spec {
+        kind: Kind::ConfigRules,
+        pattern: "<account>/<region>/config/describe-config-rules.json",
+        actions: &["config:DescribeConfigRules"],
+        cli: "aws configservice describe-config-rules",
+        scope: Scope::Region,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::ComplianceByRule,
+        pattern: "<account>/<region>/config/describe-compliance-by-config-rule.json",
+        actions: &["config:DescribeComplianceByConfigRule"],
+        cli: "aws configservice describe-compliance-by-config-rule",
+        scope: Scope::Region,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::RuleDetails,
+        pattern: "<account>/<region>/config/get-compliance-details-by-config-rule/<rule-name>.json",
+        actions: &["config:GetComplianceDetailsByConfigRule"],
+        cli: "aws configservice get-compliance-details-by-config-rule --config-rule-name RULE",
+        scope: Scope::Rule,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::ResourceCounts,
+        pattern: "<account>/<region>/config/get-discovered-resource-counts.json",
+        actions: &["config:GetDiscoveredResourceCounts"],
+        cli: "aws configservice get-discovered-resource-counts",
+        scope: Scope::Region,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::Resources,
+        pattern: "<account>/<region>/config/resources/<resource-type>.json",
+        actions: &["config:ListDiscoveredResources", "config:BatchGetResourceConfig"],
+        cli: "aws configservice batch-get-resource-config (every resource list-discovered-resources names)",
+        scope: Scope::ResourceType,
+        can_be_absent: false,
+        paged: false,
+    },
+];
+
+impl Kind {
+    pub fn spec(self) -> &'static Spec {
+        CATALOGUE.iter().find(|s| s.kind == self).expect("every kind is in the catalogue")
+    }
+}
+
+/// Every AWS action `collect` may send: the catalogue's actions and the identity call, sorted.
+pub fn actions() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = CATALOGUE.iter().flat_map(|s| s.actions.iter().copied()).collect();
+    all.push(IDENTITY_ACTION);
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// The AWS Config resource types whose configuration items the bundle holds (and `collect`
+/// fetches), each with its typed reader in `docs::items`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum ResourceType {
+    CloudTrailTrail,
+    Ec2SecurityGroup,
+    Ec2Volume,
+    ElbV2LoadBalancer,
+    KmsKey,
+    RdsDbInstance,
+    S3AccountPublicAccessBlock,
+    S3Bucket,
+    SsmPatchCompliance,
+    Wafv2WebAcl,
+}
+
+impl ResourceType {
+    pub const ALL: [ResourceType; 10] = [
+        ResourceType::CloudTrailTrail,
+        ResourceType::Ec2SecurityGroup,
+        ResourceType::Ec2Volume,
+        ResourceType::ElbV2LoadBalancer,
+        ResourceType::KmsKey,
+        ResourceType::RdsDbInstance,
+        ResourceType::S3AccountPublicAccessBlock,
+        ResourceType::S3Bucket,
+        ResourceType::SsmPatchCompliance,
+        ResourceType::Wafv2WebAcl,
+    ];
+
+    /// The AWS Config name, e.g. `AWS::S3::Bucket`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceType::CloudTrailTrail => "AWS::CloudTrail::Trail",
+            ResourceType::Ec2SecurityGroup => "AWS::EC2::SecurityGroup",
+            ResourceType::Ec2Volume => "AWS::EC2::Volume",
+            ResourceType::ElbV2LoadBalancer => "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            ResourceType::KmsKey => "AWS::KMS::Key",
+            ResourceType::RdsDbInstance => "AWS::RDS::DBInstance",
+            ResourceType::S3AccountPublicAccessBlock => "AWS::S3::AccountPublicAccessBlock",
+            ResourceType::S3Bucket => "AWS::S3::Bucket",
+            ResourceType::SsmPatchCompliance => "AWS::SSM::PatchCompliance",
+            ResourceType::Wafv2WebAcl => "AWS::WAFv2::WebACL",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ResourceType> {
+        ResourceType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// The file name part: `AWS__S3__Bucket`.
+    pub fn file_stem(self) -> String {
+        self.as_str().replace("::", "__")
+    }
+}
+
+impl fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One document of a bundle: its kind and the place it describes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId {
+    pub kind: Kind,
+    pub account: String,
+    /// `None` for global documents (IAM).
+    pub region: Option<String>,
+    /// The Config rule name (`RuleDetails`) or resource type (`Resources`).
+    pub name: Option<String>,
+}
+
+impl DocId {
+    pub fn global(kind: Kind, account: &str) -> DocId {
+        DocId { kind, account: account.to_string(), region: None, name: None }
+    }
+
+    pub fn regional(kind: Kind, account: &str, region: &str) -> DocId {
+        DocId { kind, account: account.to_string(), region: Some(region.to_string()), name: None }
+    }
+
+    pub fn rule(account: &str, region: &str, rule: &str) -> DocId {
+        DocId { name: Some(rule.to_string()), ..DocId::regional(Kind::RuleDetails, account, region) }
+    }
+
+    pub fn resources(account: &str, region: &str, t: ResourceType) -> DocId {
+        DocId { name: Some(t.as_str().to_string()), ..DocId::regional(Kind::Resources, account, region) }
+    }
+
+    pub fn spec(&self) -> &'static Spec {
+        self.kind.spec()
+    }
+
+    /// The resource type of a `Resources` document.
+    pub fn resource_type(&self) -> Option<ResourceType> {
+        (self.kind == Kind::Resources).then(|| self.name.as_deref().and_then(ResourceType::parse)).flatten()
+    }
+
+    /// `account/region` (or `account` for global documents): how findings name the scope.
+    pub fn scope(&self) -> String {
+        match &self.region {
+            Some(r) => format!("{}/{r}", self.account),
+            None => self.account.clone(),
+        }
+    }
+
+    /// The path of the document inside a bundle.
+    pub fn path(&self) -> String {
+        let mut path = self.spec().pattern.replace("<account>", &self.account);
+        if let Some(r) = &self.region {
+            path = path.replace("<region>", r);
+        }
+        if let Some(n) = &self.name {
+            let part = match self.kind {
+                Kind::Resources => n.replace("::", "__"),
+                _ => n.clone(),
+            };
+            path = path.replace("<rule-name>", &part).replace("<resource-type>", &part);
+        }
+        path
+    }
+
+    /// The document a bundle path holds, if the catalogue knows it.
+    pub fn parse(path: &str) -> Option<DocId> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let account = *parts.first()?;
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let id = match parts.as_slice() {
+            [_, "global", "iam", file] => {
+                let kind = CATALOGUE.iter().find(|s| s.scope == Scope::Global && s.pattern.rsplit('/').next() == Some(*file))?.kind;
+                DocId::global(kind, account)
+            }
+            [_, region, "config", file] if *region != "global" => {
+                let kind = CATALOGUE.iter().find(|s| s.scope == Scope::Region && s.pattern.rsplit('/').next() == Some(*file))?.kind;
+                DocId::regional(kind, account, region)
+            }
+            [_, region, "config", "get-compliance-details-by-config-rule", file] if *region != "global" => {
+                let rule = file.strip_suffix(".json").filter(|r| !r.is_empty())?;
+                DocId::rule(account, region, rule)
+            }
+            [_, region, "config", "resources", file] if *region != "global" => {
+                let t = ResourceType::ALL.into_iter().find(|t| file.strip_suffix(".json") == Some(t.file_stem().as_str()))?;
+                DocId::resources(account, region, t)
+            }
+            _ => return None,
+        };
+        (id.path() == path).then_some(id)
+    }
+}
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path())
+    }
+}
+
+/// The documents a manifest entry (`gaps` or `absent`) stands for: one document, or, for an
+/// entry without `path`, every document its action writes in its account and region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matcher {
+    pub kinds: Vec<Kind>,
+    pub account: String,
+    pub region: Option<String>,
+    /// A rule name or resource type; `None` matches every one.
+    pub name: Option<String>,
+}
+
+impl Matcher {
+    pub fn matches(&self, id: &DocId) -> bool {
+        self.kinds.contains(&id.kind)
+            && self.account == id.account
+            && self.region == id.region
+            && self.name.as_ref().is_none_or(|n| id.name.as_ref() == Some(n))
+    }
+
+    /// Resolve a manifest entry through the catalogue: its action must write a document, its
+    /// region must fit the document's scope, and its path (optional) must be that document.
+    pub fn resolve(api: &str, account: &str, region: Option<&str>, path: Option<&str>, absent: bool) -> Result<Matcher, String> {
+        let specs: Vec<&Spec> = CATALOGUE.iter().filter(|s| s.actions.contains(&api)).collect();
+        if specs.is_empty() {
+            let known = actions();
+            let hint = known
+                .iter()
+                .map(|a| (strsim::levenshtein(a, api), *a))
+                .min()
+                .filter(|(d, _)| *d <= 4)
+                .map(|(_, a)| format!(" (did you mean {a}?)"))
+                .unwrap_or_default();
+            return Err(format!("api {api:?} writes no evidence document{hint}"));
+        }
+        if absent && !specs.iter().any(|s| s.can_be_absent) {
+            return Err(format!("{api} cannot answer \"there is none\": only a missing password policy is recorded under absent"));
+        }
+        let global = specs[0].scope == Scope::Global;
+        match (global, region) {
+            (true, Some(r)) => return Err(format!("{api} is global (IAM) but the entry names region {r:?}")),
+            (false, None) => return Err(format!("{api} is regional but the entry names no region")),
+            _ => {}
+        }
+        let mut matcher = Matcher {
+            kinds: specs.iter().map(|s| s.kind).collect(),
+            account: account.to_string(),
+            region: region.map(str::to_string),
+            name: None,
+        };
+        if let Some(p) = path {
+            let id = DocId::parse(p).ok_or_else(|| format!("path {p:?} is not a document of the evidence catalogue"))?;
+            if !matcher.kinds.contains(&id.kind) || id.account != account || id.region.as_deref() != region {
+                return Err(format!("path {p:?} is not a document {api} writes for {account}/{}", region.unwrap_or("global")));
+            }
+            matcher.kinds = vec![id.kind];
+            matcher.name = id.name;
+        }
+        Ok(matcher)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip_through_the_catalogue() {
+        let a = "111122223333";
+        let ids = vec![
+            DocId::global(Kind::CredentialReport, a),
+            DocId::global(Kind::PasswordPolicy, a),
+            DocId::regional(Kind::Recorders, a, "eu-west-1"),
+            DocId::regional(Kind::ResourceCounts, a, "us-east-1"),
+            DocId::rule(a, "us-east-1", "restricted-ssh"),
+            DocId::resources(a, "us-east-1", ResourceType::S3Bucket),
+        ];
+        for id in ids {
+            assert_eq!(DocId::parse(&id.path()), Some(id.clone()), "{}", id.path());
+        }
+        assert_eq!(DocId::resources(a, "us-east-1", ResourceType::Ec2Volume).path(), format!("{a}/us-east-1/config/resources/AWS__EC2__Volume.json"));
+        for bad in [
+            "111122223333/global/iam/notes.txt",
+            "111122223333/global/config/describe-config-rules.json",
+            "111122223333/us-east-1/iam/credential-report.csv",
+            "11112222333/global/iam/credential-report.csv",
+            "111122223333/us-east-1/config/resources/AWS__Lambda__Function.json",
+            "111122223333/us-east-1/config/get-compliance-details-by-config-rule/.json",
+        ] {
+            assert_eq!(DocId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn manifest_entries_resolve_by_api_account_and_region() {
+        let a = "111122223333";
+        let m = Matcher::resolve("iam:GetAccountPasswordPolicy", a, None, None, true).unwrap();
+        assert!(m.matches(&DocId::global(Kind::PasswordPolicy, a)));
+        let m = Matcher::resolve("config:GetComplianceDetailsByConfigRule", a, Some("us-east-1"), None, false).unwrap();
+        assert!(m.matches(&DocId::rule(a, "us-east-1", "any-rule")));
+        assert!(!m.matches(&DocId::rule(a, "eu-west-1", "any-rule")));
+        assert!(Matcher::resolve("iam:GetAccountPasswordPolicy", a, Some("us-east-1"), None, false).is_err());
+        assert!(Matcher::resolve("config:DescribeConfigRules", a, None, None, false).is_err());
+        assert!(Matcher::resolve("iam:GetAccountSummary", a, None, None, true).is_err(), "only the password policy can be absent");
+        let e = Matcher::resolve("iam:GetAccountPasswordPolicyy", a, None, None, false).unwrap_err();
+        assert!(e.contains("did you mean iam:GetAccountPasswordPolicy"), "{e}");
+        let p = format!("{a}/global/iam/credential-report.csv");
+        assert!(Matcher::resolve("iam:GetAccountSummary", a, None, Some(&p), false).is_err(), "path of another action");
+        assert!(Matcher::resolve("iam:GenerateCredentialReport", a, None, Some(&p), false).is_ok());
+    }
+}

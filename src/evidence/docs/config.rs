@@ -1,0 +1,262 @@
+//! AWS Config service documents: recorders and their status, delivery channels, rules, their
+//! compliance summary and per-resource results, and the discovered resource counts.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use super::{complete, json, ReadCtx};
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice describe-configuration-recorders` prints")]
+pub struct Recorders {
+    #[serde(rename = "ConfigurationRecorders")]
+    pub recorders: Vec<Recorder>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recorder {
+    pub name: String,
+    pub recording_group: RecordingGroup,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingGroup {
+    #[serde(default)]
+    pub all_supported: Option<bool>,
+    #[serde(default)]
+    pub include_global_resource_types: Option<bool>,
+    #[serde(default)]
+    pub resource_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub exclusion_by_resource_types: Option<Exclusions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Exclusions {
+    #[serde(default)]
+    pub resource_types: Option<Vec<String>>,
+}
+
+impl RecordingGroup {
+    pub fn listed(&self) -> &[String] {
+        self.resource_types.as_deref().unwrap_or_default()
+    }
+
+    pub fn excluded(&self) -> &[String] {
+        self.exclusion_by_resource_types.as_ref().and_then(|e| e.resource_types.as_deref()).unwrap_or_default()
+    }
+
+    pub fn all_supported(&self) -> bool {
+        self.all_supported == Some(true)
+    }
+
+    /// Whether the group takes in configuration items of `resource_type`.
+    pub fn covers(&self, resource_type: &str) -> bool {
+        (self.all_supported() || self.listed().iter().any(|t| t == resource_type)) && !self.excluded().iter().any(|t| t == resource_type)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice describe-configuration-recorder-status` prints")]
+pub struct RecorderStatuses {
+    #[serde(rename = "ConfigurationRecordersStatus")]
+    pub statuses: Vec<RecorderStatus>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecorderStatus {
+    pub name: String,
+    pub recording: bool,
+    #[serde(default)]
+    pub last_status: Option<String>,
+    #[serde(default)]
+    pub last_error_code: Option<String>,
+    #[serde(default)]
+    pub last_error_message: Option<String>,
+}
+
+impl Recorders {
+    /// Whether a recorder that is on records `resource_type` in this region.
+    pub fn record(&self, statuses: &RecorderStatuses, resource_type: &str) -> bool {
+        self.recorders.iter().any(|r| statuses.is_recording(&r.name) && r.recording_group.covers(resource_type))
+    }
+}
+
+impl RecorderStatuses {
+    pub fn is_recording(&self, name: &str) -> bool {
+        self.statuses.iter().any(|s| s.name == name && s.recording)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice describe-delivery-channels` prints")]
+pub struct DeliveryChannels {
+    #[serde(rename = "DeliveryChannels")]
+    pub channels: Vec<DeliveryChannel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryChannel {
+    pub name: String,
+    #[serde(default)]
+    pub s3_bucket_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice describe-config-rules` prints")]
+pub struct ConfigRules {
+    #[serde(rename = "ConfigRules")]
+    pub rules: Vec<ConfigRule>,
+    #[serde(default, rename = "NextToken")]
+    next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfigRule {
+    #[serde(rename = "ConfigRuleName")]
+    pub name: String,
+}
+
+pub(super) fn read_rules(bytes: &[u8]) -> Result<ConfigRules, String> {
+    let doc: ConfigRules = json(bytes)?;
+    complete(None, &[("NextToken", &doc.next_token)])?;
+    let mut seen = BTreeSet::new();
+    if let Some(dup) = doc.rules.iter().find(|r| !seen.insert(r.name.as_str())) {
+        return Err(format!("rule {:?} is listed twice", dup.name));
+    }
+    Ok(doc)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice describe-compliance-by-config-rule` prints")]
+pub struct ComplianceByRule {
+    #[serde(rename = "ComplianceByConfigRules")]
+    pub rules: Vec<RuleCompliance>,
+    #[serde(default, rename = "NextToken")]
+    next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RuleCompliance {
+    #[serde(rename = "ConfigRuleName")]
+    pub name: String,
+    #[serde(default, rename = "Compliance")]
+    compliance: Option<Compliance>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Compliance {
+    #[serde(default, rename = "ComplianceType")]
+    compliance_type: Option<String>,
+}
+
+impl RuleCompliance {
+    /// COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE or INSUFFICIENT_DATA; `None` when not given.
+    pub fn compliance_type(&self) -> Option<&str> {
+        self.compliance.as_ref().and_then(|c| c.compliance_type.as_deref())
+    }
+}
+
+impl ComplianceByRule {
+    pub fn of(&self, rule: &str) -> Option<&RuleCompliance> {
+        self.rules.iter().find(|r| r.name == rule)
+    }
+}
+
+pub(super) fn read_compliance(bytes: &[u8]) -> Result<ComplianceByRule, String> {
+    let doc: ComplianceByRule = json(bytes)?;
+    complete(None, &[("NextToken", &doc.next_token)])?;
+    let mut seen = BTreeSet::new();
+    if let Some(dup) = doc.rules.iter().find(|r| !seen.insert(r.name.as_str())) {
+        return Err(format!("the compliance of rule {:?} is listed twice", dup.name));
+    }
+    Ok(doc)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice get-compliance-details-by-config-rule` prints")]
+pub struct RuleDetails {
+    #[serde(rename = "EvaluationResults")]
+    pub results: Vec<EvaluationResult>,
+    #[serde(default, rename = "NextToken")]
+    next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EvaluationResult {
+    evaluation_result_identifier: Identifier,
+    pub compliance_type: String,
+    #[serde(default)]
+    pub annotation: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Identifier {
+    evaluation_result_qualifier: Qualifier,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Qualifier {
+    config_rule_name: String,
+    resource_type: String,
+    resource_id: String,
+}
+
+impl EvaluationResult {
+    pub fn resource_type(&self) -> &str {
+        &self.evaluation_result_identifier.evaluation_result_qualifier.resource_type
+    }
+    pub fn resource_id(&self) -> &str {
+        &self.evaluation_result_identifier.evaluation_result_qualifier.resource_id
+    }
+}
+
+pub(super) fn read_rule_details(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<RuleDetails, String> {
+    let doc: RuleDetails = json(bytes)?;
+    complete(None, &[("NextToken", &doc.next_token)])?;
+    let rule = ctx.id.name.as_deref().unwrap_or_default();
+    if let Some((n, other)) = doc
+        .results
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.evaluation_result_identifier.evaluation_result_qualifier.config_rule_name != rule)
+    {
+        return Err(format!(
+            "evaluation result {} is for rule {:?}, not for {rule:?} whose file this is",
+            n + 1,
+            other.evaluation_result_identifier.evaluation_result_qualifier.config_rule_name
+        ));
+    }
+    Ok(doc)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "the JSON object `aws configservice get-discovered-resource-counts` prints")]
+pub struct ResourceCounts {
+    pub total_discovered_resources: u64,
+    pub resource_counts: Vec<ResourceCount>,
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceCount {
+    pub resource_type: String,
+    pub count: u64,
+}
+
+pub(super) fn read_counts(bytes: &[u8]) -> Result<ResourceCounts, String> {
+    let doc: ResourceCounts = json(bytes)?;
+    complete(None, &[("nextToken", &doc.next_token)])?;
+    Ok(doc)
+}

@@ -1,0 +1,540 @@
+//! Configuration items of one resource type (`resources/<AWS__Service__Type>.json`): the output
+//! of `batch-get-resource-config` (`baseConfigurationItems`, with `unprocessedResourceKeys`), or
+//! `configurationItems` as other Config calls print them.
+//!
+//! Each item's embedded `configuration` (a JSON string) is decoded once, into the typed shape
+//! of its resource type, keeping only what the checks read. An item that cannot be evidence of
+//! a live resource (not recorded, deleted, of another type, for another account or region,
+//! listed twice, unprocessed, without or with an unreadable configuration) is kept with the
+//! reason, so the checks mark exactly that resource not assessed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::policy::PolicyDocument;
+use super::{loose_bool, time, ReadCtx};
+use crate::evidence::catalogue::ResourceType;
+
+/// The items of one resource type in one region.
+#[derive(Debug)]
+pub struct Resources {
+    pub items: Vec<Item>,
+}
+
+/// One resource, and either its typed configuration or why it cannot be assessed.
+#[derive(Debug)]
+pub struct Item {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub arn: Option<String>,
+    pub name: Option<String>,
+    /// `None` when the call that wrote the item does not return relationships
+    /// (batch-get-resource-config).
+    pub relationships: Option<Vec<Relationship>>,
+    pub state: Result<Configuration, String>,
+}
+
+impl Item {
+    /// How findings name the resource: its ARN, else its type and id.
+    pub fn id(&self) -> String {
+        match &self.arn {
+            Some(a) if !a.is_empty() => a.clone(),
+            _ => format!("{} {}", self.resource_type, self.resource_id),
+        }
+    }
+
+    /// Its name, else its id.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.resource_id)
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.state.is_ok()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Relationship {
+    #[serde(default)]
+    pub resource_type: Option<String>,
+    #[serde(default)]
+    pub resource_id: Option<String>,
+}
+
+/// The configuration of an item, in the typed shape of its resource type.
+#[derive(Debug)]
+pub enum Configuration {
+    Trail(Trail),
+    SecurityGroup(SecurityGroup),
+    Volume(Volume),
+    LoadBalancer(LoadBalancer),
+    KmsKey(KmsKey),
+    DbInstance(DbInstance),
+    PublicAccessBlock(PublicAccessBlock),
+    Bucket(Bucket),
+    PatchCompliance(PatchCompliance),
+    WebAcl(WebAcl),
+}
+
+/// A typed configuration: its resource type, and how to find it in a `Configuration`.
+pub trait Config: Sized + 'static {
+    const TYPE: ResourceType;
+    fn of(c: &Configuration) -> Option<&Self>;
+}
+
+macro_rules! configs {
+    ($($variant:ident => $rt:ident),* $(,)?) => {
+        $(impl Config for $variant {
+            const TYPE: ResourceType = ResourceType::$rt;
+            fn of(c: &Configuration) -> Option<&Self> {
+                match c {
+                    Configuration::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+configs!(
+    Trail => CloudTrailTrail,
+    SecurityGroup => Ec2SecurityGroup,
+    Volume => Ec2Volume,
+    LoadBalancer => ElbV2LoadBalancer,
+    KmsKey => KmsKey,
+    DbInstance => RdsDbInstance,
+    PublicAccessBlock => S3AccountPublicAccessBlock,
+    Bucket => S3Bucket,
+    PatchCompliance => SsmPatchCompliance,
+    WebAcl => Wafv2WebAcl,
+);
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trail {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub is_multi_region_trail: Option<bool>,
+    #[serde(default)]
+    pub log_file_validation_enabled: Option<bool>,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    #[serde(default)]
+    pub cloud_watch_logs_log_group_arn: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityGroup {
+    #[serde(default)]
+    pub group_name: Option<String>,
+    pub ip_permissions: Vec<IpPermission>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IpPermission {
+    pub ip_protocol: String,
+    #[serde(default)]
+    pub from_port: Option<i64>,
+    #[serde(default)]
+    pub to_port: Option<i64>,
+    #[serde(default)]
+    pub ipv4_ranges: Vec<Ipv4Range>,
+    #[serde(default)]
+    pub ipv6_ranges: Vec<Ipv6Range>,
+    #[serde(default)]
+    pub ip_ranges: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ipv4Range {
+    pub cidr_ip: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ipv6Range {
+    pub cidr_ipv6: String,
+}
+
+impl IpPermission {
+    /// Every protocol and port (`-1`).
+    pub fn all_traffic(&self) -> bool {
+        matches!(self.ip_protocol.as_str(), "-1" | "all")
+    }
+
+    /// The sources open to the whole internet.
+    pub fn world_sources(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.ipv4_ranges.iter().any(|r| r.cidr_ip == "0.0.0.0/0") || self.ip_ranges.iter().any(|r| r == "0.0.0.0/0") {
+            out.push("0.0.0.0/0");
+        }
+        if self.ipv6_ranges.iter().any(|r| r.cidr_ipv6 == "::/0") {
+            out.push("::/0");
+        }
+        out
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Volume {
+    #[serde(default)]
+    pub encrypted: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadBalancer {
+    #[serde(default)]
+    pub scheme: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KmsKey {
+    #[serde(default)]
+    pub key_manager: Option<String>,
+    #[serde(default)]
+    pub key_state: Option<String>,
+    #[serde(default)]
+    pub key_spec: Option<String>,
+    #[serde(default)]
+    pub customer_master_key_spec: Option<String>,
+    #[serde(default)]
+    pub origin: Option<String>,
+    #[serde(default)]
+    pub deletion_date: Option<serde_json::Value>,
+    /// From the supplementary configuration: `Ok(None)` when AWS Config recorded none.
+    #[serde(skip, default = "nothing_yet")]
+    pub rotation: Supplementary<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DbInstance {
+    #[serde(default)]
+    pub engine: Option<String>,
+    #[serde(default)]
+    pub storage_encrypted: Option<bool>,
+    #[serde(default)]
+    pub publicly_accessible: Option<bool>,
+    #[serde(default)]
+    pub backup_retention_period: Option<i64>,
+    #[serde(default, rename = "multiAZ")]
+    pub multi_az: Option<bool>,
+    #[serde(default, rename = "iAMDatabaseAuthenticationEnabled")]
+    pub iam_database_authentication_enabled: Option<bool>,
+    #[serde(default)]
+    pub enabled_cloudwatch_logs_exports: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicAccessBlock {
+    #[serde(default)]
+    pub block_public_acls: Option<bool>,
+    #[serde(default)]
+    pub ignore_public_acls: Option<bool>,
+    #[serde(default)]
+    pub block_public_policy: Option<bool>,
+    #[serde(default)]
+    pub restrict_public_buckets: Option<bool>,
+}
+
+impl PublicAccessBlock {
+    /// All four settings on.
+    pub fn blocks_all(&self) -> bool {
+        [self.block_public_acls, self.ignore_public_acls, self.block_public_policy, self.restrict_public_buckets]
+            .iter()
+            .all(|v| *v == Some(true))
+    }
+}
+
+/// A supplementary configuration entry: `Ok(None)` when the item has none, `Err` when it cannot
+/// be read.
+pub type Supplementary<T> = Result<Option<T>, String>;
+
+#[derive(Debug)]
+pub struct Bucket {
+    pub encryption: Supplementary<Vec<String>>,
+    pub public_access_block: Supplementary<PublicAccessBlock>,
+    /// `Ok(Some(None))`: the entry says the bucket has no policy.
+    pub policy: Supplementary<Option<PolicyDocument>>,
+    pub versioning: Supplementary<Option<String>>,
+    pub logging: Supplementary<Option<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PatchCompliance {
+    #[serde(rename = "AWS:ComplianceItem")]
+    item: ComplianceItem,
+}
+
+#[derive(Debug, Deserialize)]
+struct ComplianceItem {
+    #[serde(rename = "Content")]
+    content: PatchContent,
+}
+
+#[derive(Debug, Deserialize)]
+struct PatchContent {
+    #[serde(rename = "Patch")]
+    patch: BTreeMap<String, Patch>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Patch {
+    #[serde(default, rename = "PatchState")]
+    pub state: Option<String>,
+    #[serde(default, rename = "Status")]
+    pub status: Option<String>,
+}
+
+impl PatchCompliance {
+    pub fn patches(&self) -> &BTreeMap<String, Patch> {
+        &self.item.content.patch
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WebAcl {}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+#[derive(Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice batch-get-resource-config` prints")]
+struct RawFile<'a> {
+    #[serde(default, borrow, rename = "baseConfigurationItems")]
+    base: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow, rename = "configurationItems")]
+    history: Option<Vec<&'a RawValue>>,
+    #[serde(default, rename = "unprocessedResourceKeys")]
+    unprocessed: Option<Vec<ResourceKey>>,
+    #[serde(default, rename = "nextToken")]
+    next_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceKey {
+    resource_type: String,
+    resource_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawItem<'a> {
+    resource_type: String,
+    resource_id: String,
+    configuration_item_status: String,
+    #[serde(default)]
+    configuration_item_capture_time: Option<String>,
+    #[serde(default)]
+    arn: Option<String>,
+    #[serde(default)]
+    resource_name: Option<String>,
+    #[serde(default)]
+    account_id: Option<String>,
+    #[serde(default)]
+    aws_region: Option<String>,
+    #[serde(default, borrow)]
+    configuration: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    supplementary_configuration: Option<BTreeMap<String, &'a RawValue>>,
+    #[serde(default)]
+    relationships: Option<Vec<Relationship>>,
+}
+
+pub(super) fn read(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<Resources, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("the file is empty".into());
+    }
+    let file: RawFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    super::complete(None, &[("nextToken", &file.next_token)])?;
+    let raw_items = match (file.base, file.history) {
+        (Some(items), None) | (None, Some(items)) => items,
+        (None, None) => return Err("holds neither baseConfigurationItems nor configurationItems".into()),
+        (Some(_), Some(_)) => return Err("holds both baseConfigurationItems and configurationItems: one call's output per file".into()),
+    };
+    let want = ctx.id.resource_type().expect("a resources document has a resource type");
+    let mut items = Vec::with_capacity(raw_items.len());
+    for (n, raw) in raw_items.iter().enumerate() {
+        let item: RawItem = serde_json::from_str(raw.get()).map_err(|e| format!("item {}: {e}", n + 1))?;
+        if let Some(t) = &item.configuration_item_capture_time {
+            let t = time(t).ok_or_else(|| format!("item {}: configurationItemCaptureTime {t:?} is not a time", n + 1))?;
+            ctx.not_after(t, &format!("the capture time of item {} ({})", n + 1, item.resource_id))?;
+        }
+        let state = judge(&item, want, ctx);
+        items.push(Item {
+            state,
+            resource_type: item.resource_type,
+            resource_id: item.resource_id,
+            arn: item.arn,
+            name: item.resource_name,
+            relationships: item.relationships,
+        });
+    }
+    // The same resource twice: the file contradicts itself, so neither copy is evidence.
+    let mut seen = BTreeMap::new();
+    let mut twice = BTreeSet::new();
+    for item in &items {
+        if seen.insert((item.resource_type.clone(), item.resource_id.clone()), ()).is_some() {
+            twice.insert((item.resource_type.clone(), item.resource_id.clone()));
+        }
+    }
+    for item in items.iter_mut().filter(|i| twice.contains(&(i.resource_type.clone(), i.resource_id.clone()))) {
+        item.state = Err("the file lists this resource more than once, with nothing to tell which item is current".into());
+    }
+    for key in file.unprocessed.unwrap_or_default() {
+        items.push(Item {
+            state: Err("AWS Config left it unprocessed (unprocessedResourceKeys), so its configuration was not collected".into()),
+            resource_type: key.resource_type,
+            resource_id: key.resource_id,
+            arn: None,
+            name: None,
+            relationships: None,
+        });
+    }
+    Ok(Resources { items })
+}
+
+/// The configuration of one item, or why the item is no evidence of a live resource.
+fn judge(item: &RawItem<'_>, want: ResourceType, ctx: ReadCtx<'_>) -> Result<Configuration, String> {
+    if item.resource_type != want.as_str() {
+        return Err(format!("the item is of type {}, in the file of {want}", item.resource_type));
+    }
+    match item.configuration_item_status.as_str() {
+        "OK" | "ResourceDiscovered" => {}
+        "ResourceNotRecorded" => return Err("AWS Config does not record it (ResourceNotRecorded)".into()),
+        s @ ("ResourceDeleted" | "ResourceDeletedNotRecorded") => {
+            return Err(format!("the item says the resource was deleted ({s}), so it describes no live resource"))
+        }
+        other => return Err(format!("unknown configurationItemStatus {other:?}")),
+    }
+    if let Some(a) = item.account_id.as_deref().filter(|a| *a != ctx.id.account) {
+        return Err(format!("the item is of account {a}, in the file of account {}", ctx.id.account));
+    }
+    if let (Some(r), Some(want_region)) = (item.aws_region.as_deref(), ctx.id.region.as_deref()) {
+        if r != want_region {
+            return Err(format!("the item is of region {r}, in the file of region {want_region}"));
+        }
+    }
+    let raw = item.configuration.ok_or("the item has no configuration")?;
+    let sup = |key: &str| item.supplementary_configuration.as_ref().and_then(|m| m.get(key)).copied();
+    Ok(match want {
+        ResourceType::CloudTrailTrail => Configuration::Trail(embedded(raw)?),
+        ResourceType::Ec2SecurityGroup => Configuration::SecurityGroup(embedded(raw)?),
+        ResourceType::Ec2Volume => Configuration::Volume(embedded(raw)?),
+        ResourceType::ElbV2LoadBalancer => Configuration::LoadBalancer(embedded(raw)?),
+        ResourceType::KmsKey => {
+            let mut key: KmsKey = embedded(raw)?;
+            key.rotation = supplementary::<RotationFlag>(sup("KeyRotationStatus")).map(|v| v.map(|f| f.0));
+            Configuration::KmsKey(key)
+        }
+        ResourceType::RdsDbInstance => Configuration::DbInstance(embedded(raw)?),
+        ResourceType::S3AccountPublicAccessBlock => Configuration::PublicAccessBlock(embedded(raw)?),
+        ResourceType::S3Bucket => {
+            let _: BucketConfiguration = embedded(raw)?;
+            Configuration::Bucket(Bucket {
+                encryption: supplementary::<Encryption>(sup("ServerSideEncryptionConfiguration"))
+                    .map(|e| e.map(|e| e.rules.into_iter().filter_map(|r| r.default.map(|d| d.algorithm)).collect())),
+                public_access_block: supplementary(sup("PublicAccessBlockConfiguration")),
+                policy: supplementary::<BucketPolicy>(sup("BucketPolicy")).and_then(|p| match p {
+                    None => Ok(None),
+                    Some(BucketPolicy { policy_text: None }) => Ok(Some(None)),
+                    Some(BucketPolicy { policy_text: Some(text) }) => {
+                        PolicyDocument::from_text(&text).map(|d| Some(Some(d))).map_err(|e| format!("BucketPolicy: {e}"))
+                    }
+                }),
+                versioning: supplementary::<Versioning>(sup("BucketVersioningConfiguration")).map(|v| v.map(|v| v.status)),
+                logging: supplementary::<Logging>(sup("BucketLoggingConfiguration")).map(|v| v.map(|l| l.destination_bucket_name)),
+            })
+        }
+        ResourceType::SsmPatchCompliance => Configuration::PatchCompliance(embedded(raw)?),
+        ResourceType::Wafv2WebAcl => Configuration::WebAcl(embedded(raw)?),
+    })
+}
+
+/// Decode an embedded document: a JSON string holding JSON (as AWS Config writes it), or the
+/// JSON itself.
+fn embedded<T: DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
+    let text = raw.get();
+    let result = if text.starts_with('"') {
+        let inner: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        serde_json::from_str(&inner)
+    } else {
+        serde_json::from_str(text)
+    };
+    result.map_err(|e| format!("the configuration cannot be read: {e}"))
+}
+
+/// A supplementary configuration entry, decoded like `configuration`.
+fn supplementary<T: DeserializeOwned>(raw: Option<&RawValue>) -> Supplementary<T> {
+    match raw {
+        None => Ok(None),
+        Some(r) if r.get() == "null" => Ok(None),
+        Some(r) => embedded(r).map(Some),
+    }
+}
+
+fn nothing_yet<T>() -> Supplementary<T> {
+    Ok(None)
+}
+
+#[derive(Deserialize)]
+struct BucketConfiguration {}
+
+#[derive(Deserialize)]
+struct RotationFlag(#[serde(deserialize_with = "rotation_flag")] bool);
+
+fn rotation_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    loose_bool::option(d)?.ok_or_else(|| serde::de::Error::custom("KeyRotationStatus is null"))
+}
+
+#[derive(Deserialize)]
+struct Encryption {
+    rules: Vec<EncryptionRule>,
+}
+
+#[derive(Deserialize)]
+struct EncryptionRule {
+    #[serde(default, rename = "applyServerSideEncryptionByDefault")]
+    default: Option<EncryptionDefault>,
+}
+
+#[derive(Deserialize)]
+struct EncryptionDefault {
+    #[serde(rename = "sseAlgorithm")]
+    algorithm: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BucketPolicy {
+    #[serde(default)]
+    policy_text: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Versioning {
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Logging {
+    #[serde(default)]
+    destination_bucket_name: Option<String>,
+}
