@@ -178,11 +178,19 @@ collected_at, gaps and absent entries; accounts, regions and files are recompute
     },
     /// Write the built-in templates to a directory, to edit and pass back with --templates.
     #[command(
-        after_help = "Example:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates"
+        long_about = "Write the built-in templates (packet.html.hbs, control.html.hbs, style.css.hbs, \
+summary.html.hbs) to DIR, to edit and pass back with --templates. An edited file is never overwritten: a file \
+that already holds the built-in text is left as is, and if any differs nothing is written and every such file \
+is named, unless --force. Other files in DIR are left alone.",
+        after_help = "Examples:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates\n  auditpack templates --out my-templates --force\n\nThe second example restores the built-in text of files you edited."
     )]
     Templates {
+        /// The directory to write the templates to (created if needed).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Overwrite files that differ from the built-in templates (your edits are lost).
+        #[arg(long)]
+        force: bool,
     },
 }
 

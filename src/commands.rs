@@ -72,10 +72,16 @@ pub fn run(command: Command) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Templates { out } => {
-            for (name, text) in render::html::BUILTIN {
-                let path = out.join(name);
-                auditpack::util::write_atomic(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        Command::Templates { out, force } => {
+            let files: Vec<(&str, &[u8])> = render::html::BUILTIN.iter().map(|(name, text)| (*name, text.as_bytes())).collect();
+            for (path, state) in output::write_new_or_same(&out, &files, force, "the built-in templates")? {
+                match state {
+                    output::FileState::Written => {}
+                    output::FileState::Unchanged => note(&format!("{}: already the built-in text, left as is", path.display())),
+                    output::FileState::Overwritten => {
+                        note(&format!("{}: edited, overwritten with the built-in text (--force)", path.display()))
+                    }
+                }
                 say!("{}", path.display());
             }
             Ok(ExitCode::SUCCESS)

@@ -581,6 +581,56 @@ impl Drop for Staging {
     }
 }
 
+/// What [`write_new_or_same`] did with one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    Written,
+    /// Already held exactly this text.
+    Unchanged,
+    /// Held other text and `force` was given.
+    Overwritten,
+}
+
+/// Write `files` into `dir` without overwriting an edited file: a file that already holds the
+/// text is left as is; if any holds other text, nothing is written and every such file is named,
+/// unless `force`. `what` names the files in the message ("the built-in templates").
+pub fn write_new_or_same(dir: &Path, files: &[(&str, &[u8])], force: bool, what: &str) -> Result<Vec<(PathBuf, FileState)>, Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(refused(dir, "is a file, not a directory", "pass a directory for --out (it is created if needed)"));
+    }
+    let mut plan = Vec::new();
+    let mut edited = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        let state = match fs::read(&path) {
+            Ok(old) if old == *text => FileState::Unchanged,
+            Ok(_) => {
+                edited.push(path.clone());
+                FileState::Overwritten
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => FileState::Written,
+            Err(e) => return Err(io_err(&path, "reading")(e)),
+        };
+        plan.push((path, *text, state));
+    }
+    if !edited.is_empty() && !force {
+        let list: Vec<String> = edited.iter().map(|p| format!("    {}", p.display())).collect();
+        return Err(refused(
+            dir,
+            format!("{} file(s) differ from {what} (edited?); nothing was written:\n{}", edited.len(), list.join("\n")),
+            "keep the edits and write to a new directory, or pass --force to overwrite these files with the built-in text",
+        ));
+    }
+    let mut done = Vec::new();
+    for (path, text, state) in plan {
+        if state != FileState::Unchanged {
+            crate::util::write_atomic(&path, text).map_err(io_err(&path, "writing"))?;
+        }
+        done.push((path, state));
+    }
+    Ok(done)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
