@@ -76,18 +76,29 @@ nothing collected, output directory not empty)."
 results.json, <framework>.html and <framework>.pdf, and the one-page summary.html and summary.pdf, to the \
 output directory. A bundle that does not verify is \
 refused (exit 2). Outputs are byte-identical for the same bundle: the generation time is SOURCE_DATE_EPOCH when \
-set, else the bundle's collected_at.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/"
+set, else the bundle's collected_at.\n\n\
+The packet is written into a staging directory beside OUT and moves into place only when every file is \
+written, so OUT never holds half a packet, nor a mix of two runs' files: a failed or interrupted run leaves \
+the previous packet as it was. An OUT holding a previous packet (it carries .auditpack-packet.json) is \
+replaced whole, files of other frameworks or formats included; an OUT holding anything else is refused \
+unless --force. OUT may never be, hold or lie inside the evidence bundle, nor hold the --templates or \
+--mappings directory, the current or the home directory.",
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n\n\
+The second example replaces the packet of the first whole: packet/ then holds hipaa.pdf and .auditpack-packet.json only. \
+The third replaces a directory auditpack did not write, deleting what it held."
     )]
     Report {
         /// The evidence bundle directory (holds manifest.json).
         #[arg(long, value_name = "DIR")]
         evidence: PathBuf,
-        /// Where to write the packets (created if needed).
+        /// Where to write the packets (created if needed; a previous packet there is replaced whole).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         #[command(flatten)]
         select: Selection,
+        /// Replace OUT whole even when it holds files auditpack did not write (they are deleted).
+        #[arg(long)]
+        force: bool,
         /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml).
         #[arg(long, value_name = "DIR")]
         mappings: Option<PathBuf>,
@@ -143,15 +154,23 @@ check it with --expect.",
     #[command(
         long_about = "Write the built-in demo evidence bundle to OUT/evidence and render results.json and the \
 HTML and PDF packets of every framework into OUT. The sample account has users without MFA, an old access key, \
-an admin user, a weak password policy and two regions, one without a Config recorder, so every status appears.",
-        after_help = "Example:\n  auditpack demo --out demo-packet"
+an admin user, a weak password policy and two regions, one without a Config recorder, so every status appears.\n\n\
+The evidence and the packets appear in OUT together, once every file is written. Running the demo again \
+replaces OUT whole (it carries .auditpack-packet.json); an OUT holding anything else is refused unless \
+--force.",
+        after_help = "Examples:\n  auditpack demo --out demo-packet\n  auditpack demo --out demo-packet --framework gdpr --format json\n  auditpack demo --out my-folder --force\n\n\
+The second example replaces the first demo whole: demo-packet then holds evidence/, results.json and \
+.auditpack-packet.json only. The third replaces a directory auditpack did not write, deleting what it held."
     )]
     Demo {
-        /// Where to write the packets.
+        /// Where to write the evidence and the packets (a previous demo there is replaced whole).
         #[arg(long, value_name = "DIR", default_value = "auditpack-demo")]
         out: PathBuf,
         #[command(flatten)]
         select: Selection,
+        /// Replace OUT whole even when it holds files auditpack did not write (they are deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Write manifest.json for a bundle directory assembled by hand (e.g. with the AWS CLI).
     #[command(
@@ -169,11 +188,19 @@ collected_at, gaps and absent entries; accounts, regions and files are recompute
     },
     /// Write the built-in templates to a directory, to edit and pass back with --templates.
     #[command(
-        after_help = "Example:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates"
+        long_about = "Write the built-in templates (packet.html.hbs, control.html.hbs, style.css.hbs, \
+summary.html.hbs) to DIR, to edit and pass back with --templates. An edited file is never overwritten: a file \
+that already holds the built-in text is left as is, and if any differs nothing is written and every such file \
+is named, unless --force. Other files in DIR are left alone.",
+        after_help = "Examples:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates\n  auditpack templates --out my-templates --force\n\nThe second example restores the built-in text of files you edited."
     )]
     Templates {
+        /// The directory to write the templates to (created if needed).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Overwrite files that differ from the built-in templates (your edits are lost).
+        #[arg(long)]
+        force: bool,
     },
 }
 

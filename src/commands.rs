@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use auditpack::{checks, collect, demo, evidence, mappings, pipeline, render};
+use auditpack::{checks, collect, demo, evidence, mappings, output, pipeline, render};
 
 use crate::cli::{Command, ListFormat, Selection};
 
@@ -28,10 +28,12 @@ macro_rules! say {
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Report { evidence, out, select, mappings, templates } => {
+        Command::Report { evidence, out, select, mappings, templates, force } => {
+            let safety = output::Options::new(force).evidence(&evidence).templates(templates.as_deref()).mappings(mappings.as_deref());
+            let staging = output::Staging::begin(&out, &safety, &mut note)?;
             // Refuses a bundle that does not verify.
             let bundle = auditpack::evidence::Bundle::open(&evidence)?;
-            report(&bundle, &out, select, mappings, templates)
+            report(&bundle, staging, select, mappings, templates)
         }
         Command::Verify { dir, expect } => verify(&dir, expect.as_deref()),
         Command::Collect { out, profile, regions, all_regions, endpoint_url, strict, concurrency, max_attempts, timeout, verbose } => {
@@ -47,12 +49,15 @@ pub fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Controls { framework, stats, format, mappings } => controls(framework.as_deref(), stats, format, mappings.as_deref()),
         Command::Checks { format } => list_checks(format),
-        Command::Demo { out, select } => {
-            demo::write_to(&out.join("evidence"))
-                .with_context(|| format!("writing the demo bundle to {}", out.join("evidence").display()))?;
-            eprintln!("auditpack: demo evidence bundle written to {}", out.join("evidence").display());
+        Command::Demo { out, select, force } => {
+            // The evidence goes into the staging directory too: it appears with the packets.
+            let staging = output::Staging::begin(&out, &output::Options::new(force), &mut note)?;
+            let evidence = staging.path().join("evidence");
+            demo::write_to(&evidence).with_context(|| format!("writing the demo bundle to {}", evidence.display()))?;
             let bundle = demo::bundle()?;
-            report(&bundle, &out, select, None, None)
+            let code = report(&bundle, staging, select, None, None)?;
+            eprintln!("auditpack: demo evidence bundle written to {}", out.join("evidence").display());
+            Ok(code)
         }
         Command::Seal { dir, collected_at } => {
             let m = evidence::seal_dir(&dir, &evidence::SealOptions { collected_at })?;
@@ -67,10 +72,16 @@ pub fn run(command: Command) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Templates { out } => {
-            for (name, text) in render::html::BUILTIN {
-                let path = out.join(name);
-                auditpack::util::write_atomic(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        Command::Templates { out, force } => {
+            let files: Vec<(&str, &[u8])> = render::html::BUILTIN.iter().map(|(name, text)| (*name, text.as_bytes())).collect();
+            for (path, state) in output::write_new_or_same(&out, &files, force, "the built-in templates")? {
+                match state {
+                    output::FileState::Written => {}
+                    output::FileState::Unchanged => note(&format!("{}: already the built-in text, left as is", path.display())),
+                    output::FileState::Overwritten => {
+                        note(&format!("{}: edited, overwritten with the built-in text (--force)", path.display()))
+                    }
+                }
                 say!("{}", path.display());
             }
             Ok(ExitCode::SUCCESS)
@@ -78,15 +89,20 @@ pub fn run(command: Command) -> Result<ExitCode> {
     }
 }
 
+/// A progress line on stderr.
+fn note(line: &str) {
+    eprintln!("auditpack: {line}");
+}
+
 fn report(
     bundle: &evidence::Bundle,
-    out: &Path,
+    mut staging: output::Staging,
     select: Selection,
     mappings: Option<std::path::PathBuf>,
     templates: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
     let opts = pipeline::ReportOptions {
-        out: out.to_path_buf(),
+        out: staging.out().to_path_buf(),
         frameworks: select.framework,
         formats: select.format,
         mappings,
@@ -95,7 +111,8 @@ fn report(
         prepared_for: select.prepared_for,
         prepared_by: select.prepared_by,
     };
-    let (report, _) = pipeline::run(bundle, &opts, &mut |line| eprintln!("auditpack: {line}"))?;
+    let report = pipeline::write(bundle, &opts, &mut staging, &mut note)?;
+    staging.commit(&bundle.manifest_sha256, &mut note)?;
     for f in &report.frameworks {
         let s = &f.summary.by_status;
         eprintln!(

@@ -10,6 +10,7 @@ pub mod collect;
 pub mod demo;
 pub mod evidence;
 pub mod mappings;
+pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;

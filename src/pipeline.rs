@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::evidence::Bundle;
 use crate::mappings::Catalog;
+use crate::output;
 use crate::render::{html::HtmlRenderer, pdf, Packet};
 use crate::report::{self, Report};
 
@@ -34,8 +35,20 @@ pub struct ReportOptions {
     pub prepared_by: Option<String>,
 }
 
-/// Build the report and write the requested files. Returns the report and the written paths.
+/// Build the report and write the requested files to `opts.out`, all at once (see
+/// [`crate::output`]): an `out` holding a previous packet is replaced whole, one holding anything
+/// else is refused. Returns the report and the written paths.
 pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)) -> Result<(Report, Vec<PathBuf>)> {
+    let safety = output::Options::new(false).templates(opts.templates.as_deref()).mappings(opts.mappings.as_deref());
+    let mut staging = output::Staging::begin(&opts.out, &safety, progress)?;
+    let report = write(bundle, opts, &mut staging, progress)?;
+    let written = staging.commit(&bundle.manifest_sha256, progress)?;
+    Ok((report, written))
+}
+
+/// Build the report and write the requested files into `staging` (`opts.out` is not used: the
+/// files reach it when the caller commits the staging).
+pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Staging, progress: &mut dyn FnMut(&str)) -> Result<Report> {
     let catalog = Catalog::load(opts.mappings.as_deref())?;
     let selected: Vec<&crate::mappings::Framework> = if opts.frameworks.is_empty() {
         catalog.frameworks.iter().collect()
@@ -46,13 +59,9 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
     progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));
     let report = report::build(bundle, &selected);
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
-    std::fs::create_dir_all(&opts.out).with_context(|| format!("creating {}", opts.out.display()))?;
-    let mut written = Vec::new();
     let mut write = |name: String, bytes: &[u8]| -> Result<()> {
-        let path = opts.out.join(name);
-        crate::util::write_atomic(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-        progress(&format!("wrote {}", path.display()));
-        written.push(path);
+        staging.write(&name, bytes)?;
+        progress(&format!("rendered {name}"));
         Ok(())
     };
     if formats.contains(&Format::Json) {
@@ -77,5 +86,5 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
             write(format!("{}.pdf", f.id), &pdf::render(&packet))?;
         }
     }
-    Ok((report, written))
+    Ok(report)
 }

@@ -7,6 +7,7 @@ mod collect;
 mod inventory;
 mod mappings;
 mod moto;
+mod output;
 mod report;
 mod router;
 mod util;

@@ -27,6 +27,7 @@ fn demo_writes_three_html_three_pdf_and_results_json() {
     assert_eq!(
         names,
         [
+            ".auditpack-packet.json",
             "evidence",
             "gdpr.html",
             "gdpr.pdf",
