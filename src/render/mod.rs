@@ -4,6 +4,7 @@
 pub mod html;
 pub mod pdf;
 pub mod summary;
+pub mod template_check;
 pub mod view;
 
 pub use view::Packet;

@@ -2,7 +2,7 @@
 //! five most important failing customer-owned controls with one line of remediation, and one
 //! chart model drawn as inline SVG in HTML and as vector graphics in the PDF.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::view::status_class;
 use crate::checks::{CheckStatus, Severity};
@@ -12,7 +12,8 @@ use crate::report::{CheckFindings, ControlStatus, FrameworkReport, Report};
 /// How many failing customer-owned controls the summary names per framework.
 pub const TOP_ISSUES: usize = 5;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct SummaryView {
     pub title: String,
     pub accounts: String,
@@ -26,7 +27,8 @@ pub struct SummaryView {
     pub chart: Chart,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct FrameworkSummary {
     pub id: String,
     pub name: String,
@@ -48,7 +50,7 @@ pub struct FrameworkSummary {
     pub no_top: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TopIssue {
     pub id: String,
     pub title: String,
@@ -58,7 +60,8 @@ pub struct TopIssue {
 
 /// A horizontal stacked bar chart: one bar per framework, one segment per status. Positions are
 /// fractions of the bar (0 to 1) so each renderer scales them to its own width.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Chart {
     pub title: String,
     pub bars: Vec<Bar>,
@@ -67,7 +70,8 @@ pub struct Chart {
     pub svg_height: f32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Bar {
     pub label: String,
     /// The label cut to fit the SVG's label column.
@@ -79,7 +83,7 @@ pub struct Bar {
     pub svg_text_y: f32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Segment {
     pub class: &'static str,
     pub label: &'static str,
@@ -92,7 +96,7 @@ pub struct Segment {
     pub svg_w: f32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LegendItem {
     pub class: &'static str,
     pub label: &'static str,

@@ -1,13 +1,14 @@
 //! The packet view: what a framework packet shows, in display form. HTML and PDF both render
 //! from it, so the two carry the same content.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::checks::{CheckStatus, Finding};
 use crate::mappings::Owner;
 use crate::report::{ControlStatus, FileRef, FrameworkReport, Report};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Packet {
     pub title: String,
     pub framework_id: String,
@@ -43,7 +44,7 @@ pub struct Packet {
     pub evidence_files: Vec<FileRef>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusRow {
     pub label: &'static str,
     pub class: &'static str,
@@ -53,27 +54,28 @@ pub struct StatusRow {
     pub customer: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OwnerTotal {
     pub owner: &'static str,
     pub total: usize,
 }
 
 /// One area of the shared responsibility model: its owner per model in use, and its controls.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct SrmRow {
     pub area: String,
     pub owners: Vec<SrmCell>,
     pub controls: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SrmCell {
     pub owner: &'static str,
     pub owner_class: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OwnerGroup {
     pub owner: &'static str,
     pub owner_class: &'static str,
@@ -82,7 +84,7 @@ pub struct OwnerGroup {
     pub empty: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MatrixRow {
     pub id: String,
     pub anchor: String,
@@ -93,7 +95,7 @@ pub struct MatrixRow {
     pub status_class: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ControlView {
     pub id: String,
     pub anchor: String,
@@ -113,7 +115,7 @@ pub struct ControlView {
     pub evidence_files: Vec<FileRef>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckView {
     pub id: String,
     pub title: String,
@@ -129,7 +131,7 @@ pub struct CheckView {
     pub more: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FindingView {
     pub resource: String,
     pub status_label: &'static str,
@@ -137,7 +139,7 @@ pub struct FindingView {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GapView {
     pub api: String,
     pub scope: String,

@@ -94,7 +94,7 @@ pub struct EvidenceInfo {
     pub absent: Vec<Absent>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct FileRef {
     pub path: String,
     pub sha256: String,

@@ -331,6 +331,56 @@ fn templates_override_replaces_files_and_strict_mode_catches_typos() {
     assert!(stderr(&o).contains("titel"), "{}", stderr(&o));
 }
 
+#[test]
+fn templates_naming_a_missing_field_fail_at_load_before_anything_is_written() {
+    let dir = tempdir();
+    let tpl = dir.path().join("tpl");
+    let o = run(&["templates", "--out", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    // The typo strict mode cannot see: `{{#if finding}}` would quietly drop every findings table.
+    let control = std::fs::read_to_string(tpl.join("control.html.hbs")).unwrap();
+    assert!(control.contains("{{#if findings}}"));
+    let control = control.replace("{{#if findings}}", "{{#if finding}}");
+    std::fs::write(tpl.join("control.html.hbs"), &control).unwrap();
+    let at = control.find("{{#if finding}}").unwrap();
+    let line = control[..at].matches('\n').count() + 1;
+    let column = at - control[..at].rfind('\n').map_or(0, |i| i + 1) + "{{#if ".len() + 1;
+    let out = dir.path().join("p");
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--templates", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let file = tpl.join("control.html.hbs");
+    assert!(
+        err.contains(&format!("template {}, line {line}, column {column}: `finding` is not a field of CheckView", file.display())),
+        "{err}"
+    );
+    assert!(err.contains("fix: did you mean `findings`?"), "{err}");
+    assert!(!out.exists(), "nothing is written when a template is wrong");
+
+    // A user partial is checked where it is used: inside the control loop, against ControlView.
+    std::fs::write(tpl.join("control.html.hbs"), control.replace("{{#if finding}}", "{{#if findings}}")).unwrap();
+    let packet =
+        std::fs::read_to_string(tpl.join("packet.html.hbs")).unwrap().replace("{{> control.html}}", "{{> control.html}}{{> extra}}");
+    std::fs::write(tpl.join("packet.html.hbs"), packet).unwrap();
+    std::fs::write(tpl.join("extra.hbs"), "<p>{{status_reason}}</p>").unwrap();
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "html", "--templates", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(tpl.join("extra.hbs"), "<p>{{framework_name}}</p>").unwrap();
+    let out2 = dir.path().join("p2");
+    let o = run(&["report", "--evidence", DEMO, "--out", out2.to_str().unwrap(), "--format", "html", "--templates", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "template {}, line 1, column 6: `framework_name` is not a field of ControlView",
+            tpl.join("extra.hbs").display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("`{{@root.framework_name}}`"), "{err}");
+    assert!(!out2.exists());
+}
+
 /// A bundle with one region recording everything and configuration items of the given types.
 fn inventory_bundle(types: &[&str]) -> auditpack::evidence::Bundle {
     let base = format!("{ACCOUNT}/us-east-1/config");
