@@ -133,12 +133,13 @@ fn report(
 }
 
 fn verify(dir: &Path, expect: Option<&str>) -> Result<ExitCode> {
-    let (report, manifest_sha256) = evidence::verify_dir(dir)?;
+    let report = evidence::verify_dir(dir)?;
+    let manifest_sha256 = &report.manifest_sha256;
     if report.is_intact() {
         say!("{}: intact ({} files match manifest.json)", dir.display(), report.intact_files);
         say!("manifest.json sha256 {manifest_sha256}");
         match expect {
-            Some(want) if want != manifest_sha256 => {
+            Some(want) if want != manifest_sha256.as_str() => {
                 say!(
                     "{}: the manifest is not the one recorded: expected sha256 {want}; the bundle was sealed again or is another bundle",
                     dir.display()

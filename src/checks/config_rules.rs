@@ -38,7 +38,10 @@ fn rules_compliant(e: &mut Eval) {
                         let mut listed = false;
                         for r in details.results.iter().filter(|r| r.compliance_type == "NON_COMPLIANT") {
                             let note = r.annotation.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" ({n})")).unwrap_or_default();
-                            e.fail(format!("{} {} ({region})", r.resource_type(), r.resource_id()), format!("rule {name}: NON_COMPLIANT{note}"));
+                            e.fail(
+                                format!("{} {} ({region})", r.resource_type(), r.resource_id()),
+                                format!("rule {name}: NON_COMPLIANT{note}"),
+                            );
                             listed = true;
                         }
                         if !listed {

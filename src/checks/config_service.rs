@@ -115,7 +115,11 @@ fn recorder_healthy(e: &mut Eval) {
             } else if !s.recording {
                 e.fail(&scope, format!("recorder {} is not recording", s.name));
             } else {
-                let err: Vec<&str> = [s.last_error_code.as_deref(), s.last_error_message.as_deref()].into_iter().flatten().filter(|t| !t.is_empty()).collect();
+                let err: Vec<&str> = [s.last_error_code.as_deref(), s.last_error_message.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| !t.is_empty())
+                    .collect();
                 e.fail(
                     &scope,
                     format!(

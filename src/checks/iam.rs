@@ -270,10 +270,13 @@ fn root_recent_use(e: &mut Eval) {
     let now = e.now();
     for (account, report) in reports(e) {
         let root = report.root();
-        let uses = [("password", root.password_last_used), ("access key 1", root.keys[0].last_used), ("access key 2", root.keys[1].last_used)];
+        let uses =
+            [("password", root.password_last_used), ("access key 1", root.keys[0].last_used), ("access key 2", root.keys[1].last_used)];
         let recent: Vec<String> = uses
             .iter()
-            .filter_map(|(what, t)| t.at().filter(|t| now - *t < Duration::days(90)).map(|t| format!("{what} used {}", t.format("%Y-%m-%d"))))
+            .filter_map(|(what, t)| {
+                t.at().filter(|t| now - *t < Duration::days(90)).map(|t| format!("{what} used {}", t.format("%Y-%m-%d")))
+            })
             .collect();
         if recent.is_empty() {
             e.pass(resource(root, &account), "root user not used in the 90 days before collection");
@@ -500,8 +503,7 @@ fn principals_granted(e: &mut Eval, grants: fn(&PolicyDocument) -> bool, known: 
             g
         };
         let users = details.user_detail_list.iter().map(|u| ("user", &u.arn, judge(&u.attached_managed_policies, &u.user_policy_list)));
-        let groups =
-            details.group_detail_list.iter().map(|g| ("group", &g.arn, judge(&g.attached_managed_policies, &g.group_policy_list)));
+        let groups = details.group_detail_list.iter().map(|g| ("group", &g.arn, judge(&g.attached_managed_policies, &g.group_policy_list)));
         let roles = details.role_detail_list.iter().map(|r| ("role", &r.arn, judge(&r.attached_managed_policies, &r.role_policy_list)));
         let all: Vec<(&str, &String, Grants)> = users.chain(groups).chain(roles).collect();
         for (kind, arn, g) in all {
@@ -517,7 +519,12 @@ fn principals_granted(e: &mut Eval, grants: fn(&PolicyDocument) -> bool, known: 
 }
 
 fn full_admin(e: &mut Eval) {
-    principals_granted(e, grants_full_admin, &["arn:aws:iam::aws:policy/AdministratorAccess"], "\"*\" on \"*\" (full administrator rights)");
+    principals_granted(
+        e,
+        grants_full_admin,
+        &["arn:aws:iam::aws:policy/AdministratorAccess"],
+        "\"*\" on \"*\" (full administrator rights)",
+    );
 }
 
 fn kms_full_access(e: &mut Eval) {
@@ -593,10 +600,9 @@ fn open_trust(e: &mut Eval) {
             match open.first() {
                 None => e.pass(&role.arn, "trust policy names its principals"),
                 Some(conds) if conds.is_empty() => e.fail(&role.arn, "trust policy allows any AWS principal, with no condition"),
-                Some(conds) => e.fail(
-                    &role.arn,
-                    format!("trust policy allows any AWS principal, narrowed only by conditions ({})", conds.join(", ")),
-                ),
+                Some(conds) => {
+                    e.fail(&role.arn, format!("trust policy allows any AWS principal, narrowed only by conditions ({})", conds.join(", ")))
+                }
             }
         }
     }

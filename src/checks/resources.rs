@@ -13,8 +13,8 @@ use super::eval::Live;
 use super::policy::open_statement;
 use super::{Check, Duty, Eval, Need, Severity};
 use crate::evidence::docs::items::{
-    Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, PublicAccessBlock, SecurityGroup, Supplementary, Trail,
-    Volume, WebAcl,
+    Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, PublicAccessBlock, SecurityGroup, Supplementary,
+    Trail, Volume, WebAcl,
 };
 use crate::evidence::docs::Resources;
 use crate::evidence::{DocId, ResourceType};
@@ -495,7 +495,8 @@ fn kms_rotation(e: &mut Eval) {
         if !verdict!(customer_managed(c)) {
             return Skip;
         }
-        let spec = [c.key_spec.as_deref(), c.customer_master_key_spec.as_deref()].into_iter().flatten().next().unwrap_or("SYMMETRIC_DEFAULT");
+        let spec =
+            [c.key_spec.as_deref(), c.customer_master_key_spec.as_deref()].into_iter().flatten().next().unwrap_or("SYMMETRIC_DEFAULT");
         let rotatable = verdict!(verdict_field_str(c.key_state.as_deref(), "the key state")) == "Enabled"
             && spec == "SYMMETRIC_DEFAULT"
             && matches!(c.origin.as_deref(), None | Some("AWS_KMS"));
@@ -604,9 +605,9 @@ fn s3_secure_transport(e: &mut Eval) {
     each_item::<Bucket>(e, "S3 buckets", |b| {
         let policy = verdict!(needed(&b.config.policy, "BucketPolicy"));
         let denies_plain_http = policy.and_then(Option::as_ref).is_some_and(|p| {
-            p.statements()
-                .iter()
-                .any(|st| !st.allows() && st.condition_values("Bool", "aws:SecureTransport").iter().any(|v| v.eq_ignore_ascii_case("false")))
+            p.statements().iter().any(|st| {
+                !st.allows() && st.condition_values("Bool", "aws:SecureTransport").iter().any(|v| v.eq_ignore_ascii_case("false"))
+            })
         });
         if denies_plain_http {
             Pass("bucket policy denies requests without TLS".into())

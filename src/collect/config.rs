@@ -80,7 +80,8 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
     if let (Some(recorders), Some(status)) = (recorders, status) {
         let id = DocId::regional(Kind::Recorders, &ctx.account, r);
         let recorders: Option<Recorders> = crate::evidence::docs::parse(&recorders, &id);
-        let status: Option<RecorderStatuses> = crate::evidence::docs::parse(&status, &DocId::regional(Kind::RecorderStatus, &ctx.account, r));
+        let status: Option<RecorderStatuses> =
+            crate::evidence::docs::parse(&status, &DocId::regional(Kind::RecorderStatus, &ctx.account, r));
         if let (Some(recorders), Some(status)) = (recorders, status) {
             if !recorders.recorders.is_empty() {
                 resource_counts(ctx, &client, r).await?;

@@ -428,7 +428,10 @@ mod tests {
         for id in ids {
             assert_eq!(DocId::parse(&id.path()), Some(id.clone()), "{}", id.path());
         }
-        assert_eq!(DocId::resources(a, "us-east-1", ResourceType::Ec2Volume).path(), format!("{a}/us-east-1/config/resources/AWS__EC2__Volume.json"));
+        assert_eq!(
+            DocId::resources(a, "us-east-1", ResourceType::Ec2Volume).path(),
+            format!("{a}/us-east-1/config/resources/AWS__EC2__Volume.json")
+        );
         for bad in [
             "111122223333/global/iam/notes.txt",
             "111122223333/global/config/describe-config-rules.json",

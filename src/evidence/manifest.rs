@@ -115,7 +115,11 @@ impl Manifest {
             });
         }
         if manifest.collection_started_at == unset() {
-            return Err(at("\"schema_version\"", "collection_started_at is missing".into(), "add when the collection started (RFC 3339, UTC), or re-seal with `auditpack seal DIR`"));
+            return Err(at(
+                "\"schema_version\"",
+                "collection_started_at is missing".into(),
+                "add when the collection started (RFC 3339, UTC), or re-seal with `auditpack seal DIR`",
+            ));
         }
         if manifest.collection_started_at > manifest.collected_at {
             return Err(at(

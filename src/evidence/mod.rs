@@ -126,11 +126,21 @@ impl Bundle {
                 .collect()
         };
         let gaps = resolve(
-            manifest.gaps.iter().enumerate().map(|(i, g)| (i, g.api.as_str(), g.account.as_str(), g.region.as_deref(), g.path.as_deref())).collect(),
+            manifest
+                .gaps
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (i, g.api.as_str(), g.account.as_str(), g.region.as_deref(), g.path.as_deref()))
+                .collect(),
             false,
         );
         let absent = resolve(
-            manifest.absent.iter().enumerate().map(|(i, a)| (i, a.api.as_str(), a.account.as_str(), a.region.as_deref(), a.path.as_deref())).collect(),
+            manifest
+                .absent
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i, a.api.as_str(), a.account.as_str(), a.region.as_deref(), a.path.as_deref()))
+                .collect(),
             true,
         );
         Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, docs, gaps, absent })

@@ -31,6 +31,8 @@ pub struct VerifyReport {
     pub inconsistent: Vec<String>,
     /// How many listed files matched.
     pub intact_files: usize,
+    /// SHA-256 of manifest.json (set by `verify_dir`).
+    pub manifest_sha256: String,
 }
 
 impl VerifyReport {
@@ -108,10 +110,7 @@ fn structure(m: &Manifest) -> Vec<String> {
             out.push(format!("{}: account {} is not in the manifest's accounts", f.path, id.account));
         }
         if let Some(r) = id.region.as_deref().filter(|r| !regions.contains(r)) {
-            out.push(format!(
-                "{}: region {r} is not in the manifest's regions, so its evidence would not be evaluated",
-                f.path
-            ));
+            out.push(format!("{}: region {r} is not in the manifest's regions, so its evidence would not be evaluated", f.path));
         }
         present.push(id);
     }
@@ -214,7 +213,10 @@ fn read_regular(path: &Path) -> Result<Vec<u8>, Error> {
     let mut file = options.open(path).map_err(io_err(path))?;
     let meta = file.metadata().map_err(io_err(path))?;
     if !meta.is_file() {
-        return Err(Error::Invalid { path: path.to_path_buf(), message: "is not a regular file\n  fix: put the file itself in the bundle".into() });
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            message: "is not a regular file\n  fix: put the file itself in the bundle".into(),
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.read_to_end(&mut bytes).map_err(io_err(path))?;
@@ -253,11 +255,10 @@ pub(crate) fn open_dir(dir: &Path) -> Result<(Vec<u8>, Manifest, Vec<String>), E
 }
 
 /// Recompute every hash of the bundle in `dir` and compare with its manifest and the catalogue.
-/// Returns the report and the SHA-256 of manifest.json.
-pub fn verify_dir(dir: &Path) -> Result<(VerifyReport, String), Error> {
+pub fn verify_dir(dir: &Path) -> Result<VerifyReport, Error> {
     let (bytes, manifest, on_disk) = open_dir(dir)?;
     let report = check(&manifest, &on_disk, &mut |p| read_listed(dir, p), |_, _, _| {})?;
-    Ok((report, sha256_hex(&bytes)))
+    Ok(VerifyReport { manifest_sha256: sha256_hex(&bytes), ..report })
 }
 
 /// How `seal` fills the fields it cannot derive from the files.

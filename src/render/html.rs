@@ -34,7 +34,7 @@ pub enum Error {
     Fields(Vec<Problem>),
     #[error("the schema of the {name} view cannot be traced: {reason}\n  fix: this is a bug in auditpack's view types; please report it")]
     Schema { name: &'static str, reason: String },
-    #[error("rendering {name}: {source}\n  fix: the template uses a field the packet does not have (strict mode); see docs/templates.md for the fields")]
+    #[error("rendering {name}: {source}\n  fix: the field exists but holds no value in this packet (fields that may be empty are null in some controls): guard it with {{{{#if field}}}} before {{{{#with field}}}} or {{{{#each field}}}}; docs/templates.md lists the fields")]
     Render { name: String, source: Box<handlebars::RenderError> },
 }
 

@@ -334,14 +334,11 @@ fn resources_bundle(resource_type: &str, items: Vec<Value>) -> Bundle {
     let mut files = recorder_files("us-east-1", true, true);
     if resource_type == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
         files.push((
-            auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
+            crate::util::resource_path(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
             json!({"baseConfigurationItems": []}).to_string(),
         ));
     }
-    files.push((
-        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", resource_type),
-        json!({"baseConfigurationItems": items}).to_string(),
-    ));
+    files.push((crate::util::resource_path(ACCOUNT, "us-east-1", resource_type), json!({"baseConfigurationItems": items}).to_string()));
     bundle(&owned(&files))
 }
 
@@ -542,12 +539,16 @@ fn cases() -> Vec<Case> {
         Case {
             check: "elb-waf-attached",
             resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            good: ci(
-                "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                "internal",
-                json!({"scheme": "internal", "type": "application"}),
-                json!({}),
-            ),
+            good: {
+                let mut lb = ci(
+                    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                    "guarded",
+                    json!({"scheme": "internet-facing", "type": "application"}),
+                    json!({}),
+                );
+                lb["relationships"] = json!([{"resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl-1"}]);
+                lb
+            },
             bad: ci(
                 "AWS::ElasticLoadBalancingV2::LoadBalancer",
                 "web",
@@ -570,6 +571,23 @@ fn resource_checks_pass_and_fail_on_configuration_items() {
 }
 
 #[test]
+fn resource_checks_are_not_applicable_where_a_recorded_region_has_no_resource_in_scope() {
+    for case in cases() {
+        let empty = resources_bundle(case.resource_type, vec![]);
+        if case.check == "cloudtrail-multi-region" {
+            // An account needs a trail: none at all is a failure, not "nothing in scope".
+            assert_status(case.check, &empty, CheckStatus::Fail);
+            continue;
+        }
+        let o = assert_status(case.check, &empty, CheckStatus::NotApplicable);
+        assert!(o.reason.unwrap().contains("nothing in scope"), "{}", case.check);
+    }
+    let internal = ci("AWS::ElasticLoadBalancingV2::LoadBalancer", "in", json!({"scheme": "internal", "type": "application"}), json!({}));
+    let b = resources_bundle("AWS::ElasticLoadBalancingV2::LoadBalancer", vec![internal]);
+    assert_status("elb-waf-attached", &b, CheckStatus::NotApplicable);
+}
+
+#[test]
 fn resource_checks_are_not_assessed_without_items_or_without_a_recorder() {
     for case in cases() {
         // Recorder on, but the items were never collected.
@@ -578,7 +596,7 @@ fn resource_checks_are_not_assessed_without_items_or_without_a_recorder() {
         // Items present, but no recorder records the type there: the inventory proves nothing.
         let mut files = no_recorder("us-east-1");
         files.push((
-            auditpack::evidence::resource_file(ACCOUNT, "us-east-1", case.resource_type),
+            crate::util::resource_path(ACCOUNT, "us-east-1", case.resource_type),
             json!({"baseConfigurationItems": []}).to_string(),
         ));
         let o = assert_status(case.check, &bundle(&owned(&files)), CheckStatus::NotAssessed);
@@ -590,14 +608,14 @@ fn resource_checks_are_not_assessed_without_items_or_without_a_recorder() {
 fn waf_association_is_read_from_the_web_acl_relationships() {
     let lb = ci("AWS::ElasticLoadBalancingV2::LoadBalancer", "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
     let acl = json!({"accountId": ACCOUNT, "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}",
-                     "relationships": [{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "resourceId": "arn:aws:test:::web"}]});
+                     "configurationItemStatus": "OK", "relationships": [{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "resourceId": "arn:aws:test:::web"}]});
     let mut files = recorder_files("us-east-1", true, true);
     files.push((
-        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+        crate::util::resource_path(ACCOUNT, "us-east-1", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
         json!({"baseConfigurationItems": [lb]}).to_string(),
     ));
     files.push((
-        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
+        crate::util::resource_path(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
         json!({"baseConfigurationItems": [acl]}).to_string(),
     ));
     assert_status("elb-waf-attached", &bundle(&owned(&files)), CheckStatus::Pass);
@@ -608,14 +626,15 @@ fn web_acls_without_relationships_leave_a_public_alb_not_assessed() {
     // batch-get-resource-config (what collect writes) has no relationships: an ACL exists, but
     // what it protects is unknown, so the ALB is neither passed nor failed.
     let lb = ci("AWS::ElasticLoadBalancingV2::LoadBalancer", "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
-    let acl = json!({"accountId": ACCOUNT, "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}"});
+    let acl = json!({"accountId": ACCOUNT, "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}",
+                     "configurationItemStatus": "OK"});
     let mut files = recorder_files("us-east-1", true, true);
     files.push((
-        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+        crate::util::resource_path(ACCOUNT, "us-east-1", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
         json!({"baseConfigurationItems": [lb]}).to_string(),
     ));
     files.push((
-        auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
+        crate::util::resource_path(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
         json!({"baseConfigurationItems": [acl]}).to_string(),
     ));
     let o = assert_status("elb-waf-attached", &bundle(&owned(&files)), CheckStatus::NotAssessed);
@@ -646,7 +665,9 @@ fn root_hardware_mfa_tells_a_virtual_device_from_a_hardware_one() {
 fn kms_wildcard_and_support_access_are_read_from_authorization_details() {
     let policy = |action: &str| json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]});
     let details = |inline_action: &str, support: bool| {
-        let mut role = json!({"RoleName": "ops", "Arn": "arn:aws:iam::111122223333:role/ops", "RolePolicyList": [
+        let mut role = json!({"RoleName": "ops", "Arn": "arn:aws:iam::111122223333:role/ops",
+            "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": [
             {"PolicyName": "p", "PolicyDocument": policy(inline_action)}], "AttachedManagedPolicies": []});
         if support {
             role["AttachedManagedPolicies"] =

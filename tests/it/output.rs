@@ -302,7 +302,17 @@ fn a_failure_while_writing_leaves_the_previous_packet_and_no_staging_directory()
         assert_eq!(snapshot(&out), previous, "the previous packet changed");
         assert_eq!(staging_dirs(dir.path()), Vec::<String>::new());
     }
-    assert!(stderr(&report(&out, &["--templates", tpl.to_str().unwrap()])).contains("rendered results.json"), "the failure is mid-packet");
+    // Fields are checked when the templates load, before anything renders; a field that is null
+    // in this packet (`aws_provides` of a customer control) still fails in the middle of it.
+    let mid = dir.path().join("mid");
+    std::fs::create_dir(&mid).unwrap();
+    std::fs::write(mid.join("control.html.hbs"), "{{#with aws_provides}}<p>{{this}}</p>{{/with}}").unwrap();
+    let o = report(&out, &["--templates", mid.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("rendered results.json"), "the failure is mid-packet: {}", stderr(&o));
+    assert_eq!(snapshot(&out), previous, "the previous packet changed");
+    assert_eq!(staging_dirs(dir.path()), Vec::<String>::new());
+    std::fs::remove_dir_all(&mid).unwrap();
     // Into a new directory: no directory at all.
     let new = dir.path().join("new");
     assert_eq!(report(&new, &["--templates", tpl.to_str().unwrap()]).status.code(), Some(2));

@@ -280,11 +280,8 @@ fn deleting_an_evidence_file_turns_its_controls_not_assessed_never_pass() {
     let o = run(&["report", "--evidence", bundle.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let r = results(&out);
-    let readers: Vec<&str> = auditpack::checks::registry()
-        .iter()
-        .filter(|c| c.evidence.iter().any(|e| e.ends_with("credential-report.csv")))
-        .map(|c| c.id)
-        .collect();
+    let readers: Vec<&str> =
+        auditpack::checks::registry().iter().filter(|c| c.reads(auditpack::evidence::Kind::CredentialReport)).map(|c| c.id).collect();
     assert!(readers.len() >= 8);
     let mut affected = 0;
     for f in r["frameworks"].as_array().unwrap() {
@@ -396,10 +393,8 @@ fn inventory_bundle(types: &[&str]) -> auditpack::evidence::Bundle {
     ];
     for t in types {
         let item = serde_json::json!({"resourceType": t, "resourceId": "r-1", "configurationItemStatus": "OK", "configuration": "{}"});
-        files.push((
-            auditpack::evidence::resource_file(ACCOUNT, "us-east-1", t),
-            serde_json::json!({"baseConfigurationItems": [item]}).to_string(),
-        ));
+        files
+            .push((crate::util::resource_path(ACCOUNT, "us-east-1", t), serde_json::json!({"baseConfigurationItems": [item]}).to_string()));
     }
     let refs: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
     bundle(&refs)
@@ -419,8 +414,8 @@ fn the_owner_of_patching_follows_the_service_models_in_the_inventory() {
     assert_eq!(owner, "customer", "{why}");
     assert!(why.contains("IaaS") && why.contains("AWS::EC2::Volume"), "{why}");
     assert_eq!(report.service_models.len(), 1);
-    // RDS and Lambda only: AWS patches the platform.
-    let (owner, why, _) = owner_of(&["AWS::RDS::DBInstance", "AWS::Lambda::Function"]);
+    // RDS only: AWS patches the platform.
+    let (owner, why, _) = owner_of(&["AWS::RDS::DBInstance"]);
     assert_eq!(owner, "aws", "{why}");
     assert!(why.contains("PaaS"), "{why}");
     // Both: shared, and the reason says who does what.
@@ -484,7 +479,7 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
             serde_json::json!({"ConfigurationRecordersStatus": [{"name": "default", "recording": true}]}).to_string(),
         ),
         (
-            &auditpack::evidence::resource_file(ACCOUNT, "us-east-1", "AWS::EC2::Volume"),
+            &crate::util::resource_path(ACCOUNT, "us-east-1", "AWS::EC2::Volume"),
             serde_json::json!({"baseConfigurationItems": volumes}).to_string(),
         ),
     ]);
@@ -567,6 +562,7 @@ fn the_management_summary_is_one_page_and_shows_the_numbers_of_results_json() {
             &s["by_status"]["pass"],
             &s["by_status"]["fail"],
             &s["by_status"]["not_assessed"],
+            &s["by_status"]["not_applicable"],
             &s["by_status"]["manual"],
             &s["by_status"]["inherited"],
             &s["by_owner"]["aws"]["total"],

@@ -45,10 +45,12 @@ pub enum Reply {
 }
 
 type Rule = Arc<dyn Fn(&Req) -> Option<Reply> + Send + Sync>;
+type Amendment = (&'static str, Arc<dyn Fn(Vec<u8>) -> Vec<u8> + Send + Sync>);
 
 #[derive(Clone, Default)]
 pub struct Router {
     rules: Arc<Mutex<Vec<Rule>>>,
+    amendments: Arc<Mutex<Vec<Amendment>>>,
     seen: Arc<Mutex<Vec<Req>>>,
 }
 
@@ -68,6 +70,13 @@ impl Router {
     /// Answer every request for `op` with `reply()`.
     pub fn always(&self, op: &'static str, reply: impl Fn() -> Reply + Send + Sync + 'static) -> &Self {
         self.on(move |r| (r.op == op).then(&reply))
+    }
+
+    /// Forward `op` to moto, then rewrite the body of its answer with `amend` (to give an answer
+    /// what moto leaves out and AWS always sends).
+    pub fn amend(&self, op: &'static str, amend: impl Fn(Vec<u8>) -> Vec<u8> + Send + Sync + 'static) -> &Self {
+        self.amendments.lock().unwrap().push((op, Arc::new(amend)));
+        self
     }
 
     /// Every request seen (answered here or forwarded), in order.
@@ -136,8 +145,26 @@ impl HttpConnector for RouterConnector {
         let req = describe(&request);
         self.router.seen.lock().unwrap().push(req.clone());
         let rules: Vec<Rule> = self.router.rules.lock().unwrap().clone();
+        let amendment = self.router.amendments.lock().unwrap().iter().find(|(op, _)| *op == req.op).map(|(_, f)| f.clone());
         match rules.iter().find_map(|rule| rule(&req)) {
-            None => self.inner.call(request),
+            None => match amendment {
+                None => self.inner.call(request),
+                Some(amend) => {
+                    let answer = self.inner.call(request);
+                    HttpConnectorFuture::new(async move {
+                        let answer = answer.await?;
+                        let status = answer.status().as_u16();
+                        let content_type = answer.headers().get("content-type").unwrap_or("text/xml").to_string();
+                        let body = aws_smithy_types::byte_stream::ByteStream::new(answer.into_body())
+                            .collect()
+                            .await
+                            .expect("moto's answer reads")
+                            .into_bytes()
+                            .to_vec();
+                        Ok(response(status, &content_type, amend(body)))
+                    })
+                }
+            },
             Some(Reply::Json(status, body)) => {
                 HttpConnectorFuture::ready(Ok(response(status, "application/x-amz-json-1.1", serde_json::to_vec(&body).unwrap())))
             }

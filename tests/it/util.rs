@@ -15,6 +15,7 @@ pub fn bundle_with(regions: &[&str], files: &[(&str, String)], gaps: Vec<Gap>, a
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         tool: Tool { name: "auditpack".into(), version: "test".into() },
+        collection_started_at: "2026-11-27T08:59:00Z".parse().unwrap(),
         collected_at: "2026-11-27T09:00:00Z".parse().unwrap(),
         accounts: vec![ACCOUNT.into()],
         regions: regions.iter().map(|r| r.to_string()).collect(),
@@ -25,15 +26,22 @@ pub fn bundle_with(regions: &[&str], files: &[(&str, String)], gaps: Vec<Gap>, a
     Bundle::from_parts(&manifest.to_json(), map, Path::new("<test>")).expect("test bundle verifies")
 }
 
+/// The bundle path of the configuration items of a resource type (`AWS::S3::Bucket`).
+pub fn resource_path(account: &str, region: &str, resource_type: &str) -> String {
+    let t = auditpack::evidence::ResourceType::parse(resource_type).unwrap_or_else(|| panic!("{resource_type} is not in the catalogue"));
+    auditpack::evidence::DocId::resources(account, region, t).path()
+}
+
 pub fn bundle(files: &[(&str, String)]) -> Bundle {
     bundle_with(&["us-east-1"], files, vec![], vec![])
 }
 
+/// A gap for the document at `path` (its region read from the path).
 pub fn gap(api: &str, path: &str) -> Gap {
     Gap {
         api: api.into(),
         account: ACCOUNT.into(),
-        region: None,
+        region: path.split('/').nth(1).filter(|r| *r != "global").map(str::to_string),
         path: Some(path.into()),
         error: "AccessDenied".into(),
         message: "not authorized".into(),

@@ -224,11 +224,8 @@ pub(super) fn read_rule_details(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<RuleDe
     let doc: RuleDetails = json(bytes)?;
     complete(None, &[("NextToken", &doc.next_token)])?;
     let rule = ctx.id.name.as_deref().unwrap_or_default();
-    if let Some((n, other)) = doc
-        .results
-        .iter()
-        .enumerate()
-        .find(|(_, r)| r.evaluation_result_identifier.evaluation_result_qualifier.config_rule_name != rule)
+    if let Some((n, other)) =
+        doc.results.iter().enumerate().find(|(_, r)| r.evaluation_result_identifier.evaluation_result_qualifier.config_rule_name != rule)
     {
         return Err(format!(
             "evaluation result {} is for rule {:?}, not for {rule:?} whose file this is",

@@ -113,10 +113,7 @@ pub(super) fn read_credential_report(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<C
     }
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !column.contains_key(*c)).collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "line 1: the header lacks the column(s) {}: it is not a complete IAM credential report",
-            missing.join(", ")
-        ));
+        return Err(format!("line 1: the header lacks the column(s) {}: it is not a complete IAM credential report", missing.join(", ")));
     }
     let mut rows = Vec::new();
     let mut users = BTreeSet::new();
@@ -137,14 +134,15 @@ pub(super) fn read_credential_report(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<C
         let is_root = user == ROOT;
         let when = |col: &str| -> Result<When, String> {
             let v = get(col);
-            let w = match v {
-                "N/A" => When::Never,
-                "no_information" => When::NoInformation,
-                "not_supported" => When::NotSupported,
-                _ => When::At(time(v).ok_or_else(|| {
-                    format!("line {line}: {col} of {user} is {v:?}, not a time, N/A, no_information or not_supported")
-                })?),
-            };
+            let w =
+                match v {
+                    "N/A" => When::Never,
+                    "no_information" => When::NoInformation,
+                    "not_supported" => When::NotSupported,
+                    _ => When::At(time(v).ok_or_else(|| {
+                        format!("line {line}: {col} of {user} is {v:?}, not a time, N/A, no_information or not_supported")
+                    })?),
+                };
             if let When::At(t) = w {
                 ctx.not_after(t, &format!("line {line}: {col} of {user}"))?;
             }
@@ -247,7 +245,6 @@ pub struct AttachedPolicy {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ManagedPolicy {
-    pub policy_name: String,
     pub arn: String,
     pub policy_version_list: Vec<PolicyVersion>,
 }

@@ -180,7 +180,8 @@ mod tests {
         let text: Policy = serde_json::from_str(r#""{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": [\"s3:*\"]}]}""#).unwrap();
         assert_eq!(text.0.unwrap().statements()[0].effect, Effect::Deny);
         let encoded: Policy =
-            serde_json::from_str(r#""%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%7D%5D%7D""#).unwrap();
+            serde_json::from_str(r#""%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%7D%5D%7D""#)
+                .unwrap();
         assert_eq!(encoded.0.unwrap().statements()[0].actions(), ["s3:*"]);
         for bad in [r#""not json""#, "null", r#"{"Statement": {"Effect": "Permit"}}"#, "{}", r#""%7B%""#] {
             let p: Policy = serde_json::from_str(bad).unwrap();
