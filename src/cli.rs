@@ -99,7 +99,7 @@ The third replaces a directory auditpack did not write, deleting what it held."
         /// Replace OUT whole even when it holds files auditpack did not write (they are deleted).
         #[arg(long)]
         force: bool,
-        /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml).
+        /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml, service-models.toml); a copy of the shipped mappings/ works as it is.
         #[arg(long, value_name = "DIR")]
         mappings: Option<PathBuf>,
         /// Directory of handlebars templates replacing the built-in ones by file name (packet.html.hbs, control.html.hbs, style.css.hbs, summary.html.hbs).

@@ -6,9 +6,12 @@
 //! result model and `results.json`) → `render` (HTML and PDF packets).
 
 pub mod checks;
+#[cfg(feature = "collect")]
 pub mod collect;
 pub mod demo;
 pub mod evidence;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod mappings;
 pub mod output;
 pub mod pipeline;

@@ -57,7 +57,7 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
     };
     let formats = if opts.formats.is_empty() { vec![Format::Html, Format::Pdf, Format::Json] } else { opts.formats.clone() };
     progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));
-    let report = report::build(bundle, &selected);
+    let report = report::build(bundle, &selected, &catalog.service_models);
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
     let mut write = |name: String, bytes: &[u8]| -> Result<()> {
         staging.write(&name, bytes)?;

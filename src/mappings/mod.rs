@@ -219,15 +219,17 @@ pub enum Error {
     NoDir(PathBuf),
 }
 
-/// All frameworks, in file-name order.
+/// All frameworks, in file-name order, and the service-model table their areas refer to.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub frameworks: Vec<Framework>,
+    pub service_models: service_models::Table,
 }
 
 impl Catalog {
     /// The built-in catalogues, with files of `override_dir` replacing them by file name (and
-    /// any further `*.toml` there added).
+    /// any further `*.toml` there added). A `service-models.toml` there replaces the built-in
+    /// service-model table, so a copy of the shipped `mappings/` directory works as it is.
     pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Error> {
         let mut sources: BTreeMap<String, (String, String)> =
             BUILTIN.iter().map(|(name, text)| (name.to_string(), (format!("mappings/{name}"), text.to_string()))).collect();
@@ -245,10 +247,17 @@ impl Catalog {
                 }
             }
         }
-        let mut frameworks = Vec::new();
         let mut diagnostics = Vec::new();
+        let table = match sources.remove(service_models::FILE) {
+            None => service_models::Table::builtin(),
+            Some((display, text)) => match service_models::Table::parse(&text, &display) {
+                Ok(t) => t,
+                Err(d) => return Err(Error::Invalid(d)),
+            },
+        };
+        let mut frameworks = Vec::new();
         for (name, (display, text)) in &sources {
-            match parse(name, display, text) {
+            match parse(name, display, text, &table) {
                 Ok(f) => frameworks.push(f),
                 Err(mut d) => diagnostics.append(&mut d),
             }
@@ -256,7 +265,7 @@ impl Catalog {
         if !diagnostics.is_empty() {
             return Err(Error::Invalid(diagnostics));
         }
-        Ok(Catalog { frameworks })
+        Ok(Catalog { frameworks, service_models: table })
     }
 
     pub fn framework(&self, id: &str) -> Option<&Framework> {
@@ -273,15 +282,16 @@ impl Catalog {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rfind('\n').map(|nl| before.len() - nl).unwrap_or(before.len() + 1);
     (line, column)
 }
 
-/// Parse and validate one mapping file. `name` is its file name, `display` how to name it in messages.
-pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Diagnostic>> {
+/// Parse and validate one mapping file against the service-model table its areas refer to.
+/// `name` is its file name, `display` how to name it in messages.
+pub fn parse(name: &str, display: &str, text: &str, table: &service_models::Table) -> Result<Framework, Vec<Diagnostic>> {
     let at = |span: Range<usize>, message: String, fix: &str| {
         let (line, column) = line_col(text, span.start);
         Diagnostic { file: display.to_string(), line, column, message, fix: fix.to_string() }
@@ -318,7 +328,6 @@ pub fn parse(name: &str, display: &str, text: &str) -> Result<Framework, Vec<Dia
         ));
     }
     let known: Vec<&str> = checks::registry().iter().map(|c| c.id).collect();
-    let table = service_models::Table::builtin();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut controls = Vec::new();
     for c in raw.controls {

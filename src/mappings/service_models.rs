@@ -66,10 +66,53 @@ pub struct Table {
     pub areas: Vec<Area>,
 }
 
+/// The file name of the table, in the built-in mappings and in a `--mappings` directory.
+pub const FILE: &str = "service-models.toml";
+
 impl Table {
     /// The built-in table (validated by a test).
     pub fn builtin() -> Table {
-        toml::from_str(BUILTIN).expect("mappings/service-models.toml is valid (tested)")
+        Table::parse(BUILTIN, "mappings/service-models.toml").expect("mappings/service-models.toml is valid (tested)")
+    }
+
+    /// Parse and validate a table; problems name the file, line and column.
+    pub fn parse(text: &str, display: &str) -> Result<Table, Vec<super::Diagnostic>> {
+        let at = |span: std::ops::Range<usize>, message: String, fix: &str| {
+            let (line, column) = super::line_col(text, span.start);
+            super::Diagnostic { file: display.to_string(), line, column, message, fix: fix.to_string() }
+        };
+        let table: Table = toml::from_str(text).map_err(|e| {
+            let fix = if e.message().contains("unknown field") {
+                "allowed keys: [models.<iaas|paas|saas>] name, description; [resource_types] \"AWS::Type\" = \"iaas\"; [[area]] id, name, iaas, paas, saas"
+            } else {
+                "correct the TOML at this position (docs/mappings.md describes the file)"
+            };
+            vec![at(e.span().unwrap_or(0..0), e.message().trim().to_string(), fix)]
+        })?;
+        let mut diags = Vec::new();
+        let missing: Vec<&str> = ServiceModel::ALL.iter().filter(|m| !table.models.contains_key(m)).map(|m| m.as_str()).collect();
+        if !missing.is_empty() {
+            diags.push(at(
+                0..0,
+                format!("[models] leaves out {}", missing.join(", ")),
+                "name and describe all three models: iaas, paas, saas",
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for a in &table.areas {
+            if a.id.trim().is_empty() || !seen.insert(a.id.as_str()) {
+                let offset = text.find(&format!("id = \"{}\"", a.id)).unwrap_or(0);
+                diags.push(at(offset..offset, format!("area id {:?} is empty or defined twice", a.id), "give each [[area]] its own id"));
+            }
+        }
+        if table.areas.is_empty() {
+            diags.push(at(0..0, "the table defines no [[area]]".into(), "add the areas of responsibility"));
+        }
+        if diags.is_empty() {
+            Ok(table)
+        } else {
+            Err(diags)
+        }
     }
 
     pub fn area(&self, id: &str) -> Option<&Area> {

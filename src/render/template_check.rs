@@ -1021,7 +1021,7 @@ mod tests {
         let bundle = crate::evidence::Bundle::open(&dir).unwrap();
         let catalog = crate::mappings::Catalog::load(None).unwrap();
         let frameworks: Vec<&crate::mappings::Framework> = catalog.frameworks.iter().collect();
-        crate::report::build(&bundle, &frameworks)
+        crate::report::build(&bundle, &frameworks, &catalog.service_models)
     }
 
     /// Templates the check accepts must also render in strict mode: the check models handlebars.

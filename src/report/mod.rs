@@ -224,7 +224,7 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// Run every check the frameworks use (each once) and join the outcomes with the controls.
-pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
+pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings::service_models::Table) -> Report {
     let mut outcomes: BTreeMap<&str, (&'static checks::Check, Outcome)> = BTreeMap::new();
     for f in frameworks {
         for c in &f.controls {
@@ -236,8 +236,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
             }
         }
     }
-    let table = crate::mappings::service_models::Table::builtin();
-    let in_use = ownership::models_in_use(bundle, &table);
+    let in_use = ownership::models_in_use(bundle, table);
     let file_ref = |path: &str| FileRef { path: path.to_string(), sha256: bundle.file_sha256(path).unwrap_or_default().to_string() };
     let m = &bundle.manifest;
     let frameworks = frameworks
@@ -300,7 +299,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework]) -> Report {
                 version: f.version.clone(),
                 description: f.description.clone(),
                 summary,
-                responsibility: ownership::matrix(&table, &in_use, &areas),
+                responsibility: ownership::matrix(table, &in_use, &areas),
                 controls,
             }
         })

@@ -7,7 +7,11 @@ use crate::util::*;
 const HEAD: &str = "[framework]\nid = \"test\"\nname = \"Test\"\nversion = \"1\"\n";
 
 fn errors(text: &str) -> Vec<String> {
-    parse("test.toml", "mappings/test.toml", text).expect_err("should be rejected").iter().map(|d| d.to_string()).collect()
+    parse("test.toml", "mappings/test.toml", text, &auditpack::mappings::service_models::Table::builtin())
+        .expect_err("should be rejected")
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
 }
 
 #[test]
@@ -274,7 +278,7 @@ fn areas_and_owners_by_model_are_validated() {
     assert!(errs.iter().any(|e| e.contains("leaves out paas, saas")), "{errs:?}");
     let ok =
         format!("{HEAD}{base}area = \"operating-system\"\nowner_by_model = {{ iaas = \"customer\", paas = \"aws\", saas = \"aws\" }}\n");
-    assert!(parse("test.toml", "mappings/test.toml", &ok).is_ok());
+    assert!(parse("test.toml", "mappings/test.toml", &ok, &auditpack::mappings::service_models::Table::builtin()).is_ok());
 }
 
 #[test]
@@ -316,4 +320,42 @@ fn pci_dss_lists_all_twelve_requirements_with_their_defined_requirements() {
         let by_model = c.owner_by_model.as_ref().unwrap_or_else(|| panic!("{id} follows the service model"));
         assert_eq!(by_model[&auditpack::mappings::ServiceModel::Iaas].as_str(), "customer", "{id} on EC2");
     }
+}
+
+#[test]
+fn a_copy_of_the_shipped_mappings_directory_is_accepted_and_its_service_model_table_is_used() {
+    let dir = tempdir();
+    let maps = dir.path().join("maps");
+    std::fs::create_dir_all(&maps).unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings");
+    for entry in std::fs::read_dir(&shipped).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), maps.join(entry.file_name())).unwrap();
+    }
+    assert!(maps.join("service-models.toml").exists());
+    let out = dir.path().join("p");
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "json", "--mappings", maps.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let shipped_run = dir.path().join("q");
+    let o = run(&["report", "--evidence", DEMO, "--out", shipped_run.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("results.json")).unwrap(), std::fs::read(shipped_run.join("results.json")).unwrap());
+
+    // The table in the directory is the one used: renaming a model shows in results.json.
+    let table = std::fs::read_to_string(maps.join("service-models.toml")).unwrap();
+    let renamed = table.replacen("name = \"IaaS\"", "name = \"Infrastructure\"", 1);
+    assert_ne!(renamed, table, "the shipped table names IaaS");
+    std::fs::write(maps.join("service-models.toml"), renamed).unwrap();
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "json", "--mappings", maps.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    assert!(r["service_models"].as_array().unwrap().iter().any(|m| m["name"] == "Infrastructure"), "{}", r["service_models"]);
+
+    // A broken table is refused with its file and line, and nothing is written.
+    std::fs::write(maps.join("service-models.toml"), table.replacen("[[area]]", "[[area]]\ncolour = \"red\"", 1)).unwrap();
+    let fresh = dir.path().join("r");
+    let o = run(&["report", "--evidence", DEMO, "--out", fresh.to_str().unwrap(), "--mappings", maps.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("service-models.toml:") && stderr(&o).contains("colour"), "{}", stderr(&o));
+    assert!(!fresh.exists());
 }

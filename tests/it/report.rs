@@ -405,7 +405,7 @@ fn the_owner_of_patching_follows_the_service_models_in_the_inventory() {
     let catalog = auditpack::mappings::Catalog::load(None).unwrap();
     let pci = catalog.framework("pci-dss-4.0").unwrap();
     let owner_of = |types: &[&str]| {
-        let report = auditpack::report::build(&inventory_bundle(types), &[pci]);
+        let report = auditpack::report::build(&inventory_bundle(types), &[pci], &catalog.service_models);
         let c = report.frameworks[0].controls.iter().find(|c| c.id == "6.3.3").unwrap().clone();
         (c.owner.as_str(), c.owner_reason.unwrap_or_default(), report)
     };
@@ -431,7 +431,7 @@ fn the_owner_of_patching_follows_the_service_models_in_the_inventory() {
     let counts =
         serde_json::json!({"totalDiscoveredResources": 7, "resourceCounts": [{"resourceType": "AWS::Lambda::Function", "count": 7}]});
     let b = bundle(&[(&format!("{base}/get-discovered-resource-counts.json"), counts.to_string())]);
-    let report = auditpack::report::build(&b, &[pci]);
+    let report = auditpack::report::build(&b, &[pci], &catalog.service_models);
     assert_eq!(report.service_models.len(), 1);
     assert_eq!(report.service_models[0].resource_types[0].resource_type, "AWS::Lambda::Function");
     assert_eq!(report.service_models[0].resource_types[0].items, 7);
