@@ -3,7 +3,7 @@
 
 use super::{Check, Duty, Eval, Need, Severity};
 use crate::evidence::docs::{ComplianceByRule, ConfigRules, RuleDetails};
-use crate::evidence::{DocId, Kind};
+use crate::evidence::{DocId, Kind, Lookup};
 
 pub static CHECKS: &[Check] = &[Check {
     id: "config-rules-compliant",
@@ -31,10 +31,27 @@ fn rules_compliant(e: &mut Eval) {
             for rule in &rules.rules {
                 let name = &rule.name;
                 let rule_scope = format!("{scope} rule {name}");
+                // The per-resource results, where the bundle holds them (collect writes them for
+                // every rule): unreadable ones leave the rule not assessed, and a summary they
+                // contradict is no evidence either.
+                let id = DocId::rule(&account, &region, name);
+                let held = e.bundle.get::<RuleDetails>(&id);
+                let details = match held {
+                    Lookup::Found(_) | Lookup::Unreadable(_) => match e.doc::<RuleDetails>(&id, &rule_scope) {
+                        Some(d) => Some(d),
+                        None => continue,
+                    },
+                    _ => None,
+                };
+                let non_compliant = details.map(|d| d.results.iter().filter(|r| r.compliance_type == "NON_COMPLIANT").count());
                 match compliance.of(name).and_then(|c| c.compliance_type()) {
+                    Some("COMPLIANT") if non_compliant.unwrap_or(0) > 0 => e.not_assessed(
+                        rule_scope,
+                        format!("{id}: the summary says COMPLIANT, but the evaluation results list NON_COMPLIANT resources"),
+                    ),
                     Some("COMPLIANT") => e.pass(rule_scope, "COMPLIANT"),
                     Some("NON_COMPLIANT") => {
-                        let Some(details) = e.doc::<RuleDetails>(&DocId::rule(&account, &region, name), &rule_scope) else { continue };
+                        let Some(details) = details.or_else(|| e.doc::<RuleDetails>(&id, &rule_scope)) else { continue };
                         let mut listed = false;
                         for r in details.results.iter().filter(|r| r.compliance_type == "NON_COMPLIANT") {
                             let note = r.annotation.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" ({n})")).unwrap_or_default();

@@ -130,15 +130,16 @@ impl<'a> Eval<'a> {
                     );
                     continue;
                 }
-                let Some(doc) = self.doc::<Resources>(&DocId::resources(&account, &region, C::TYPE), &scope) else { continue };
+                let id = DocId::resources(&account, &region, C::TYPE);
+                let Some(doc) = self.doc::<Resources>(&id, &scope) else { continue };
                 assessed.push(scope);
                 for item in &doc.items {
                     match &item.state {
                         Ok(cfg) => match C::of(cfg) {
                             Some(config) => out.push(Live { item, config, account: account.clone(), region: region.clone() }),
-                            None => self.not_assessed(item.id(), "the configuration was read as another resource type"),
+                            None => self.not_assessed(item.id(), format!("{id}: the configuration was read as another resource type")),
                         },
-                        Err(why) => self.not_assessed(item.id(), why.clone()),
+                        Err(why) => self.not_assessed(item.id(), format!("{id}: {why}")),
                     }
                 }
             }

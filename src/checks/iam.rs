@@ -227,6 +227,11 @@ fn reports<'a>(e: &mut Eval<'a>) -> Vec<(String, &'a CredentialReport)> {
     e.each_account::<CredentialReport>()
 }
 
+/// `<path of the account's document>: why`, for findings about one entry of it.
+fn in_doc(kind: Kind, account: &str, why: &str) -> String {
+    format!("{}: {why}", DocId::global(kind, account).path())
+}
+
 fn root_hardware_mfa(e: &mut Eval) {
     for (account, report) in reports(e) {
         let root = report.root();
@@ -329,7 +334,7 @@ fn key_rotation(e: &mut Eval) {
             match row.keys[n - 1].last_rotated.at() {
                 Some(t) if now - t > Duration::days(90) => e.fail(resource, format!("created {}", days_before(now, t))),
                 Some(t) => e.pass(resource, format!("created {}", days_before(now, t))),
-                None => e.not_assessed(resource, "the credential report gives no rotation date for this active key"),
+                None => e.not_assessed(resource, in_doc(Kind::CredentialReport, &account, "no rotation date for this active key")),
             }
         }
     }
@@ -348,7 +353,7 @@ fn key_unused(e: &mut Eval) {
                     e.fail(resource, format!("never used since it was created {}", c.format("%Y-%m-%d")))
                 }
                 (When::Never, Some(c)) => e.pass(resource, format!("created {}, less than 45 days ago", c.format("%Y-%m-%d"))),
-                _ => e.not_assessed(resource, "the credential report gives neither a use nor a creation date for this key"),
+                _ => e.not_assessed(resource, in_doc(Kind::CredentialReport, &account, "neither a use nor a creation date for this key")),
             }
         }
     }
@@ -382,7 +387,7 @@ fn password_unused(e: &mut Eval) {
                     e.fail(resource, format!("console password last used or set {}", t.format("%Y-%m-%d")))
                 }
                 Some(t) => e.pass(resource, format!("console password last used or set {}", t.format("%Y-%m-%d"))),
-                None => e.not_assessed(resource, "the credential report gives no date for this password"),
+                None => e.not_assessed(resource, in_doc(Kind::CredentialReport, &account, "no date for this password")),
             }
         }
     }
@@ -510,7 +515,8 @@ fn principals_granted(e: &mut Eval, grants: fn(&PolicyDocument) -> bool, known: 
             if !g.through.is_empty() {
                 e.fail(arn, format!("{kind} is granted {what} through {}", g.through.join(", ")));
             } else if !g.unreadable.is_empty() {
-                e.not_assessed(arn, format!("{kind} holds policies that cannot be read: {}", g.unreadable.join(", ")));
+                let why = format!("{kind} holds policies that cannot be read: {}", g.unreadable.join(", "));
+                e.not_assessed(arn, in_doc(Kind::AuthorizationDetails, &account, &why));
             } else {
                 e.pass(arn, format!("{kind} has no policy granting {what}"));
             }
@@ -592,7 +598,10 @@ fn open_trust(e: &mut Eval) {
             let doc = match doc {
                 Ok(doc) => doc,
                 Err(why) => {
-                    e.not_assessed(&role.arn, format!("the trust policy cannot be read: {why}"));
+                    e.not_assessed(
+                        &role.arn,
+                        in_doc(Kind::AuthorizationDetails, &account, &format!("the trust policy cannot be read: {why}")),
+                    );
                     continue;
                 }
             };

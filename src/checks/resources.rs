@@ -276,7 +276,7 @@ fn each_item<C: Config>(e: &mut Eval, noun: &str, judge: impl Fn(&Live<C>) -> Ve
         match verdict {
             Pass(d) => e.pass(live.item.id(), d),
             Fail(d) => e.fail(live.item.id(), d),
-            Unknown(d) => e.not_assessed(live.item.id(), d),
+            Unknown(d) => e.not_assessed(live.item.id(), format!("{}: {d}", DocId::resources(&live.account, &live.region, C::TYPE))),
             Skip => {}
         }
     }

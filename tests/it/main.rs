@@ -4,6 +4,7 @@ mod bundle;
 mod checks;
 mod cli;
 mod collect;
+mod contract;
 mod inventory;
 mod mappings;
 mod moto;

@@ -11,19 +11,34 @@ pub const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo-evide
 
 /// An in-memory bundle of the given files (and gaps / absent records), collected 2026-11-27.
 pub fn bundle_with(regions: &[&str], files: &[(&str, String)], gaps: Vec<Gap>, absent: Vec<Absent>) -> Bundle {
-    let map: BTreeMap<String, Vec<u8>> = files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
-    let manifest = Manifest {
+    try_bundle(regions, files, gaps, absent).expect("test bundle verifies")
+}
+
+/// The manifest of such a bundle.
+pub fn manifest_of(regions: &[&str], files: &BTreeMap<String, Vec<u8>>, gaps: Vec<Gap>, absent: Vec<Absent>) -> Manifest {
+    Manifest {
         schema_version: SCHEMA_VERSION,
         tool: Tool { name: "auditpack".into(), version: "test".into() },
         collection_started_at: "2026-11-27T08:59:00Z".parse().unwrap(),
         collected_at: "2026-11-27T09:00:00Z".parse().unwrap(),
         accounts: vec![ACCOUNT.into()],
         regions: regions.iter().map(|r| r.to_string()).collect(),
-        files: map.iter().map(|(p, b)| FileEntry { path: p.clone(), sha256: sha256_hex(b), bytes: b.len() as u64 }).collect(),
+        files: files.iter().map(|(p, b)| FileEntry { path: p.clone(), sha256: sha256_hex(b), bytes: b.len() as u64 }).collect(),
         gaps,
         absent,
-    };
-    Bundle::from_parts(&manifest.to_json(), map, Path::new("<test>")).expect("test bundle verifies")
+    }
+}
+
+/// The same, or why it does not verify.
+pub fn try_bundle(
+    regions: &[&str],
+    files: &[(&str, String)],
+    gaps: Vec<Gap>,
+    absent: Vec<Absent>,
+) -> Result<Bundle, auditpack::evidence::Error> {
+    let map: BTreeMap<String, Vec<u8>> = files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
+    let manifest = manifest_of(regions, &map, gaps, absent);
+    Bundle::from_parts(&manifest.to_json(), map, Path::new("<test>"))
 }
 
 /// The bundle path of the configuration items of a resource type (`AWS::S3::Bucket`).

@@ -1,0 +1,459 @@
+//! The evidence contract tried as an adversary would: a one-account bundle in which every check
+//! passes, then every document of the catalogue replaced, one at a time, by a wrong-shaped but
+//! sealed file (empty object, empty array, null, a required key missing, a wrong type, a
+//! truncated page). No such file may leave a check that reads it, or a control that uses that
+//! check, passing; each check that reads it is not assessed with a reason naming the file.
+
+use std::collections::BTreeMap;
+
+use auditpack::checks::{self, CheckStatus, Need};
+use auditpack::evidence::{Bundle, DocId, Kind, ResourceType};
+use auditpack::mappings::Catalog;
+use auditpack::report::{self, ControlStatus};
+use serde_json::{json, Value};
+
+use crate::util::*;
+
+const R: &str = "us-east-1";
+
+fn iam(file: &str) -> String {
+    format!("{ACCOUNT}/global/iam/{file}")
+}
+
+fn cfg(file: &str) -> String {
+    format!("{ACCOUNT}/{R}/config/{file}")
+}
+
+fn res(t: ResourceType) -> String {
+    DocId::resources(ACCOUNT, R, t).path()
+}
+
+const CRED_HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+const ROOT_ROW: &str = "<root_account>,arn:aws:iam::111122223333:root,2020-01-01T00:00:00+00:00,not_supported,2026-01-05T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+const ALICE_ROW: &str = "alice,arn:aws:iam::111122223333:user/alice,2024-01-01T00:00:00+00:00,true,2026-11-25T00:00:00+00:00,2026-10-01T00:00:00+00:00,N/A,true,true,2026-10-20T00:00:00+00:00,2026-11-26T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+
+fn credential_report() -> String {
+    format!("{CRED_HEADER}\n{ROOT_ROW}\n{ALICE_ROW}\n")
+}
+
+/// A configuration item as batch-get-resource-config returns it.
+fn item(t: ResourceType, id: &str, configuration: Value, supplementary: Value) -> Value {
+    json!({
+        "version": "1.3", "accountId": ACCOUNT, "configurationItemCaptureTime": "2026-11-26T08:00:00+00:00",
+        "configurationItemStatus": "OK", "arn": format!("arn:aws:test:{R}:{ACCOUNT}:{id}"), "resourceType": t.as_str(),
+        "resourceId": id, "resourceName": id, "awsRegion": R, "configuration": configuration.to_string(),
+        "supplementaryConfiguration": supplementary,
+    })
+}
+
+fn items(list: Vec<Value>) -> Value {
+    json!({ "baseConfigurationItems": list })
+}
+
+fn s(v: Value) -> Value {
+    Value::String(v.to_string())
+}
+
+/// Every document of the catalogue, shaped as AWS documents it, for an account where every
+/// check passes.
+fn clean() -> BTreeMap<String, String> {
+    let narrow =
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme/*"}]});
+    let ec2_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let tls_only = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": "arn:aws:s3:::acme-data/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+    let block = json!({"blockPublicAcls": true, "ignorePublicAcls": true, "blockPublicPolicy": true, "restrictPublicBuckets": true});
+    let alb = format!("arn:aws:elasticloadbalancing:{R}:{ACCOUNT}:loadbalancer/app/web/1");
+    let mut lb = item(ResourceType::ElbV2LoadBalancer, "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
+    lb["arn"] = json!(alb);
+    let mut acl = item(ResourceType::Wafv2WebAcl, "acl", json!({"name": "acl"}), json!({}));
+    acl["relationships"] =
+        json!([{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "resourceId": alb, "relationshipName": "Is associated with"}]);
+    let docs: Vec<(String, Value)> = vec![
+        (
+            iam("get-account-authorization-details.json"),
+            json!({
+                "UserDetailList": [{"UserName": "alice", "UserId": "AIDA1", "Arn": "arn:aws:iam::111122223333:user/alice", "Path": "/",
+                    "CreateDate": "2024-01-01T00:00:00+00:00", "GroupList": ["ops"], "UserPolicyList": [], "AttachedManagedPolicies": []}],
+                "GroupDetailList": [{"GroupName": "ops", "Arn": "arn:aws:iam::111122223333:group/ops",
+                    "GroupPolicyList": [{"PolicyName": "read", "PolicyDocument": narrow}],
+                    "AttachedManagedPolicies": [{"PolicyName": "AWSSupportAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"},
+                        {"PolicyName": "AcmeRead", "PolicyArn": "arn:aws:iam::111122223333:policy/AcmeRead"}]}],
+                "RoleDetailList": [{"RoleName": "app", "Arn": "arn:aws:iam::111122223333:role/app", "AssumeRolePolicyDocument": ec2_trust,
+                    "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}],
+                "Policies": [{"PolicyName": "AcmeRead", "Arn": "arn:aws:iam::111122223333:policy/AcmeRead", "DefaultVersionId": "v1",
+                    "PolicyVersionList": [{"Document": narrow, "VersionId": "v1", "IsDefaultVersion": true}]}],
+            }),
+        ),
+        (
+            iam("get-account-password-policy.json"),
+            json!({"PasswordPolicy": {"MinimumPasswordLength": 16, "RequireSymbols": true,
+            "RequireNumbers": true, "RequireUppercaseCharacters": true, "RequireLowercaseCharacters": true, "AllowUsersToChangePassword": true,
+            "ExpirePasswords": true, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}}),
+        ),
+        (iam("get-account-summary.json"), json!({"SummaryMap": {"Users": 1, "Groups": 1, "Roles": 1}})),
+        (
+            iam("list-virtual-mfa-devices.json"),
+            json!({"VirtualMFADevices": [{"SerialNumber": "arn:aws:iam::111122223333:mfa/alice",
+            "User": {"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice"}, "EnableDate": "2024-01-02T00:00:00+00:00"}]}),
+        ),
+        (
+            cfg("describe-configuration-recorders.json"),
+            json!({"ConfigurationRecorders": [{"name": "default",
+            "roleARN": "arn:aws:iam::111122223333:role/config", "recordingGroup": {"allSupported": true, "includeGlobalResourceTypes": true,
+            "resourceTypes": [], "exclusionByResourceTypes": {"resourceTypes": []}}}]}),
+        ),
+        (
+            cfg("describe-configuration-recorder-status.json"),
+            json!({"ConfigurationRecordersStatus": [{"name": "default",
+            "recording": true, "lastStatus": "SUCCESS", "lastStartTime": "2026-01-01T00:00:00+00:00"}]}),
+        ),
+        (cfg("describe-delivery-channels.json"), json!({"DeliveryChannels": [{"name": "default", "s3BucketName": "acme-config"}]})),
+        (cfg("describe-config-rules.json"), json!({"ConfigRules": [{"ConfigRuleName": "restricted-ssh", "ConfigRuleState": "ACTIVE"}]})),
+        (
+            cfg("describe-compliance-by-config-rule.json"),
+            json!({"ComplianceByConfigRules": [{"ConfigRuleName": "restricted-ssh",
+            "Compliance": {"ComplianceType": "COMPLIANT"}}]}),
+        ),
+        (
+            cfg("get-compliance-details-by-config-rule/restricted-ssh.json"),
+            json!({"EvaluationResults": [{"EvaluationResultIdentifier":
+            {"EvaluationResultQualifier": {"ConfigRuleName": "restricted-ssh", "ResourceType": "AWS::EC2::SecurityGroup", "ResourceId": "sg-web"}},
+            "ComplianceType": "COMPLIANT"}]}),
+        ),
+        (
+            cfg("get-discovered-resource-counts.json"),
+            json!({"totalDiscoveredResources": 3,
+            "resourceCounts": [{"resourceType": "AWS::EC2::Volume", "count": 1}, {"resourceType": "AWS::S3::Bucket", "count": 1},
+                {"resourceType": "AWS::RDS::DBInstance", "count": 1}]}),
+        ),
+        (
+            res(ResourceType::S3Bucket),
+            items(vec![item(
+                ResourceType::S3Bucket,
+                "acme-data",
+                json!({"name": "acme-data"}),
+                json!({
+                    "ServerSideEncryptionConfiguration": s(json!({"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]})),
+                    "PublicAccessBlockConfiguration": s(block.clone()),
+                    "BucketPolicy": s(json!({"policyText": tls_only.to_string()})),
+                    "BucketVersioningConfiguration": s(json!({"status": "Enabled", "isMfaDeleteEnabled": null})),
+                    "BucketLoggingConfiguration": s(json!({"destinationBucketName": "acme-logs", "logFilePrefix": "acme-data/"})),
+                }),
+            )]),
+        ),
+        (
+            res(ResourceType::S3AccountPublicAccessBlock),
+            items(vec![item(ResourceType::S3AccountPublicAccessBlock, ACCOUNT, block, json!({}))]),
+        ),
+        (
+            res(ResourceType::Ec2Volume),
+            items(vec![item(ResourceType::Ec2Volume, "vol-1", json!({"volumeId": "vol-1", "encrypted": true}), json!({}))]),
+        ),
+        (
+            res(ResourceType::RdsDbInstance),
+            items(vec![item(
+                ResourceType::RdsDbInstance,
+                "db-1",
+                json!({"engine": "postgres",
+            "storageEncrypted": true, "publiclyAccessible": false, "backupRetentionPeriod": 7, "multiAZ": true,
+            "iAMDatabaseAuthenticationEnabled": true, "enabledCloudwatchLogsExports": ["postgresql"]}),
+                json!({}),
+            )]),
+        ),
+        (
+            res(ResourceType::Ec2SecurityGroup),
+            items(vec![item(
+                ResourceType::Ec2SecurityGroup,
+                "sg-web",
+                json!({"groupName": "web",
+            "ipPermissions": [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}], "ipv6Ranges": [], "ipRanges": ["0.0.0.0/0"]},
+                {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipv4Ranges": [{"cidrIp": "10.0.0.0/8"}], "ipv6Ranges": [], "ipRanges": ["10.0.0.0/8"]}]}),
+                json!({}),
+            )]),
+        ),
+        (
+            res(ResourceType::CloudTrailTrail),
+            items(vec![item(
+                ResourceType::CloudTrailTrail,
+                "main",
+                json!({"name": "main",
+            "isMultiRegionTrail": true, "logFileValidationEnabled": true, "kmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/k",
+            "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111122223333:log-group:trail"}),
+                json!({}),
+            )]),
+        ),
+        (
+            res(ResourceType::KmsKey),
+            items(vec![item(
+                ResourceType::KmsKey,
+                "key-1",
+                json!({"keyId": "key-1", "keyManager": "CUSTOMER",
+            "keyState": "Enabled", "keySpec": "SYMMETRIC_DEFAULT", "origin": "AWS_KMS"}),
+                json!({"KeyRotationStatus": "true"}),
+            )]),
+        ),
+        (
+            res(ResourceType::SsmPatchCompliance),
+            items(vec![item(
+                ResourceType::SsmPatchCompliance,
+                "AWS::SSM::ManagedInstanceInventory/i-1",
+                json!({"AWS:ComplianceItem": {"ComplianceType": "Patch", "Content": {"Patch": {"openssl": {"PatchState": "Installed", "Status": "COMPLIANT"}}}}}),
+                json!({}),
+            )]),
+        ),
+        (res(ResourceType::ElbV2LoadBalancer), items(vec![lb])),
+        (res(ResourceType::Wafv2WebAcl), items(vec![acl])),
+    ];
+    let mut files: BTreeMap<String, String> = docs.into_iter().map(|(p, v)| (p, serde_json::to_string_pretty(&v).unwrap())).collect();
+    files.insert(iam("credential-report.csv"), credential_report());
+    files
+}
+
+fn seal(files: &BTreeMap<String, String>) -> Result<Bundle, auditpack::evidence::Error> {
+    seal_with(files, vec![], vec![])
+}
+
+fn seal_with(
+    files: &BTreeMap<String, String>,
+    gaps: Vec<auditpack::evidence::Gap>,
+    absent: Vec<auditpack::evidence::Absent>,
+) -> Result<Bundle, auditpack::evidence::Error> {
+    try_bundle(&[R], &files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect::<Vec<_>>(), gaps, absent)
+}
+
+/// The kinds (and resource type) of the document at `path`.
+fn need_of(path: &str) -> (Kind, Option<ResourceType>) {
+    let id = DocId::parse(path).unwrap_or_else(|| panic!("{path} is not in the catalogue"));
+    (id.kind, id.resource_type())
+}
+
+/// Whether a check reads the document at `path`.
+fn reads(check: &checks::Check, path: &str) -> bool {
+    let (kind, t) = need_of(path);
+    check.evidence.iter().any(|n| match (n, t) {
+        (Need::Items(nt), Some(t)) => *nt == t,
+        (Need::Items(_), None) => matches!(kind, Kind::Recorders | Kind::RecorderStatus),
+        (Need::Doc(k), _) => *k == kind,
+    })
+}
+
+/// Every check that reads `path` is not assessed naming it, and no control using one passes.
+fn assert_refused(b: &Bundle, path: &str, case: &str) {
+    let catalog = Catalog::load(None).unwrap();
+    let frameworks: Vec<&auditpack::mappings::Framework> = catalog.frameworks.iter().collect();
+    let r = report::build(b, &frameworks, &catalog.service_models);
+    let readers: Vec<&checks::Check> = checks::registry().into_iter().filter(|c| reads(c, path)).collect();
+    for c in &readers {
+        let k = &r.checks[c.id];
+        assert_eq!(k.status, CheckStatus::NotAssessed, "{case}: {} on {path}: {:#?}", c.id, k.findings);
+        let named = k.findings.iter().any(|f| f.status == CheckStatus::NotAssessed && f.detail.contains(path));
+        assert!(named, "{case}: {} does not name {path}: {:#?}", c.id, k.findings);
+    }
+    for f in &r.frameworks {
+        for c in &f.controls {
+            if c.checks.iter().any(|k| readers.iter().any(|x| x.id == k.id)) {
+                assert_ne!(c.status, ControlStatus::Pass, "{case}: {} {} passes on a broken {path}", f.id, c.id);
+            }
+        }
+    }
+    if readers.is_empty() {
+        // Read by no check (the account summary, the resource counts): still named as unusable.
+        assert!(b.unreadable().iter().any(|w| w.starts_with(path)), "{case}: {path} not reported unreadable: {:?}", b.unreadable());
+    }
+}
+
+#[test]
+fn in_the_clean_bundle_every_check_passes() {
+    let b = seal(&clean()).expect("the clean bundle verifies");
+    assert!(b.unreadable().is_empty(), "{:?}", b.unreadable());
+    for c in checks::registry() {
+        let o = c.evaluate(&b);
+        assert_eq!(o.status, CheckStatus::Pass, "{}: {:#?}", c.id, o);
+    }
+}
+
+/// The top-level list of a JSON document (its required key), and whether AWS pages it, with
+/// the page token the merged document must not carry.
+fn shape(path: &str) -> (&'static str, Option<(&'static str, Value)>) {
+    match need_of(path).0 {
+        Kind::AuthorizationDetails => ("UserDetailList", Some(("IsTruncated", json!(true)))),
+        Kind::PasswordPolicy => ("PasswordPolicy", None),
+        Kind::AccountSummary => ("SummaryMap", None),
+        Kind::VirtualMfaDevices => ("VirtualMFADevices", Some(("Marker", json!("page-2")))),
+        Kind::Recorders => ("ConfigurationRecorders", None),
+        Kind::RecorderStatus => ("ConfigurationRecordersStatus", None),
+        Kind::DeliveryChannels => ("DeliveryChannels", None),
+        Kind::ConfigRules => ("ConfigRules", Some(("NextToken", json!("page-2")))),
+        Kind::ComplianceByRule => ("ComplianceByConfigRules", Some(("NextToken", json!("page-2")))),
+        Kind::RuleDetails => ("EvaluationResults", Some(("NextToken", json!("page-2")))),
+        Kind::ResourceCounts => ("resourceCounts", Some(("nextToken", json!("page-2")))),
+        Kind::Resources => ("baseConfigurationItems", Some(("nextToken", json!("page-2")))),
+        Kind::CredentialReport => unreachable!("the credential report is CSV"),
+    }
+}
+
+/// The wrong-shaped variants of one JSON document.
+fn json_variants(path: &str, text: &str) -> Vec<(String, String)> {
+    let doc: Value = serde_json::from_str(text).unwrap();
+    let (key, page) = shape(path);
+    let mut out = vec![
+        ("empty object".to_string(), "{}".to_string()),
+        ("empty array".to_string(), "[]".to_string()),
+        ("null".to_string(), "null".to_string()),
+        ("empty file".to_string(), String::new()),
+        ("truncated bytes".to_string(), text[..text.len() / 2].to_string()),
+    ];
+    let mut missing = doc.clone();
+    missing.as_object_mut().unwrap().remove(key);
+    out.push((format!("{key} missing"), missing.to_string()));
+    let mut lower = serde_json::Map::new();
+    for (k, v) in doc.as_object().unwrap() {
+        lower.insert(k.to_lowercase(), v.clone());
+    }
+    out.push(("lower-case keys".to_string(), Value::Object(lower).to_string()));
+    let mut wrong = doc.clone();
+    wrong[key] = json!("not a list");
+    out.push((format!("{key} of the wrong type"), wrong.to_string()));
+    if let Some((token, value)) = page {
+        let mut truncated = doc.clone();
+        truncated[token] = value;
+        if token == "IsTruncated" {
+            truncated["Marker"] = json!("page-2");
+        }
+        out.push((format!("a truncated page ({token})"), truncated.to_string()));
+    }
+    out
+}
+
+#[test]
+fn every_json_document_of_the_wrong_shape_is_not_assessed_and_passes_no_control() {
+    let base = clean();
+    let mut cases = 0;
+    for (path, text) in &base {
+        if path.ends_with(".csv") {
+            continue;
+        }
+        for (case, bad) in json_variants(path, text) {
+            let mut files = base.clone();
+            files.insert(path.clone(), bad);
+            let b = seal(&files).unwrap_or_else(|e| panic!("{case} of {path}: the bundle still verifies: {e}"));
+            assert_refused(&b, path, &case);
+            cases += 1;
+        }
+    }
+    // Every JSON document of the catalogue was tried.
+    let kinds: std::collections::BTreeSet<Kind> = base.keys().map(|p| need_of(p).0).collect();
+    assert_eq!(kinds.len(), auditpack::evidence::catalogue::CATALOGUE.len(), "a document of the catalogue is left out");
+    assert!(cases >= 21 * 8, "{cases} cases");
+}
+
+#[test]
+fn a_credential_report_of_the_wrong_shape_is_not_assessed_and_passes_no_control() {
+    let path = iam("credential-report.csv");
+    let without = |col: &str| {
+        let cols: Vec<&str> = CRED_HEADER.split(',').collect();
+        let i = cols.iter().position(|c| *c == col).unwrap();
+        let drop = |line: &str| line.split(',').enumerate().filter(|(n, _)| *n != i).map(|(_, v)| v).collect::<Vec<_>>().join(",");
+        format!("{}\n{}\n{}\n", drop(CRED_HEADER), drop(ROOT_ROW), drop(ALICE_ROW))
+    };
+    let cases: Vec<(&str, String)> = vec![
+        ("empty file", String::new()),
+        ("JSON instead of CSV", "{}".into()),
+        ("header only", format!("{CRED_HEADER}\n")),
+        ("no root row", format!("{CRED_HEADER}\n{ALICE_ROW}\n")),
+        ("access_key_1_active missing", without("access_key_1_active")),
+        ("password_enabled missing", without("password_enabled")),
+        ("password_last_used missing", without("password_last_used")),
+        ("mfa_active not a boolean", format!("{CRED_HEADER}\n{ROOT_ROW}\n{}\n", ALICE_ROW.replacen(",true,true,", ",yes,true,", 1))),
+        (
+            "a date that is no date",
+            format!("{CRED_HEADER}\n{ROOT_ROW}\n{}\n", ALICE_ROW.replace("2026-10-20T00:00:00+00:00", "last month")),
+        ),
+        ("a row cut short", format!("{CRED_HEADER}\n{ROOT_ROW}\nalice,arn:aws:iam::111122223333:user/alice,2024-01-01T00:00:00+00:00\n")),
+        ("a user twice", format!("{CRED_HEADER}\n{ROOT_ROW}\n{ALICE_ROW}\n{ALICE_ROW}\n")),
+        (
+            "a use after the collection ended",
+            format!("{CRED_HEADER}\n{ROOT_ROW}\n{}\n", ALICE_ROW.replace("2026-11-26T00:00:00+00:00", "2027-02-01T00:00:00+00:00")),
+        ),
+    ];
+    for (case, text) in cases {
+        let mut files = clean();
+        files.insert(path.clone(), text);
+        let b = seal(&files).unwrap();
+        assert_refused(&b, &path, case);
+    }
+}
+
+#[test]
+fn config_items_that_are_no_evidence_of_a_live_resource_are_not_assessed() {
+    let path = res(ResourceType::Ec2SecurityGroup);
+    let sg = |f: &dyn Fn(&mut Value)| {
+        let mut doc: Value = serde_json::from_str(&clean()[&path]).unwrap();
+        f(&mut doc["baseConfigurationItems"][0]);
+        doc.to_string()
+    };
+    let cases: Vec<(&str, String)> = vec![
+        ("no configuration", sg(&|i| drop(i.as_object_mut().unwrap().remove("configuration")))),
+        ("an unparseable configuration", sg(&|i| i["configuration"] = json!("{\"ipPermissions\": [tru"))),
+        ("a configuration of the wrong shape", sg(&|i| i["configuration"] = json!("{\"ipPermissions\": \"all\"}"))),
+        ("a configuration without ipPermissions", sg(&|i| i["configuration"] = json!("{\"groupName\": \"web\"}"))),
+        ("ResourceNotRecorded", sg(&|i| i["configurationItemStatus"] = json!("ResourceNotRecorded"))),
+        ("ResourceDeleted", sg(&|i| i["configurationItemStatus"] = json!("ResourceDeleted"))),
+        ("an item of another type", sg(&|i| i["resourceType"] = json!("AWS::EC2::Volume"))),
+        ("an item of another account", sg(&|i| i["accountId"] = json!("999999999999"))),
+        ("an item of another region", sg(&|i| i["awsRegion"] = json!("eu-west-1"))),
+        ("the same resource twice", {
+            let mut doc: Value = serde_json::from_str(&clean()[&path]).unwrap();
+            let first = doc["baseConfigurationItems"][0].clone();
+            doc["baseConfigurationItems"].as_array_mut().unwrap().push(first);
+            doc.to_string()
+        }),
+        (
+            "zero items and an unprocessed open security group",
+            json!({"baseConfigurationItems": [], "unprocessedResourceKeys": [{"resourceType": "AWS::EC2::SecurityGroup", "resourceId": "sg-open"}]})
+                .to_string(),
+        ),
+        ("a capture time after the collection ended", sg(&|i| i["configurationItemCaptureTime"] = json!("2027-01-01T00:00:00+00:00"))),
+        ("both item lists", json!({"baseConfigurationItems": [], "configurationItems": []}).to_string()),
+    ];
+    for (case, text) in cases {
+        let mut files = clean();
+        files.insert(path.clone(), text);
+        let b = seal(&files).unwrap();
+        assert_refused(&b, &path, case);
+    }
+    // An unprocessed key is that resource not assessed, while the items that came back are.
+    let mut doc: Value = serde_json::from_str(&clean()[&path]).unwrap();
+    doc["unprocessedResourceKeys"] = json!([{"resourceType": "AWS::EC2::SecurityGroup", "resourceId": "sg-open"}]);
+    let mut files = clean();
+    files.insert(path.clone(), doc.to_string());
+    let o = checks::find("ec2-sg-no-open-admin-ports").unwrap().evaluate(&seal(&files).unwrap());
+    assert_eq!(o.status, CheckStatus::NotAssessed);
+    let status_of = |needle: &str| o.findings.iter().find(|f| f.resource.contains(needle)).map(|f| f.status);
+    assert_eq!(status_of("sg-open"), Some(CheckStatus::NotAssessed));
+    assert_eq!(status_of("sg-web"), Some(CheckStatus::Pass));
+}
+
+#[test]
+fn a_policy_document_that_cannot_be_read_leaves_its_principal_not_assessed() {
+    let path = iam("get-account-authorization-details.json");
+    for (case, bad) in [
+        ("not JSON", json!("{\"Statement\": [")),
+        ("no Statement", json!({"Version": "2012-10-17"})),
+        ("Effect Permit", json!({"Statement": {"Effect": "Permit", "Action": "*", "Resource": "*"}})),
+    ] {
+        let mut doc: Value = serde_json::from_str(&clean()[&path]).unwrap();
+        doc["GroupDetailList"][0]["GroupPolicyList"][0]["PolicyDocument"] = bad;
+        let mut files = clean();
+        files.insert(path.clone(), doc.to_string());
+        let b = seal(&files).unwrap();
+        let o = checks::find("iam-no-full-admin-policies").unwrap().evaluate(&b);
+        assert_eq!(o.status, CheckStatus::NotAssessed, "{case}: {o:#?}");
+        let group = o.findings.iter().find(|f| f.resource.ends_with("group/ops")).unwrap();
+        assert_eq!(group.status, CheckStatus::NotAssessed, "{case}");
+        assert!(group.detail.contains(&path) && group.detail.contains("inline policy read"), "{case}: {}", group.detail);
+        let user = o.findings.iter().find(|f| f.resource.ends_with("user/alice")).unwrap();
+        assert_eq!(user.status, CheckStatus::Pass, "{case}: the other principals are still assessed");
+    }
+}
