@@ -457,3 +457,210 @@ fn a_policy_document_that_cannot_be_read_leaves_its_principal_not_assessed() {
         assert_eq!(user.status, CheckStatus::Pass, "{case}: the other principals are still assessed");
     }
 }
+
+fn gap_of(api: &str, region: Option<&str>, path: Option<String>) -> auditpack::evidence::Gap {
+    auditpack::evidence::Gap {
+        api: api.into(),
+        account: ACCOUNT.into(),
+        region: region.map(str::to_string),
+        path,
+        error: "AccessDenied".into(),
+        message: "not authorized".into(),
+    }
+}
+
+fn absent_of(api: &str, path: Option<String>) -> auditpack::evidence::Absent {
+    auditpack::evidence::Absent {
+        api: api.into(),
+        account: ACCOUNT.into(),
+        region: None,
+        path,
+        error: "NoSuchEntity".into(),
+        message: "The Password Policy with domain name 111122223333 cannot be found.".into(),
+    }
+}
+
+fn refused(result: Result<Bundle, auditpack::evidence::Error>, needle: &str) {
+    match result {
+        Ok(_) => panic!("the bundle verifies, but should be refused for {needle:?}"),
+        Err(e) => assert!(e.to_string().contains(needle), "{e}"),
+    }
+}
+
+#[test]
+fn gaps_and_absent_records_resolve_through_the_catalogue() {
+    let base = clean();
+    // A gap for a document the bundle also holds: which one is true?
+    let p = iam("credential-report.csv");
+    refused(seal_with(&base, vec![gap_of("iam:GetCredentialReport", None, Some(p.clone()))], vec![]), "never both");
+    refused(seal_with(&base, vec![gap_of("iam:GetCredentialReport", None, None)], vec![]), "never both");
+    // Entries that resolve to no document.
+    refused(seal_with(&base, vec![gap_of("iam:GetCredentialReports", None, None)], vec![]), "did you mean iam:GetCredentialReport");
+    refused(seal_with(&base, vec![gap_of("iam:GetAccountSummary", Some(R), None)], vec![]), "is global");
+    refused(seal_with(&base, vec![gap_of("config:DescribeConfigRules", None, None)], vec![]), "names no region");
+    refused(seal_with(&base, vec![gap_of("iam:GetAccountSummary", None, Some(cfg("describe-config-rules.json")))], vec![]), "is not a document");
+    let mut other = gap_of("iam:GetAccountSummary", None, None);
+    other.account = "999999999999".into();
+    refused(seal_with(&base, vec![other], vec![]), "not in the manifest's accounts");
+    refused(seal_with(&base, vec![], vec![absent_of("iam:GetAccountSummary", None)]), "cannot answer \"there is none\"");
+
+    // An absent record written by hand, without path: the account has no password policy, and
+    // the password controls fail (PCI DSS 8.3.6 among them).
+    let mut files = base.clone();
+    files.remove(&iam("get-account-password-policy.json"));
+    let b = seal_with(&files, vec![], vec![absent_of("iam:GetAccountPasswordPolicy", None)]).unwrap();
+    let catalog = Catalog::load(None).unwrap();
+    let pci = catalog.framework("pci-dss-4.0").unwrap();
+    let r = report::build(&b, &[pci], &catalog.service_models);
+    assert_eq!(r.checks["iam-password-min-length"].status, CheckStatus::Fail);
+    assert_eq!(r.frameworks[0].controls.iter().find(|c| c.id == "8.3.6").unwrap().status, ControlStatus::Fail);
+    // And a gap written without path stands for the document too: not assessed, naming it.
+    let b = seal_with(&files, vec![gap_of("iam:GetAccountPasswordPolicy", None, None)], vec![]).unwrap();
+    let o = checks::find("iam-password-min-length").unwrap().evaluate(&b);
+    assert_eq!(o.status, CheckStatus::NotAssessed);
+    assert!(o.reason.unwrap().contains("get-account-password-policy.json could not be collected"));
+    // The same document both a gap and absent.
+    refused(
+        seal_with(&files, vec![gap_of("iam:GetAccountPasswordPolicy", None, None)], vec![absent_of("iam:GetAccountPasswordPolicy", None)]),
+        "both as a gap and as absent",
+    );
+}
+
+#[test]
+fn files_must_sit_under_the_accounts_and_regions_the_manifest_lists() {
+    let base = clean();
+    let files: Vec<(&str, String)> = base.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    // The region dropped from `regions` while its files stay listed: refused, not silently unread.
+    refused(try_bundle(&[], &files, vec![], vec![]), "region us-east-1 is not in the manifest's regions");
+    // A file the catalogue does not know.
+    let mut more = files.clone();
+    more.push(("111122223333/global/iam/notes.txt", "hello".into()));
+    refused(try_bundle(&[R], &more, vec![], vec![]), "not a document of the evidence catalogue");
+}
+
+#[test]
+fn the_collection_times_bound_every_time_in_the_evidence() {
+    let files: BTreeMap<String, Vec<u8>> = clean().into_iter().map(|(p, t)| (p, t.into_bytes())).collect();
+    // Collected "before" the evidence: the credential report is refused, so no age comes out
+    // negative and nothing passes on it.
+    let mut m = manifest_of(&[R], &files, vec![], vec![]);
+    m.collection_started_at = "2026-01-01T00:00:00Z".parse().unwrap();
+    m.collected_at = "2026-06-01T00:00:00Z".parse().unwrap();
+    let b = Bundle::from_parts(&m.to_json(), files.clone(), std::path::Path::new("<test>")).unwrap();
+    let path = iam("credential-report.csv");
+    assert_refused(&b, &path, "collected_at earlier than the evidence");
+    let o = checks::find("iam-access-key-rotation").unwrap().evaluate(&b);
+    assert!(o.reason.unwrap().contains("later than the end of the collection"));
+    assert!(!o.findings.iter().any(|f| f.detail.contains("-")  && f.detail.contains("days before")), "no negative age");
+    // A collection that ends before it starts is no manifest.
+    let mut m = manifest_of(&[R], &files, vec![], vec![]);
+    m.collection_started_at = "2026-11-28T00:00:00Z".parse().unwrap();
+    refused(Bundle::from_parts(&m.to_json(), files, std::path::Path::new("<test>")), "ends");
+}
+
+/// The clean bundle written to `dir` and sealed.
+fn on_disk(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("evidence");
+    for (p, t) in clean() {
+        let path = root.join(&p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, t).unwrap();
+    }
+    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
+    auditpack::evidence::seal_dir(&root, &opts).unwrap();
+    root
+}
+
+#[test]
+fn symlinks_and_special_files_in_a_bundle_are_refused_by_seal_verify_and_report() {
+    let dir = tempdir();
+    let bundle = on_disk(dir.path());
+    assert!(auditpack::evidence::verify_dir(&bundle).unwrap().is_intact());
+    let summary = bundle.join(iam("get-account-summary.json"));
+    let real = dir.path().join("summary.json");
+    std::fs::rename(&summary, &real).unwrap();
+    std::os::unix::fs::symlink(&real, &summary).unwrap();
+    let fifo = bundle.join(format!("{ACCOUNT}/global/iam/pipe"));
+    assert!(tool("mkfifo", &[fifo.to_str().unwrap()]).status.success());
+    for result in [auditpack::evidence::verify_dir(&bundle).map(|_| ()), auditpack::evidence::seal_dir(&bundle, &Default::default()).map(|_| ())] {
+        let e = result.expect_err("refused").to_string();
+        assert!(e.contains("get-account-summary.json (a symbolic link)") && e.contains("pipe (a special file"), "{e}");
+    }
+    let out = dir.path().join("packet");
+    let o = run(&["report", "--evidence", bundle.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a symbolic link"), "{}", stderr(&o));
+    let o = run(&["verify", bundle.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+#[test]
+fn report_evaluates_exactly_the_bytes_it_verified_while_a_file_is_swapped_under_it() {
+    let dir = tempdir();
+    let bundle = on_disk(dir.path());
+    let path = bundle.join(iam("credential-report.csv"));
+    let sealed = std::fs::read(&path).unwrap();
+    // Alice loses her MFA in the swapped-in copy: evaluated, it would fail iam-console-mfa.
+    let altered = String::from_utf8(sealed.clone()).unwrap().replacen(",N/A,true,true,", ",N/A,false,true,", 1).into_bytes();
+    assert_ne!(altered, sealed);
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swapper = {
+        let (path, stop) = (path.clone(), stop.clone());
+        let (sealed, altered) = (sealed.clone(), altered.clone());
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (tmp, bytes) = if n % 2 == 0 { (&a, &altered) } else { (&b, &sealed) };
+                std::fs::write(tmp, bytes).unwrap();
+                std::fs::rename(tmp, &path).unwrap();
+                n += 1;
+            }
+        })
+    };
+    let (mut evaluated, mut refused_runs) = (0, 0);
+    for i in 0..12 {
+        let out = dir.path().join(format!("p{i}"));
+        let o = run(&["report", "--evidence", bundle.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "json"]);
+        match o.status.code() {
+            Some(0) => {
+                evaluated += 1;
+                let r: Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+                assert_eq!(r["checks"]["iam-console-mfa"]["status"], "pass", "run {i} evaluated bytes it did not verify");
+            }
+            Some(2) => {
+                refused_runs += 1;
+                assert!(stderr(&o).contains("credential-report.csv"), "{}", stderr(&o));
+            }
+            other => panic!("run {i}: exit {other:?}: {}", stderr(&o)),
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    swapper.join().unwrap();
+    eprintln!("swap test: {evaluated} runs evaluated the sealed bytes, {refused_runs} refused a changed file");
+    assert_eq!(evaluated + refused_runs, 12);
+}
+
+#[test]
+fn verify_expect_ties_the_bundle_to_a_manifest_hash_recorded_elsewhere() {
+    let dir = tempdir();
+    let bundle = on_disk(dir.path());
+    let o = run(&["verify", bundle.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let hash = stdout(&o).lines().find_map(|l| l.strip_prefix("manifest.json sha256 ")).unwrap().trim().to_string();
+    assert_eq!(hash, auditpack::evidence::sha256_hex(&std::fs::read(bundle.join("manifest.json")).unwrap()));
+    let o = run(&["verify", bundle.to_str().unwrap(), "--expect", &hash.to_uppercase()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Edited and sealed again: it still verifies, but it is not the recorded manifest.
+    let summary = bundle.join(iam("get-account-summary.json"));
+    std::fs::write(&summary, r#"{"SummaryMap": {"Users": 0}}"#).unwrap();
+    auditpack::evidence::seal_dir(&bundle, &Default::default()).unwrap();
+    assert_eq!(run(&["verify", bundle.to_str().unwrap()]).status.code(), Some(0), "a re-sealed bundle verifies");
+    let o = run(&["verify", bundle.to_str().unwrap(), "--expect", &hash]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("not the one recorded"), "{}", stdout(&o));
+    let o = run(&["verify", bundle.to_str().unwrap(), "--expect", "abc"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("64 hexadecimal digits"), "{}", stderr(&o));
+}
