@@ -498,7 +498,10 @@ fn gaps_and_absent_records_resolve_through_the_catalogue() {
     refused(seal_with(&base, vec![gap_of("iam:GetCredentialReports", None, None)], vec![]), "did you mean iam:GetCredentialReport");
     refused(seal_with(&base, vec![gap_of("iam:GetAccountSummary", Some(R), None)], vec![]), "is global");
     refused(seal_with(&base, vec![gap_of("config:DescribeConfigRules", None, None)], vec![]), "names no region");
-    refused(seal_with(&base, vec![gap_of("iam:GetAccountSummary", None, Some(cfg("describe-config-rules.json")))], vec![]), "is not a document");
+    refused(
+        seal_with(&base, vec![gap_of("iam:GetAccountSummary", None, Some(cfg("describe-config-rules.json")))], vec![]),
+        "is not a document",
+    );
     let mut other = gap_of("iam:GetAccountSummary", None, None);
     other.account = "999999999999".into();
     refused(seal_with(&base, vec![other], vec![]), "not in the manifest's accounts");
@@ -551,7 +554,7 @@ fn the_collection_times_bound_every_time_in_the_evidence() {
     assert_refused(&b, &path, "collected_at earlier than the evidence");
     let o = checks::find("iam-access-key-rotation").unwrap().evaluate(&b);
     assert!(o.reason.unwrap().contains("later than the end of the collection"));
-    assert!(!o.findings.iter().any(|f| f.detail.contains("-")  && f.detail.contains("days before")), "no negative age");
+    assert!(!o.findings.iter().any(|f| f.detail.contains("-") && f.detail.contains("days before")), "no negative age");
     // A collection that ends before it starts is no manifest.
     let mut m = manifest_of(&[R], &files, vec![], vec![]);
     m.collection_started_at = "2026-11-28T00:00:00Z".parse().unwrap();
@@ -582,7 +585,9 @@ fn symlinks_and_special_files_in_a_bundle_are_refused_by_seal_verify_and_report(
     std::os::unix::fs::symlink(&real, &summary).unwrap();
     let fifo = bundle.join(format!("{ACCOUNT}/global/iam/pipe"));
     assert!(tool("mkfifo", &[fifo.to_str().unwrap()]).status.success());
-    for result in [auditpack::evidence::verify_dir(&bundle).map(|_| ()), auditpack::evidence::seal_dir(&bundle, &Default::default()).map(|_| ())] {
+    for result in
+        [auditpack::evidence::verify_dir(&bundle).map(|_| ()), auditpack::evidence::seal_dir(&bundle, &Default::default()).map(|_| ())]
+    {
         let e = result.expect_err("refused").to_string();
         assert!(e.contains("get-account-summary.json (a symbolic link)") && e.contains("pipe (a special file"), "{e}");
     }

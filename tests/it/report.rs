@@ -623,3 +623,79 @@ fn html_packets_and_the_summary_pass_the_nu_html_checker() {
     let o = tool("java", &["-jar", jar.to_str().unwrap(), "--errors-only", broken.to_str().unwrap()]);
     assert_ne!(o.status.code(), Some(0), "vnu accepts a broken page: is it really running?");
 }
+
+/// An account with nothing in it: a root user, no IAM users, groups or roles, a recorder that
+/// records everything and found nothing.
+fn empty_account(dir: &Path) -> std::path::PathBuf {
+    let root = dir.join("evidence");
+    let iam = |f: &str| format!("{ACCOUNT}/global/iam/{f}");
+    let cfg = |f: &str| format!("{ACCOUNT}/us-east-1/config/{f}");
+    let mut files: Vec<(String, String)> = vec![
+        (iam("credential-report.csv"), "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n<root_account>,arn:aws:iam::111122223333:root,2020-01-01T00:00:00+00:00,not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n".into()),
+        (iam("get-account-authorization-details.json"), r#"{"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}"#.into()),
+        (iam("get-account-password-policy.json"), r#"{"PasswordPolicy": {"MinimumPasswordLength": 14, "RequireSymbols": true, "RequireNumbers": true, "RequireUppercaseCharacters": true, "RequireLowercaseCharacters": true, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}}"#.into()),
+        (iam("get-account-summary.json"), r#"{"SummaryMap": {"Users": 0}}"#.into()),
+        (iam("list-virtual-mfa-devices.json"), r#"{"VirtualMFADevices": []}"#.into()),
+        (cfg("describe-configuration-recorders.json"), r#"{"ConfigurationRecorders": [{"name": "default", "recordingGroup": {"allSupported": true, "includeGlobalResourceTypes": true}}]}"#.into()),
+        (cfg("describe-configuration-recorder-status.json"), r#"{"ConfigurationRecordersStatus": [{"name": "default", "recording": true, "lastStatus": "SUCCESS"}]}"#.into()),
+        (cfg("describe-delivery-channels.json"), r#"{"DeliveryChannels": [{"name": "default", "s3BucketName": "logs"}]}"#.into()),
+        (cfg("describe-config-rules.json"), r#"{"ConfigRules": []}"#.into()),
+        (cfg("describe-compliance-by-config-rule.json"), r#"{"ComplianceByConfigRules": []}"#.into()),
+        (cfg("get-discovered-resource-counts.json"), r#"{"totalDiscoveredResources": 0, "resourceCounts": []}"#.into()),
+    ];
+    for t in auditpack::evidence::ResourceType::ALL {
+        files.push((auditpack::evidence::DocId::resources(ACCOUNT, "us-east-1", t).path(), r#"{"baseConfigurationItems": []}"#.into()));
+    }
+    for (p, t) in files {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, t).unwrap();
+    }
+    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
+    auditpack::evidence::seal_dir(&root, &opts).unwrap();
+    root
+}
+
+#[test]
+fn an_empty_account_is_not_applicable_everywhere_and_scores_only_what_was_assessed() {
+    let dir = tempdir();
+    let bundle = empty_account(dir.path());
+    let out = dir.path().join("packet");
+    let o = run(&["report", "--evidence", bundle.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = results(&out);
+    let checks = r["checks"].as_object().unwrap();
+    let napp: Vec<&String> = checks.iter().filter(|(_, c)| c["status"] == "not_applicable").map(|(id, _)| id).collect();
+    for id in ["s3-default-encryption", "ebs-volume-encryption", "rds-backups", "iam-console-mfa", "iam-no-full-admin-policies"] {
+        assert!(napp.iter().any(|n| *n == id), "{id} is not not_applicable: {}", checks[id]);
+        assert!(checks[id]["findings"].as_array().unwrap().iter().all(|f| f["status"] != "pass"), "{id}: nothing in scope passes");
+    }
+    let summary = std::fs::read_to_string(out.join("summary.html")).unwrap();
+    let summary_pdf = stdout(&tool("pdftotext", &["-layout", out.join("summary.pdf").to_str().unwrap(), "-"]));
+    assert!(summary.contains("Not applicable"), "summary.html has the column");
+    assert!(summary_pdf.contains("applicable") && summary_pdf.contains("NOT APPLICABLE"), "summary.pdf has the column and the legend");
+    let mut any_napp_control = false;
+    for f in r["frameworks"].as_array().unwrap() {
+        let s = &f["summary"]["by_status"];
+        let (pass, fail, napp) = (s["pass"].as_u64().unwrap(), s["fail"].as_u64().unwrap(), s["not_applicable"].as_u64().unwrap());
+        let controls = f["controls"].as_array().unwrap();
+        assert_eq!(napp as usize, controls.iter().filter(|c| c["status"] == "not_applicable").count());
+        any_napp_control |= napp > 0;
+        for c in controls.iter().filter(|c| c["status"] == "not_applicable") {
+            assert!(c["checks"].as_array().unwrap().iter().all(|k| k["status"] == "not_applicable"), "{}", c["id"]);
+        }
+        // The score counts passing and failing controls only.
+        let score = if pass + fail == 0 { "n/a".to_string() } else { format!("{}%", (pass * 100 + (pass + fail) / 2) / (pass + fail)) };
+        let id = f["id"].as_str().unwrap();
+        let section = &summary[summary.find(&format!("id=\"fw-{id}\"")).unwrap()..];
+        assert!(section.contains(&format!("<span class=\"score\">{score}</span>")), "{id}: score {score}");
+        assert!(section.contains(&format!("<td>{napp}</td>")), "{id}: the not applicable count");
+        let html = std::fs::read_to_string(out.join(format!("{id}.html"))).unwrap();
+        let pdf = stdout(&tool("pdftotext", &["-layout", out.join(format!("{id}.pdf")).to_str().unwrap(), "-"]));
+        if napp > 0 {
+            assert!(html.contains("badge napp\">NOT APPLICABLE"), "{id}.html");
+            assert!(pdf.contains("NOT APPLICABLE"), "{id}.pdf");
+        }
+    }
+    assert!(any_napp_control, "some control has nothing in scope");
+}
