@@ -1,5 +1,6 @@
 //! auditpack's integration tests: one binary, one module per area.
 
+mod architecture;
 mod bundle;
 mod checks;
 mod cli;
