@@ -60,6 +60,9 @@ fn template_name(file: &str) -> &str {
 impl HtmlRenderer {
     pub fn new(override_dir: Option<&Path>) -> Result<HtmlRenderer, Error> {
         let mut hb = Handlebars::new();
+        // Evidence strings are shown, never obeyed: HTML-escaped, and control and bidi characters
+        // written out (render::visible).
+        hb.register_escape_fn(|s| handlebars::html_escape(&super::visible::visible(s)));
         hb.set_strict_mode(true);
         hb.set_dev_mode(false);
         let mut sources = Sources::new();

@@ -6,5 +6,6 @@ pub mod pdf;
 pub mod summary;
 pub mod template_check;
 pub mod view;
+pub mod visible;
 
 pub use view::Packet;

@@ -12,6 +12,7 @@ use printpdf::{
 };
 
 use super::view::Packet;
+use super::visible::visible;
 
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
@@ -147,6 +148,7 @@ impl Layout {
 
     /// `text` cut with an ellipsis so that it fits `width` on one line.
     fn fit(&self, text: &str, style: Style, size: f32, width: f32) -> String {
+        let text = &*visible(text);
         let font = self.font(style);
         if font.width(text, size) <= width {
             return text.to_string();
@@ -160,7 +162,7 @@ impl Layout {
 
     fn bookmark(&mut self, title: String, level: u8) {
         let (page, y) = (self.page_no(), self.y);
-        self.bookmarks.push(Mark { title, page, y, level });
+        self.bookmarks.push(Mark { title: visible(&title).into_owned(), page, y, level });
     }
 
     fn text_on(&mut self, page: usize, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
@@ -170,7 +172,7 @@ impl Layout {
             Op::SetFillColor { col: color(fill) },
             Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) },
             Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
-            Op::ShowText { items: vec![TextItem::Text(text.to_string())] },
+            Op::ShowText { items: vec![TextItem::Text(visible(text).into_owned())] },
             Op::EndTextSection,
         ]);
     }
@@ -229,6 +231,7 @@ impl Layout {
 
     /// Greedy word wrap by measured width; words longer than a line are broken by character.
     fn wrap(&self, text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
+        let text = &*visible(text);
         let font = self.font(style);
         let mut lines = Vec::new();
         for para in text.split('\n') {

@@ -669,3 +669,40 @@ fn verify_expect_ties_the_bundle_to_a_manifest_hash_recorded_elsewhere() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("64 hexadecimal digits"), "{}", stderr(&o));
 }
+
+#[test]
+fn control_characters_and_bidi_overrides_in_evidence_are_shown_escaped_in_html_and_pdf() {
+    let dir = tempdir();
+    let mut files = clean();
+    // A security group whose name reverses the text after it, and a user ARN with a bell and an
+    // escape sequence: both end up in findings.
+    let sg = res(ResourceType::Ec2SecurityGroup);
+    let doc = files[&sg].replace("\"groupName\\\":\\\"web\\\"", "\"groupName\\\":\\\"web\\u202Eexe.txt\\\"");
+    assert_ne!(doc, files[&sg]);
+    files.insert(sg, doc);
+    let cred = iam("credential-report.csv");
+    files.insert(cred.clone(), files[&cred].replace("user/alice,", "user/al\u{7}ice\u{1b}[31m,"));
+    let root = dir.path().join("evidence");
+    for (p, t) in &files {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, t).unwrap();
+    }
+    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
+    auditpack::evidence::seal_dir(&root, &opts).unwrap();
+    let out = dir.path().join("packet");
+    let o = run(&["report", "--evidence", root.to_str().unwrap(), "--out", out.to_str().unwrap(), "--framework", "pci-dss-4.0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let results = std::fs::read_to_string(out.join("results.json")).unwrap();
+    assert!(results.contains("web\u{202E}exe.txt"), "results.json keeps the evidence as it is");
+    let html = std::fs::read_to_string(out.join("pci-dss-4.0.html")).unwrap();
+    let pdf = stdout(&tool("pdftotext", &["-layout", out.join("pci-dss-4.0.pdf").to_str().unwrap(), "-"]));
+    for (name, text) in [("HTML", &html), ("PDF", &pdf)] {
+        assert!(text.contains("web[U+202E]exe.txt"), "{name} shows the override");
+        // (pdftotext may interleave a table's columns, so the pieces are looked for one by one.)
+        assert!(text.contains("al[U+0007]ice[U") && text.contains("+001B][31m"), "{name} shows the control characters");
+        for raw in ['\u{202E}', '\u{7}', '\u{1b}'] {
+            assert!(!text.contains(raw), "{name} holds a raw {:?}", raw);
+        }
+    }
+}
