@@ -92,7 +92,7 @@ fn manifest_errors_name_file_and_line() {
     let bundle = demo_copy(dir.path());
     let manifest = bundle.join("manifest.json");
     let text =
-        std::fs::read_to_string(&manifest).unwrap().replacen("\"schema_version\": 1,", "\"schema_version\": 1,\n  \"surprise\": true,", 1);
+        std::fs::read_to_string(&manifest).unwrap().replacen("\"schema_version\": 2,", "\"schema_version\": 2,\n  \"surprise\": true,", 1);
     std::fs::write(&manifest, text).unwrap();
     let err = evidence::verify_dir(&bundle).unwrap_err().to_string();
     assert!(err.contains("manifest.json:3:"), "{err}");
@@ -109,4 +109,29 @@ fn manifest_paths_may_not_escape_the_bundle() {
     std::fs::write(&manifest, text).unwrap();
     let err = evidence::verify_dir(&bundle).unwrap_err().to_string();
     assert!(err.contains("`..`"), "{err}");
+}
+
+#[test]
+fn a_schema_1_manifest_is_still_read_with_the_collection_start_taken_as_its_end() {
+    let dir = tempdir();
+    let bundle = demo_copy(dir.path());
+    let path = bundle.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    m["schema_version"] = 1.into();
+    let started = m.as_object_mut().unwrap().remove("collection_started_at").unwrap();
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let b = auditpack::evidence::Bundle::open(&bundle).expect("schema 1 is read");
+    assert_eq!(b.manifest.collection_started_at, b.manifest.collected_at);
+    // A schema 1 manifest cannot carry the schema 2 field.
+    m["collection_started_at"] = started;
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let err = evidence::verify_dir(&bundle).unwrap_err().to_string();
+    assert!(err.contains("collection_started_at is a schema 2 field"), "{err}");
+    // Sealing writes schema 2.
+    m["schema_version"] = 1.into();
+    m.as_object_mut().unwrap().remove("collection_started_at");
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let sealed = evidence::seal_dir(&bundle, &Default::default()).unwrap();
+    assert_eq!(sealed.schema_version, 2);
+    assert_eq!(sealed.collection_started_at, sealed.collected_at);
 }
