@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Write a synthetic evidence bundle for benchmarks: USERS IAM users and ITEMS configuration items.
 
-    python3 scripts/make-synthetic-bundle.py DIR USERS ITEMS
+    python3 scripts/make-synthetic-bundle.py DIR USERS ITEMS [BIG_MB]
     auditpack seal DIR --collected-at 2026-11-27T09:00:00Z
+
+With BIG_MB, the security-group file alone is made about that large (groups with many rules), to
+measure memory against the largest evidence file.
 
 The data is shaped like what `auditpack collect` writes (one region, us-east-1, recording every type);
 one user in ten lacks MFA, one bucket in five lacks encryption, and so on, so checks find failures.
@@ -12,6 +15,7 @@ import os
 import sys
 
 out, users, items = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+big_mb = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 A, R = "111122223333", "us-east-1"
 
 
@@ -79,3 +83,20 @@ kinds = [
 per_kind = items // len(kinds)
 for rtype, make in kinds:
     write(f"{cfg}/resources/{rtype.replace('::', '__')}.json", {"baseConfigurationItems": [make(i) for i in range(per_kind)]})
+
+if big_mb:
+    # Security groups with 40 rules each: about 4.6 KB of JSON per item.
+    def rules(i):
+        return [{"ipProtocol": "tcp", "fromPort": p, "toPort": p, "ipv4Ranges": [{"cidrIp": f"10.{i % 250}.{p % 250}.0/24"}],
+                 "ipv6Ranges": [], "ipRanges": [f"10.{i % 250}.{p % 250}.0/24"]} for p in range(1000, 1040)]
+    path = os.path.join(out, f"{cfg}/resources/AWS__EC2__SecurityGroup.json")
+    with open(path, "w") as f:
+        f.write('{\n    "baseConfigurationItems": [\n')
+        i, written = 0, 0
+        while written < big_mb * 1024 * 1024:
+            item = json.dumps(ci("AWS::EC2::SecurityGroup", f"sg-big-{i}", {"groupName": f"sg-big-{i}", "ipPermissions": rules(i)}), indent=4)
+            text = ("" if i == 0 else ",\n") + item
+            f.write(text)
+            written += len(text)
+            i += 1
+        f.write("\n    ]\n}\n")

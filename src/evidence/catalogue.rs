@@ -370,6 +370,10 @@ impl Matcher {
 
     /// Resolve a manifest entry through the catalogue: its action must write a document, its
     /// region must fit the document's scope, and its path (optional) must be that document.
+    pub fn of(e: super::manifest::Entry<'_>, absent: bool) -> Result<Matcher, String> {
+        Matcher::resolve(e.api, e.account, e.region, e.path, absent)
+    }
+
     pub fn resolve(api: &str, account: &str, region: Option<&str>, path: Option<&str>, absent: bool) -> Result<Matcher, String> {
         let specs: Vec<&Spec> = CATALOGUE.iter().filter(|s| s.actions.contains(&api)).collect();
         if specs.is_empty() {

@@ -80,6 +80,27 @@ pub struct Absent {
     pub message: String,
 }
 
+/// The fields by which a `gaps` or `absent` record names its documents.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub api: &'a str,
+    pub account: &'a str,
+    pub region: Option<&'a str>,
+    pub path: Option<&'a str>,
+}
+
+impl Gap {
+    pub fn entry(&self) -> Entry<'_> {
+        Entry { api: &self.api, account: &self.account, region: self.region.as_deref(), path: self.path.as_deref() }
+    }
+}
+
+impl Absent {
+    pub fn entry(&self) -> Entry<'_> {
+        Entry { api: &self.api, account: &self.account, region: self.region.as_deref(), path: self.path.as_deref() }
+    }
+}
+
 impl Manifest {
     /// Parse manifest bytes; errors name the file, line and column, and say how to fix it.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Manifest, Error> {

@@ -14,7 +14,7 @@ mod paths;
 mod verify;
 
 pub use catalogue::{DocId, Kind, ResourceType};
-pub use manifest::{Absent, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
+pub use manifest::{Absent, Entry, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
 pub use verify::{seal_dir, verify_dir, SealOptions, VerifyReport};
 
 use std::collections::BTreeMap;
@@ -119,30 +119,11 @@ impl Bundle {
         if !report.is_intact() {
             return Err(Error::NotVerified { dir: origin.to_path_buf(), report });
         }
-        let resolve = |entries: Vec<(usize, &str, &str, Option<&str>, Option<&str>)>, absent: bool| -> Vec<(Matcher, usize)> {
-            entries
-                .into_iter()
-                .filter_map(|(i, api, account, region, path)| Matcher::resolve(api, account, region, path, absent).ok().map(|m| (m, i)))
-                .collect()
+        let resolve = |entries: Vec<manifest::Entry<'_>>, absent: bool| -> Vec<(Matcher, usize)> {
+            entries.into_iter().enumerate().filter_map(|(i, e)| Matcher::of(e, absent).ok().map(|m| (m, i))).collect()
         };
-        let gaps = resolve(
-            manifest
-                .gaps
-                .iter()
-                .enumerate()
-                .map(|(i, g)| (i, g.api.as_str(), g.account.as_str(), g.region.as_deref(), g.path.as_deref()))
-                .collect(),
-            false,
-        );
-        let absent = resolve(
-            manifest
-                .absent
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (i, a.api.as_str(), a.account.as_str(), a.region.as_deref(), a.path.as_deref()))
-                .collect(),
-            true,
-        );
+        let gaps = resolve(manifest.gaps.iter().map(Gap::entry).collect(), false);
+        let absent = resolve(manifest.absent.iter().map(Absent::entry).collect(), true);
         Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, docs, gaps, absent })
     }
 

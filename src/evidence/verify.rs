@@ -8,7 +8,7 @@
 //! verifies; only a manifest hash recorded elsewhere (`verify --expect`) or a signature ties a
 //! bundle to its collection.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
@@ -114,22 +114,16 @@ fn structure(m: &Manifest) -> Vec<String> {
         }
         present.push(id);
     }
-    let mut resolved: Vec<(&str, usize, Matcher)> = Vec::new();
-    let entries = m
-        .gaps
-        .iter()
-        .map(|g| ("gaps", &g.api, &g.account, &g.region, &g.path))
-        .chain(m.absent.iter().map(|a| ("absent", &a.api, &a.account, &a.region, &a.path)));
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    for (list, api, account, region, path) in entries {
-        let i = index.entry(list).or_default();
-        let name = format!("{list}[{}] ({api}, {account}/{})", *i, region.as_deref().unwrap_or("global"));
-        *i += 1;
-        if !accounts.contains(account.as_str()) {
-            out.push(format!("{name}: account {account} is not in the manifest's accounts"));
+    let mut resolved: Vec<(&str, Matcher)> = Vec::new();
+    let gaps = m.gaps.iter().enumerate().map(|(i, g)| ("gaps", i, g.entry()));
+    let entries = gaps.chain(m.absent.iter().enumerate().map(|(i, a)| ("absent", i, a.entry())));
+    for (list, i, entry) in entries {
+        let name = format!("{list}[{i}] ({}, {}/{})", entry.api, entry.account, entry.region.unwrap_or("global"));
+        if !accounts.contains(entry.account) {
+            out.push(format!("{name}: account {} is not in the manifest's accounts", entry.account));
             continue;
         }
-        match Matcher::resolve(api, account, region.as_deref(), path.as_deref(), list == "absent") {
+        match Matcher::of(entry, list == "absent") {
             Err(why) => out.push(format!("{name}: {why}")),
             Ok(matcher) => {
                 if let Some(held) = present.iter().find(|id| matcher.matches(id)) {
@@ -137,12 +131,12 @@ fn structure(m: &Manifest) -> Vec<String> {
                         "{name}: the bundle also holds {held}: a document is either collected or recorded as missing, never both"
                     ));
                 }
-                resolved.push((list, out.len(), matcher));
+                resolved.push((list, matcher));
             }
         }
     }
-    for (a, (list_a, _, ma)) in resolved.iter().enumerate() {
-        for (list_b, _, mb) in &resolved[a + 1..] {
+    for (a, (list_a, ma)) in resolved.iter().enumerate() {
+        for (list_b, mb) in &resolved[a + 1..] {
             if list_a != list_b && ma.kinds.iter().any(|k| mb.kinds.contains(k)) && ma.account == mb.account && ma.region == mb.region {
                 let same_name = ma.name.is_none() || mb.name.is_none() || ma.name == mb.name;
                 if same_name {

@@ -346,35 +346,13 @@ impl<'a> Checker<'a, '_> {
             return tag;
         }
         let end = tag_end(text, tag);
-        let bytes = text.as_bytes();
-        let mut quote = None;
-        let mut i = tag + 2;
-        while i < end {
-            if !text.is_char_boundary(i) {
-                i += 1;
-                continue;
-            }
-            let b = bytes[i];
-            match quote {
-                Some(q) => {
-                    if b == b'\\' {
-                        i += 1;
-                    } else if b == q {
-                        quote = None;
-                    }
-                }
-                None if b == b'"' || b == b'\'' => quote = Some(b),
-                None => {
-                    let before_ok = !is_path_char(text[..i].chars().next_back().unwrap_or(' '));
-                    let after = text[i..].strip_prefix(needle).map(|r| r.chars().next().unwrap_or(' '));
-                    if before_ok && after.is_some_and(|c| !is_path_char(c)) {
-                        return i;
-                    }
-                }
-            }
-            i += 1;
-        }
-        tag
+        unquoted(text, tag + 2, end)
+            .find(|&i| {
+                let before_ok = !is_path_char(text[..i].chars().next_back().unwrap_or(' '));
+                let after = text[i..].strip_prefix(needle).map(|r| r.chars().next().unwrap_or(' '));
+                before_ok && after.is_some_and(|c| !is_path_char(c))
+            })
+            .unwrap_or(tag)
     }
 
     fn template(&mut self, t: &'a Template, fallback: usize) {
@@ -920,30 +898,37 @@ fn tag_end(text: &str, start: usize) -> usize {
         return find("}}", 3);
     }
     let close = if rest.starts_with("{{{") { "}}}" } else { "}}" };
-    let bytes = rest.as_bytes();
-    let mut quote = None;
-    let mut i = 2;
-    while i < bytes.len() {
-        if !rest.is_char_boundary(i) {
+    unquoted(text, start + 2, text.len()).find(|&i| text[i..].starts_with(close)).map_or(text.len(), |i| i + close.len())
+}
+
+/// The byte positions in `text[from..to]` that start a character outside a quoted string (the
+/// quote characters themselves left out; `\` escapes inside quotes).
+fn unquoted(text: &str, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = from;
+    std::iter::from_fn(move || {
+        while i < to.min(bytes.len()) {
+            let at = i;
             i += 1;
-            continue;
-        }
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
-                }
+            if !text.is_char_boundary(at) {
+                continue;
             }
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if rest[i..].starts_with(close) => return start + i + close.len(),
-            None => {}
+            let b = bytes[at];
+            match quote {
+                Some(q) => {
+                    if b == b'\\' {
+                        i += 1;
+                    } else if b == q {
+                        quote = None;
+                    }
+                }
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None => return Some(at),
+            }
         }
-        i += 1;
-    }
-    text.len()
+        None
+    })
 }
 
 /// Where the `{{else}}` / `{{else if …}}` tags of the block starting at `start` are, in order

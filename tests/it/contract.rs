@@ -563,15 +563,7 @@ fn the_collection_times_bound_every_time_in_the_evidence() {
 
 /// The clean bundle written to `dir` and sealed.
 fn on_disk(dir: &std::path::Path) -> std::path::PathBuf {
-    let root = dir.join("evidence");
-    for (p, t) in clean() {
-        let path = root.join(&p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, t).unwrap();
-    }
-    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
-    auditpack::evidence::seal_dir(&root, &opts).unwrap();
-    root
+    write_bundle(dir, clean())
 }
 
 #[test]
@@ -682,14 +674,7 @@ fn control_characters_and_bidi_overrides_in_evidence_are_shown_escaped_in_html_a
     files.insert(sg, doc);
     let cred = iam("credential-report.csv");
     files.insert(cred.clone(), files[&cred].replace("user/alice,", "user/al\u{7}ice\u{1b}[31m,"));
-    let root = dir.path().join("evidence");
-    for (p, t) in &files {
-        let path = root.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, t).unwrap();
-    }
-    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
-    auditpack::evidence::seal_dir(&root, &opts).unwrap();
+    let root = write_bundle(dir.path(), files.clone());
     let out = dir.path().join("packet");
     let o = run(&["report", "--evidence", root.to_str().unwrap(), "--out", out.to_str().unwrap(), "--framework", "pci-dss-4.0"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -627,7 +627,6 @@ fn html_packets_and_the_summary_pass_the_nu_html_checker() {
 /// An account with nothing in it: a root user, no IAM users, groups or roles, a recorder that
 /// records everything and found nothing.
 fn empty_account(dir: &Path) -> std::path::PathBuf {
-    let root = dir.join("evidence");
     let iam = |f: &str| format!("{ACCOUNT}/global/iam/{f}");
     let cfg = |f: &str| format!("{ACCOUNT}/us-east-1/config/{f}");
     let mut files: Vec<(String, String)> = vec![
@@ -646,14 +645,7 @@ fn empty_account(dir: &Path) -> std::path::PathBuf {
     for t in auditpack::evidence::ResourceType::ALL {
         files.push((auditpack::evidence::DocId::resources(ACCOUNT, "us-east-1", t).path(), r#"{"baseConfigurationItems": []}"#.into()));
     }
-    for (p, t) in files {
-        let path = root.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, t).unwrap();
-    }
-    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
-    auditpack::evidence::seal_dir(&root, &opts).unwrap();
-    root
+    write_bundle(dir, files)
 }
 
 #[test]

@@ -69,6 +69,20 @@ pub fn demo_collected_at() -> String {
     manifest["collected_at"].as_str().unwrap().to_string()
 }
 
+/// Write `files` (bundle path, text) to `dir/evidence`, seal it as collected 2026-11-27T09:00:00Z,
+/// and return that path.
+pub fn write_bundle(dir: &Path, files: impl IntoIterator<Item = (String, String)>) -> PathBuf {
+    let root = dir.join("evidence");
+    for (p, t) in files {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, t).unwrap();
+    }
+    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
+    auditpack::evidence::seal_dir(&root, &opts).unwrap();
+    root
+}
+
 /// A fresh temporary directory (removed when dropped).
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")

@@ -123,13 +123,21 @@ pub struct ConfigRule {
     pub name: String,
 }
 
+/// A rule listed twice: the document contradicts itself.
+fn each_once<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            return Err(format!("{what} {name:?} is listed twice"));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn read_rules(bytes: &[u8]) -> Result<ConfigRules, String> {
     let doc: ConfigRules = json(bytes)?;
     complete(None, &[("NextToken", &doc.next_token)])?;
-    let mut seen = BTreeSet::new();
-    if let Some(dup) = doc.rules.iter().find(|r| !seen.insert(r.name.as_str())) {
-        return Err(format!("rule {:?} is listed twice", dup.name));
-    }
+    each_once(doc.rules.iter().map(|r| r.name.as_str()), "rule")?;
     Ok(doc)
 }
 
@@ -172,10 +180,7 @@ impl ComplianceByRule {
 pub(super) fn read_compliance(bytes: &[u8]) -> Result<ComplianceByRule, String> {
     let doc: ComplianceByRule = json(bytes)?;
     complete(None, &[("NextToken", &doc.next_token)])?;
-    let mut seen = BTreeSet::new();
-    if let Some(dup) = doc.rules.iter().find(|r| !seen.insert(r.name.as_str())) {
-        return Err(format!("the compliance of rule {:?} is listed twice", dup.name));
-    }
+    each_once(doc.rules.iter().map(|r| r.name.as_str()), "the compliance of rule")?;
     Ok(doc)
 }
 
