@@ -36,7 +36,7 @@ rows = [f"<root_account>,arn:aws:iam::{A}:root,2019-01-01T00:00:00+00:00,not_sup
 for i in range(users):
     mfa = "false" if i % 10 == 0 else "true"
     rows.append(f"user-{i:05d},arn:aws:iam::{A}:user/user-{i:05d},2024-01-01T00:00:00+00:00,true,2026-11-20T00:00:00+00:00,"
-                f"2026-10-01T00:00:00+00:00,N/A,{mfa},true,2026-{1 + i % 12:02d}-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,"
+                f"2026-10-01T00:00:00+00:00,N/A,{mfa},true,2026-{1 + i % 11:02d}-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,"
                 "us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
 write(f"{iam}/credential-report.csv", cols + "\n" + "\n".join(rows) + "\n")
 doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}

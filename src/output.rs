@@ -492,13 +492,18 @@ impl Staging {
     /// Write one packet file (a name relative to the packet, `/`-separated), durably, and list
     /// it in the packet marker.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.write_hashed(name, bytes, crate::evidence::sha256_hex(bytes))
+    }
+
+    /// `write` for bytes whose SHA-256 the caller already computed (on another thread).
+    pub fn write_hashed(&mut self, name: &str, bytes: &[u8], sha256: String) -> Result<(), Error> {
         let path = self.tree.join(name);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(io_err(dir, "creating a directory in the staging directory"))?;
         }
         let mut f = File::create_new(&path).map_err(io_err(&path, "creating a packet file"))?;
         f.write_all(bytes).and_then(|_| f.sync_all()).map_err(io_err(&path, "writing a packet file"))?;
-        self.files.insert(name.to_string(), crate::evidence::sha256_hex(bytes));
+        self.files.insert(name.to_string(), sha256);
         Ok(())
     }
 

@@ -59,32 +59,73 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
     progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));
     let report = report::build(bundle, &selected, &catalog.service_models);
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
-    let mut write = |name: String, bytes: &[u8]| -> Result<()> {
-        staging.write(&name, bytes)?;
-        progress(&format!("rendered {name}"));
-        Ok(())
-    };
-    if formats.contains(&Format::Json) {
-        write("results.json".into(), &report.to_json())?;
-    }
+    // Every file is rendered from the finished report and independently of the others: render
+    // them on all cores, then write them in one fixed order.
     let summary = crate::render::summary::SummaryView::new(&report, opts.prepared_for.clone());
-    if let Some(h) = &html {
-        write("summary.html".into(), h.render_summary(&summary)?.as_bytes())?;
+    let mut jobs: Vec<Job> = Vec::new();
+    if formats.contains(&Format::Json) {
+        jobs.push(Job::Results);
     }
-    if formats.contains(&Format::Pdf) {
-        write("summary.pdf".into(), &pdf::render_summary(&summary))?;
-    }
-    for f in &report.frameworks {
-        let mut packet = Packet::new(&report, f);
-        packet.period = opts.period.clone();
-        packet.prepared_for = opts.prepared_for.clone();
-        packet.prepared_by = opts.prepared_by.clone();
-        if let Some(h) = &html {
-            write(format!("{}.html", f.id), h.render(&packet)?.as_bytes())?;
+    jobs.push(Job::Summary);
+    jobs.extend(report.frameworks.iter().map(Job::Framework));
+    let render_job = |job: &Job| -> Result<Vec<(String, String, Vec<u8>)>> {
+        let mut files = Vec::new();
+        match job {
+            Job::Results => files.push(("results.json".to_string(), report.to_json())),
+            Job::Summary => {
+                if let Some(h) = &html {
+                    files.push(("summary.html".to_string(), h.render_summary(&summary)?.into_bytes()));
+                }
+                if formats.contains(&Format::Pdf) {
+                    files.push(("summary.pdf".to_string(), pdf::render_summary(&summary)));
+                }
+            }
+            Job::Framework(f) => {
+                let mut packet = Packet::new(&report, f);
+                packet.period = opts.period.clone();
+                packet.prepared_for = opts.prepared_for.clone();
+                packet.prepared_by = opts.prepared_by.clone();
+                if let Some(h) = &html {
+                    files.push((format!("{}.html", f.id), h.render(&packet)?.into_bytes()));
+                }
+                if formats.contains(&Format::Pdf) {
+                    files.push((format!("{}.pdf", f.id), pdf::render(&packet)));
+                }
+            }
         }
-        if formats.contains(&Format::Pdf) {
-            write(format!("{}.pdf", f.id), &pdf::render(&packet))?;
+        Ok(files.into_iter().map(|(name, bytes)| (name, crate::evidence::sha256_hex(&bytes), bytes)).collect())
+    };
+    for rendered in in_parallel(&jobs, render_job) {
+        for (name, sha256, bytes) in rendered? {
+            staging.write_hashed(&name, &bytes, sha256)?;
+            progress(&format!("rendered {name}"));
         }
     }
     Ok(report)
+}
+
+/// One piece of the packet to render.
+enum Job<'a> {
+    Results,
+    Summary,
+    Framework(&'a crate::report::FrameworkReport),
+}
+
+/// `f` over every item, on as many threads as there are cores (at most one per item); the
+/// results in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<Option<R>>> = std::sync::Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let r = f(item);
+                done.lock().expect("no worker panicked")[i] = Some(r);
+            });
+        }
+    });
+    done.into_inner().expect("no worker panicked").into_iter().map(|r| r.expect("every item was done")).collect()
 }

@@ -136,32 +136,58 @@ pub struct SecurityGroup {
     pub ip_permissions: Vec<IpPermission>,
 }
 
+/// One ingress permission, reduced when read to what the checks judge (a group can carry
+/// thousands of address ranges; only whether the internet is among them matters here).
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "RawPermission")]
 pub struct IpPermission {
     pub ip_protocol: String,
-    #[serde(default)]
     pub from_port: Option<i64>,
-    #[serde(default)]
     pub to_port: Option<i64>,
-    #[serde(default)]
-    pub ipv4_ranges: Vec<Ipv4Range>,
-    #[serde(default)]
-    pub ipv6_ranges: Vec<Ipv6Range>,
-    #[serde(default)]
-    pub ip_ranges: Vec<String>,
+    /// Open to 0.0.0.0/0 (an IPv4 range or the older `ipRanges` list).
+    pub open_v4: bool,
+    /// Open to ::/0.
+    pub open_v6: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Ipv4Range {
-    pub cidr_ip: String,
+struct RawPermission {
+    ip_protocol: String,
+    #[serde(default)]
+    from_port: Option<i64>,
+    #[serde(default)]
+    to_port: Option<i64>,
+    #[serde(default)]
+    ipv4_ranges: Vec<Ipv4Range>,
+    #[serde(default)]
+    ipv6_ranges: Vec<Ipv6Range>,
+    #[serde(default)]
+    ip_ranges: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Ipv6Range {
-    pub cidr_ipv6: String,
+struct Ipv4Range {
+    cidr_ip: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Ipv6Range {
+    cidr_ipv6: String,
+}
+
+impl From<RawPermission> for IpPermission {
+    fn from(p: RawPermission) -> IpPermission {
+        IpPermission {
+            open_v4: p.ipv4_ranges.iter().any(|r| r.cidr_ip == "0.0.0.0/0") || p.ip_ranges.iter().any(|r| r == "0.0.0.0/0"),
+            open_v6: p.ipv6_ranges.iter().any(|r| r.cidr_ipv6 == "::/0"),
+            ip_protocol: p.ip_protocol,
+            from_port: p.from_port,
+            to_port: p.to_port,
+        }
+    }
 }
 
 impl IpPermission {
@@ -172,14 +198,7 @@ impl IpPermission {
 
     /// The sources open to the whole internet.
     pub fn world_sources(&self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        if self.ipv4_ranges.iter().any(|r| r.cidr_ip == "0.0.0.0/0") || self.ip_ranges.iter().any(|r| r == "0.0.0.0/0") {
-            out.push("0.0.0.0/0");
-        }
-        if self.ipv6_ranges.iter().any(|r| r.cidr_ipv6 == "::/0") {
-            out.push("::/0");
-        }
-        out
+        [(self.open_v4, "0.0.0.0/0"), (self.open_v6, "::/0")].into_iter().filter(|(open, _)| *open).map(|(_, s)| s).collect()
     }
 }
 
