@@ -8,7 +8,7 @@
 //! pass. Checks do not know which frameworks use them (`mappings` does).
 
 mod config_rules;
-pub(crate) mod config_service;
+mod config_service;
 pub(crate) mod eval;
 mod iam;
 mod policy;
@@ -147,7 +147,6 @@ impl Check {
             }
             out.push(need.pattern());
         }
-        out.dedup();
         let mut seen = std::collections::BTreeSet::new();
         out.retain(|p| seen.insert(p.clone()));
         out

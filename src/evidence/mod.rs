@@ -36,7 +36,7 @@ pub enum Error {
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error("{dir}: the bundle does not verify:\n{report}  fix: collect the evidence again, or restore the original files; `auditpack verify {dir}` lists every difference")]
-    NotVerified { dir: PathBuf, report: VerifyReport },
+    NotVerified { dir: PathBuf, report: Box<VerifyReport> },
 }
 
 pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -117,7 +117,7 @@ impl Bundle {
             docs.insert(id, Stored { path: path.to_string(), read });
         })?;
         if !report.is_intact() {
-            return Err(Error::NotVerified { dir: origin.to_path_buf(), report });
+            return Err(Error::NotVerified { dir: origin.to_path_buf(), report: Box::new(report) });
         }
         let resolve = |entries: Vec<manifest::Entry<'_>>, absent: bool| -> Vec<(Matcher, usize)> {
             entries.into_iter().enumerate().filter_map(|(i, e)| Matcher::of(e, absent).ok().map(|m| (m, i))).collect()

@@ -59,13 +59,16 @@ impl fmt::Display for VerifyReport {
     }
 }
 
+/// Gives the bytes of a listed file, or `None` when it is not there.
+pub(crate) type Fetch<'a> = dyn FnMut(&str) -> Result<Option<Vec<u8>>, Error> + 'a;
+
 /// Compare a manifest with the files at hand and with the catalogue. `fetch` gives the bytes of
 /// a listed file (`None`: not there); `intact` receives each file that matches its hash, with
 /// its document id, exactly once. `on_disk` lists every file present, for finding unlisted ones.
 pub(crate) fn check(
     manifest: &Manifest,
     on_disk: &[String],
-    fetch: &mut dyn FnMut(&str) -> Result<Option<Vec<u8>>, Error>,
+    fetch: &mut Fetch<'_>,
     mut intact: impl FnMut(DocId, &str, Vec<u8>),
 ) -> Result<VerifyReport, Error> {
     let mut report = VerifyReport { inconsistent: structure(manifest), ..VerifyReport::default() };

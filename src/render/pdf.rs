@@ -402,7 +402,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         .collect();
     l.table(Some("Scope and evidence"), &[0.3, 0.7], &["Field", "Value"], facts);
     l.para(
-        "The bundle hash is the SHA-256 of the bundle's manifest.json, which lists the SHA-256 of every evidence file. Run `auditpack verify BUNDLE` to prove that the evidence behind this packet is unchanged.",
+        "The bundle hash is the SHA-256 of the bundle's manifest.json, which lists the SHA-256 of every evidence file. `auditpack verify BUNDLE --expect HASH` proves that the bundle's files are exactly those its manifest lists and that the manifest has this hash. It does not prove who wrote the manifest: a bundle edited and sealed again verifies, under another hash. This packet rests on the collection only if this hash matches the one recorded when the evidence was collected (collect prints it).",
         Style::Regular,
         SMALL,
         MUTED,

@@ -609,7 +609,7 @@ fn report_evaluates_exactly_the_bytes_it_verified_while_a_file_is_swapped_under_
         std::thread::spawn(move || {
             let mut n = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let (tmp, bytes) = if n % 2 == 0 { (&a, &altered) } else { (&b, &sealed) };
+                let (tmp, bytes) = if n.is_multiple_of(2) { (&a, &altered) } else { (&b, &sealed) };
                 std::fs::write(tmp, bytes).unwrap();
                 std::fs::rename(tmp, &path).unwrap();
                 n += 1;

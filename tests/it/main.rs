@@ -6,6 +6,7 @@ mod checks;
 mod cli;
 mod collect;
 mod contract;
+mod fuzz_corpus;
 mod inventory;
 mod mappings;
 mod moto;

@@ -677,7 +677,7 @@ fn an_empty_account_is_not_applicable_everywhere_and_scores_only_what_was_assess
             assert!(c["checks"].as_array().unwrap().iter().all(|k| k["status"] == "not_applicable"), "{}", c["id"]);
         }
         // The score counts passing and failing controls only.
-        let score = if pass + fail == 0 { "n/a".to_string() } else { format!("{}%", (pass * 100 + (pass + fail) / 2) / (pass + fail)) };
+        let score = (pass * 100 + (pass + fail) / 2).checked_div(pass + fail).map_or("n/a".to_string(), |pct| format!("{pct}%"));
         let id = f["id"].as_str().unwrap();
         let section = &summary[summary.find(&format!("id=\"fw-{id}\"")).unwrap()..];
         assert!(section.contains(&format!("<span class=\"score\">{score}</span>")), "{id}: score {score}");
