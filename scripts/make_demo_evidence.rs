@@ -320,6 +320,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ),
         )
     });
+    // moto cannot give the root user an MFA device; the demo's root user has one (the report
+    // above), so the account summary says so too, as IAM's would.
+    router.amend("GetAccountSummary", |xml| {
+        let xml = String::from_utf8(xml).expect("IAM answers in UTF-8");
+        let off = "<key>AccountMFAEnabled</key><value>0</value>";
+        assert!(xml.contains(off), "moto's account summary changed shape: {xml}");
+        xml.replace(off, "<key>AccountMFAEnabled</key><value>1</value>").into_bytes()
+    });
     router.on(|r| {
         (r.op == "GetComplianceDetailsByConfigRule" && r.json["ConfigRuleName"] == "iam-user-mfa-enabled")
             .then(|| json_error(400, "ThrottlingException", "Rate exceeded"))

@@ -182,7 +182,7 @@ collected_at, gaps and absent entries; accounts, regions and files are recompute
     Seal {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
-        /// Collection time for a new manifest (RFC 3339, UTC); default now.
+        /// When the evidence was collected (RFC 3339, UTC): required for a new manifest, since every age is measured from it.
         #[arg(long, value_name = "TIME")]
         collected_at: Option<chrono::DateTime<chrono::Utc>>,
     },

@@ -35,23 +35,30 @@ fn rules_compliant(e: &mut Eval) {
                 // every rule): unreadable ones leave the rule not assessed, and a summary they
                 // contradict is no evidence either.
                 let id = DocId::rule(&account, &region, name);
-                let held = e.bundle.get::<RuleDetails>(&id);
-                let details = match held {
-                    Lookup::Found(_) | Lookup::Unreadable(_) => match e.doc::<RuleDetails>(&id, &rule_scope) {
-                        Some(d) => Some(d),
-                        None => continue,
-                    },
-                    _ => None,
-                };
+                let held = matches!(e.bundle.get::<RuleDetails>(&id), Lookup::Found(_) | Lookup::Unreadable(_));
+                let details = if held { e.doc::<RuleDetails>(&id, &rule_scope) } else { None };
+                let summary = compliance.of(name).and_then(|c| c.compliance_type());
+                if held && details.is_none() && summary != Some("NON_COMPLIANT") {
+                    continue; // the unreadable results are recorded as not assessed
+                }
                 let non_compliant = details.map(|d| d.results.iter().filter(|r| r.compliance_type == "NON_COMPLIANT").count());
-                match compliance.of(name).and_then(|c| c.compliance_type()) {
-                    Some("COMPLIANT") if non_compliant.unwrap_or(0) > 0 => e.not_assessed(
+                match summary {
+                    Some("COMPLIANT" | "NOT_APPLICABLE") if non_compliant.unwrap_or(0) > 0 => e.not_assessed(
                         rule_scope,
-                        format!("{id}: the summary says COMPLIANT, but the evaluation results list NON_COMPLIANT resources"),
+                        format!(
+                            "{id}: the summary says {}, but the evaluation results list NON_COMPLIANT resources",
+                            summary.unwrap_or_default()
+                        ),
                     ),
                     Some("COMPLIANT") => e.pass(rule_scope, "COMPLIANT"),
                     Some("NON_COMPLIANT") => {
-                        let Some(details) = details.or_else(|| e.doc::<RuleDetails>(&id, &rule_scope)) else { continue };
+                        let details = if held { details } else { e.doc::<RuleDetails>(&id, &rule_scope) };
+                        let Some(details) = details else {
+                            // The summary alone says the rule is violated: that is a failure,
+                            // whichever resources it names.
+                            e.fail(rule_scope, "NON_COMPLIANT (the resources cannot be listed: their evaluation results are not usable)");
+                            continue;
+                        };
                         let mut listed = false;
                         for r in details.results.iter().filter(|r| r.compliance_type == "NON_COMPLIANT") {
                             let note = r.annotation.as_deref().filter(|n| !n.is_empty()).map(|n| format!(" ({n})")).unwrap_or_default();

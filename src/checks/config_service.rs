@@ -57,10 +57,14 @@ fn recorder_enabled(e: &mut Eval) {
         for region in e.regions() {
             let scope = format!("{account}/{region}");
             let Some((recorders, status)) = e.recorders(&account, &region) else { continue };
-            match recorders.recorders.first() {
-                None => e.fail(scope, "no configuration recorder"),
-                Some(rec) if status.is_recording(&rec.name) => e.pass(scope, format!("recorder {} is recording", rec.name)),
-                Some(rec) => e.fail(scope, format!("recorder {} exists but is stopped", rec.name)),
+            // A region may hold a service-linked recorder beside the customer's own: one recording is enough.
+            match recorders.recorders.iter().find(|r| status.is_recording(&r.name)) {
+                Some(rec) => e.pass(scope, format!("recorder {} is recording", rec.name)),
+                None if recorders.recorders.is_empty() => e.fail(scope, "no configuration recorder"),
+                None => {
+                    let names: Vec<&str> = recorders.recorders.iter().map(|r| r.name.as_str()).collect();
+                    e.fail(scope, format!("recorder(s) {} exist but none is recording", names.join(", ")))
+                }
             }
         }
     }
@@ -110,7 +114,8 @@ fn recorder_healthy(e: &mut Eval) {
         }
         for s in &doc.statuses {
             let last = s.last_status.as_deref().unwrap_or("");
-            if s.recording && last == "SUCCESS" {
+            // The CLI prints SUCCESS; the API model spells it Success.
+            if s.recording && last.eq_ignore_ascii_case("success") {
                 e.pass(&scope, format!("recorder {}: recording, last status SUCCESS", s.name));
             } else if !s.recording {
                 e.fail(&scope, format!("recorder {} is not recording", s.name));

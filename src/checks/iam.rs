@@ -472,14 +472,16 @@ struct Grants {
 }
 
 /// Every user, group and role: a failure when an attached or inline policy `grants` (`what`
-/// names the grant in findings), not assessed when a policy it holds cannot be read, a pass
-/// otherwise. Managed policies granting it are those whose default version does, plus the AWS
-/// managed ones in `known` (AWS managed documents are in the evidence only when attached).
+/// names the grant in findings), not assessed when a policy it holds cannot be read or is
+/// attached without its document in `Policies`, a pass otherwise. Managed policies granting it
+/// are those whose default version does, plus the AWS managed ones in `known`.
 fn principals_granted(e: &mut Eval, grants: fn(&PolicyDocument) -> bool, known: &[&str], what: &str) {
     for (account, details) in auth_details(e) {
         let mut granting: Vec<&str> = known.to_vec();
         let mut unreadable: Vec<&str> = Vec::new();
+        let mut documented: Vec<&str> = Vec::new();
         for policy in &details.policies {
+            documented.push(&policy.arn);
             match policy.default_document().map(|p| &p.0) {
                 Some(Ok(doc)) if grants(doc) => granting.push(&policy.arn),
                 Some(Ok(_)) => {}
@@ -496,6 +498,8 @@ fn principals_granted(e: &mut Eval, grants: fn(&PolicyDocument) -> bool, known: 
                     g.through.push(format!("managed policy {}", a.policy_name));
                 } else if unreadable.contains(&a.policy_arn.as_str()) {
                     g.unreadable.push(format!("managed policy {} (its default version cannot be read)", a.policy_name));
+                } else if !documented.contains(&a.policy_arn.as_str()) {
+                    g.unreadable.push(format!("managed policy {} (attached, but its document is not in Policies)", a.policy_name));
                 }
             }
             for p in inline {
@@ -525,17 +529,16 @@ fn principals_granted(e: &mut Eval, grants: fn(&PolicyDocument) -> bool, known: 
 }
 
 fn full_admin(e: &mut Eval) {
-    principals_granted(
-        e,
-        grants_full_admin,
-        &["arn:aws:iam::aws:policy/AdministratorAccess"],
-        "\"*\" on \"*\" (full administrator rights)",
-    );
+    principals_granted(e, grants_full_admin, &[ADMINISTRATOR_ACCESS], "\"*\" on \"*\" (full administrator rights)");
 }
 
 fn kms_full_access(e: &mut Eval) {
-    principals_granted(e, |doc| grants_service_wildcard(doc, "kms"), &[], "\"kms:*\" on every key");
+    principals_granted(e, |doc| grants_service_wildcard(doc, "kms"), &[ADMINISTRATOR_ACCESS], "\"kms:*\" on every key");
 }
+
+/// AWS's own full administrator policy: known to grant everything whether or not its document is
+/// in the evidence.
+const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 const SUPPORT_ACCESS: &str = "arn:aws:iam::aws:policy/AWSSupportAccess";
 

@@ -16,6 +16,7 @@ use crate::evidence::docs::items::{
     Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, PublicAccessBlock, SecurityGroup, Supplementary,
     Trail, Volume, WebAcl,
 };
+use crate::evidence::docs::policy::Effect;
 use crate::evidence::docs::Resources;
 use crate::evidence::{DocId, ResourceType};
 
@@ -321,12 +322,23 @@ fn s3_encryption(e: &mut Eval) {
 
 fn s3_public_access_block(e: &mut Eval) {
     // An account-level block covers every bucket; read it where it was collected (optional evidence).
+    // It counts only where a recorder that is on records it, and only the account's own item.
     let mut account_blocks = BTreeSet::new();
     for account in e.accounts() {
         for region in e.regions() {
             let id = DocId::resources(&account, &region, ResourceType::S3AccountPublicAccessBlock);
             let Some(doc) = e.optional::<Resources>(&id, &id.scope()) else { continue };
-            let blocks = doc.items.iter().filter_map(|i| i.state.as_ref().ok()).filter_map(PublicAccessBlock::of).any(|b| b.blocks_all());
+            let Some((recorders, status)) = e.recorders(&account, &region) else { continue };
+            if !recorders.record(status, ResourceType::S3AccountPublicAccessBlock.as_str()) {
+                continue;
+            }
+            let blocks = doc
+                .items
+                .iter()
+                .filter(|i| i.resource_id == account)
+                .filter_map(|i| i.state.as_ref().ok())
+                .filter_map(PublicAccessBlock::of)
+                .any(|b| b.blocks_all());
             if blocks {
                 account_blocks.insert(account.clone());
             }
@@ -350,12 +362,20 @@ fn s3_public_policy(e: &mut Eval) {
             Ok(Some(v)) => v.restrict_public_buckets == Some(true),
             _ => false,
         };
-        let Some(Some(policy)) = verdict!(needed(&b.config.policy, "BucketPolicy")) else { return Pass("no bucket policy".into()) };
-        let open = policy.statements().iter().any(|s| open_statement(s) && s.condition_keys().is_empty());
+        // AWS Config always records the entry (`{"policyText": null}` without a policy): an item
+        // without it does not say whether the bucket has one.
+        let policy = match verdict!(needed(&b.config.policy, "BucketPolicy")) {
+            None => return Unknown("the configuration item records no BucketPolicy entry".into()),
+            Some(None) => return Pass("no bucket policy".into()),
+            Some(Some(policy)) => policy,
+        };
+        let open = policy.statements().iter().any(|s| open_statement(s) && !s.narrowed_to_known_callers());
         match (open, restricted) {
-            (false, _) => Pass("bucket policy names its principals or is conditioned".into()),
+            (false, _) => Pass("bucket policy names its principals, or pins its callers by network, account or organisation".into()),
             (true, true) => Pass("bucket policy has a public statement, neutralised by RestrictPublicBuckets".into()),
-            (true, false) => Fail("bucket policy grants access to everyone (\"Principal\": \"*\", no condition)".into()),
+            (true, false) => {
+                Fail("bucket policy grants access to everyone (an open principal with no condition pinning the caller)".into())
+            }
         }
     });
 }
@@ -511,6 +531,10 @@ fn kms_rotation(e: &mut Eval) {
     });
 }
 
+/// The states AWS KMS documents for a key.
+const KEY_STATES: [&str; 8] =
+    ["Creating", "Enabled", "Disabled", "PendingDeletion", "PendingImport", "PendingReplicaDeletion", "Unavailable", "Updating"];
+
 fn kms_pending_deletion(e: &mut Eval) {
     each_item::<KmsKey>(e, "customer managed KMS keys", |k| {
         let c = k.config;
@@ -518,6 +542,7 @@ fn kms_pending_deletion(e: &mut Eval) {
             return Skip;
         }
         match verdict!(verdict_field_str(c.key_state.as_deref(), "the key state")) {
+            state if !KEY_STATES.contains(&state) => Unknown(format!("unknown key state {state:?}")),
             "PendingDeletion" | "PendingReplicaDeletion" => {
                 let when = c.deletion_date.as_ref().map(|d| d.as_str().map(str::to_string).unwrap_or_else(|| d.to_string()));
                 Fail(format!("scheduled for deletion ({})", when.unwrap_or_else(|| "date not given".into())))
@@ -536,12 +561,17 @@ fn patch_compliance(e: &mut Eval) {
             .filter(|(_, x)| matches!(x.state.as_deref(), Some("Missing" | "Failed")) || x.status.as_deref() == Some("NON_COMPLIANT"))
             .map(|(id, x)| format!("{id} {}", x.state.as_deref().unwrap_or("")).trim().to_string())
             .collect();
+        // A patch passes only on Status COMPLIANT; any other status (or none) says nothing.
+        let unknown: Vec<&str> =
+            patches.iter().filter(|(_, x)| x.status.as_deref() != Some("COMPLIANT")).map(|(id, _)| id.as_str()).collect();
         if patches.is_empty() {
             Unknown(format!("{instance}: the compliance record lists no patch at all"))
-        } else if bad.is_empty() {
-            Pass(format!("{instance}: {} patch(es) recorded, none missing or failed", patches.len()))
-        } else {
+        } else if !bad.is_empty() {
             Fail(format!("{instance}: {} missing or failed: {}", bad.len(), bad.join(", ")))
+        } else if !unknown.is_empty() {
+            Unknown(format!("{instance}: {} patch(es) with no COMPLIANT status: {}", unknown.len(), unknown.join(", ")))
+        } else {
+            Pass(format!("{instance}: {} patch(es) recorded, all COMPLIANT", patches.len()))
         }
     });
 }
@@ -574,8 +604,15 @@ fn waf_attached(e: &mut Eval) {
     each_item::<LoadBalancer>(e, "internet-facing application load balancers", |lb| {
         let c = lb.config;
         let scheme = verdict!(verdict_field_str(c.scheme.as_deref(), "the load balancer's scheme"));
-        if scheme != "internet-facing" || !matches!(c.kind.as_deref(), Some("application") | None) {
-            return Skip;
+        match scheme {
+            "internet-facing" => {}
+            "internal" => return Skip,
+            other => return Unknown(format!("unknown load balancer scheme {other:?}")),
+        }
+        match c.kind.as_deref() {
+            Some("application") | None => {}
+            Some("network" | "gateway") => return Skip,
+            Some(other) => return Unknown(format!("unknown load balancer type {other:?}")),
         }
         let name = lb.item.display_name();
         let via_lb = lb.item.relationships.iter().flatten().any(|r| r.resource_type.as_deref() == Some(ResourceType::Wafv2WebAcl.as_str()));
@@ -604,9 +641,16 @@ fn s3_versioning(e: &mut Eval) {
 fn s3_secure_transport(e: &mut Eval) {
     each_item::<Bucket>(e, "S3 buckets", |b| {
         let policy = verdict!(needed(&b.config.policy, "BucketPolicy"));
+        let bucket = format!("arn:aws:s3:::{}", b.item.display_name());
+        // As AWS's s3-bucket-ssl-requests-only rule reads it: a Deny, for everyone, of every S3
+        // action, on the bucket, when the request is not over TLS.
         let denies_plain_http = policy.and_then(Option::as_ref).is_some_and(|p| {
             p.statements().iter().any(|st| {
-                !st.allows() && st.condition_values("Bool", "aws:SecureTransport").iter().any(|v| v.eq_ignore_ascii_case("false"))
+                st.effect == Effect::Deny
+                    && st.open_principal()
+                    && st.actions().iter().any(|a| a == "*" || a.eq_ignore_ascii_case("s3:*"))
+                    && st.resources().iter().any(|r| r == "*" || r == &bucket || r.starts_with(&format!("{bucket}/")))
+                    && st.condition_values("Bool", "aws:SecureTransport").iter().any(|v| v.eq_ignore_ascii_case("false"))
             })
         });
         if denies_plain_http {

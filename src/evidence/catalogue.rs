@@ -306,7 +306,7 @@ impl DocId {
         if let Some(n) = &self.name {
             let part = match self.kind {
                 Kind::Resources => n.replace("::", "__"),
-                _ => n.clone(),
+                _ => file_name(n),
             };
             path = path.replace("<rule-name>", &part).replace("<resource-type>", &part);
         }
@@ -330,8 +330,8 @@ impl DocId {
                 DocId::regional(kind, account, region)
             }
             [_, region, "config", "get-compliance-details-by-config-rule", file] if *region != "global" => {
-                let rule = file.strip_suffix(".json").filter(|r| !r.is_empty())?;
-                DocId::rule(account, region, rule)
+                let rule = rule_name(file.strip_suffix(".json").filter(|r| !r.is_empty())?)?;
+                DocId::rule(account, region, &rule)
             }
             [_, region, "config", "resources", file] if *region != "global" => {
                 let t = ResourceType::ALL.into_iter().find(|t| file.strip_suffix(".json") == Some(t.file_stem().as_str()))?;
@@ -347,6 +347,40 @@ impl fmt::Display for DocId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.path())
     }
+}
+
+/// A Config rule name as a file name: AWS allows almost any character in a rule name (`/` and
+/// `..` included), so every byte outside `A-Z a-z 0-9 - _` is written `%XX` (a dot too, so no
+/// name can be `.` or `..`). Names made of those characters alone, as rule names mostly are,
+/// stay as they are.
+fn file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The rule name a file name stands for (`None` when it is not written as `file_name` writes).
+fn rule_name(file: &str) -> Option<String> {
+    let bytes = file.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The documents a manifest entry (`gaps` or `absent`) stands for: one document, or, for an
@@ -435,6 +469,22 @@ mod tests {
         assert_eq!(
             DocId::resources(a, "us-east-1", ResourceType::Ec2Volume).path(),
             format!("{a}/us-east-1/config/resources/AWS__EC2__Volume.json")
+        );
+        // Rule names are AWS's to choose: none can climb out of the bundle or hide as `..`.
+        for rule in ["../../etc/passwd", "..", ".", "a/b", "tab\tand space", "ünï", "100%", "plain-rule_1"] {
+            let id = DocId::rule(a, "us-east-1", rule);
+            let path = id.path();
+            let file = path.rsplit('/').next().unwrap();
+            assert!(crate::evidence::paths::check_relative(&path).is_ok(), "{path}");
+            assert_eq!(path.matches('/').count(), 4, "{path}");
+            assert!(!file.starts_with('.'), "{path}");
+            assert_eq!(DocId::parse(&path), Some(id), "{rule} round-trips");
+        }
+        assert!(DocId::rule(a, "us-east-1", "restricted-ssh").path().ends_with("/restricted-ssh.json"));
+        assert_eq!(
+            DocId::parse(&format!("{a}/us-east-1/config/get-compliance-details-by-config-rule/a%2fb.json")),
+            None,
+            "one spelling per name"
         );
         for bad in [
             "111122223333/global/iam/notes.txt",

@@ -8,6 +8,7 @@
 //! nothing about AWS SDKs or pass/fail logic.
 
 pub mod catalogue;
+mod consistency;
 pub mod docs;
 mod manifest;
 mod paths;
@@ -119,6 +120,7 @@ impl Bundle {
         if !report.is_intact() {
             return Err(Error::NotVerified { dir: origin.to_path_buf(), report: Box::new(report) });
         }
+        consistency::apply(&mut docs);
         let resolve = |entries: Vec<manifest::Entry<'_>>, absent: bool| -> Vec<(Matcher, usize)> {
             entries.into_iter().enumerate().filter_map(|(i, e)| Matcher::of(e, absent).ok().map(|m| (m, i))).collect()
         };

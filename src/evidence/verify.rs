@@ -96,6 +96,13 @@ pub(crate) fn check(
 /// bundle does not hold, and no document both a gap and absent.
 fn structure(m: &Manifest) -> Vec<String> {
     let mut out = Vec::new();
+    // Every age is measured from `collected_at`: one in the future would make recent use look old.
+    if m.collected_at > Utc::now() + chrono::Duration::minutes(10) {
+        out.push(format!(
+            "collected_at {} is in the future: ages would be measured from a time that has not come",
+            crate::report::rfc3339(m.collected_at)
+        ));
+    }
     let accounts: BTreeSet<&str> = m.accounts.iter().map(String::as_str).collect();
     let regions: BTreeSet<&str> = m.regions.iter().map(String::as_str).collect();
     let mut present = Vec::new();
@@ -261,7 +268,7 @@ pub fn verify_dir(dir: &Path) -> Result<VerifyReport, Error> {
 /// How `seal` fills the fields it cannot derive from the files.
 #[derive(Debug, Clone, Default)]
 pub struct SealOptions {
-    /// Used when the directory has no manifest yet (default: now).
+    /// Required when the directory has no manifest yet: when the evidence was collected.
     pub collected_at: Option<DateTime<Utc>>,
 }
 
@@ -310,7 +317,12 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
     let (started, collected_at, gaps, absent) = match previous {
         Some(m) => (m.collection_started_at, m.collected_at, m.gaps, m.absent),
         None => {
-            let at = opts.collected_at.unwrap_or_else(Utc::now);
+            // Not "now": evidence gathered in January and sealed in June would make every age
+            // five months too old, and recent use of the root user look old.
+            let at = opts.collected_at.ok_or_else(|| Error::Invalid {
+                path: manifest_path.clone(),
+                message: "a new manifest needs the time the evidence was collected\n  fix: pass --collected-at with the time the AWS CLI calls ended (RFC 3339, UTC), e.g. --collected-at 2026-11-27T09:00:00Z".into(),
+            })?;
             (at, at, Vec::new(), Vec::new())
         }
     };

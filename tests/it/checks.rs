@@ -399,7 +399,8 @@ fn cases() -> Vec<Case> {
         ci(
             "AWS::SSM::PatchCompliance",
             "AWS::SSM::ManagedInstanceInventory/i-1",
-            json!({"AWS:ComplianceItem": {"Content": {"Patch": {"kernel": {"PatchState": state}}}}}),
+            json!({"AWS:ComplianceItem": {"Content": {"Patch": {"kernel": {"PatchState": state,
+                "Status": if state == "Installed" { "COMPLIANT" } else { "NON_COMPLIANT" }}}}}}),
             json!({}),
         )
     };
@@ -607,7 +608,7 @@ fn resource_checks_are_not_assessed_without_items_or_without_a_recorder() {
 #[test]
 fn waf_association_is_read_from_the_web_acl_relationships() {
     let lb = ci("AWS::ElasticLoadBalancingV2::LoadBalancer", "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
-    let acl = json!({"accountId": ACCOUNT, "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}",
+    let acl = json!({"accountId": ACCOUNT, "awsRegion": "us-east-1", "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}",
                      "configurationItemStatus": "OK", "relationships": [{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "resourceId": "arn:aws:test:::web"}]});
     let mut files = recorder_files("us-east-1", true, true);
     files.push((
@@ -626,7 +627,7 @@ fn web_acls_without_relationships_leave_a_public_alb_not_assessed() {
     // batch-get-resource-config (what collect writes) has no relationships: an ACL exists, but
     // what it protects is unknown, so the ALB is neither passed nor failed.
     let lb = ci("AWS::ElasticLoadBalancingV2::LoadBalancer", "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
-    let acl = json!({"accountId": ACCOUNT, "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}",
+    let acl = json!({"accountId": ACCOUNT, "awsRegion": "us-east-1", "resourceType": "AWS::WAFv2::WebACL", "resourceId": "acl", "configuration": "{}",
                      "configurationItemStatus": "OK"});
     let mut files = recorder_files("us-east-1", true, true);
     files.push((
@@ -661,6 +662,13 @@ fn root_hardware_mfa_tells_a_virtual_device_from_a_hardware_one() {
     assert_status("iam-root-hardware-mfa", &only_report, CheckStatus::NotAssessed);
 }
 
+/// AWSSupportAccess as get-account-authorization-details lists an attached AWS managed policy.
+pub fn support_access() -> Value {
+    json!({"PolicyName": "AWSSupportAccess", "Arn": "arn:aws:iam::aws:policy/AWSSupportAccess", "DefaultVersionId": "v1",
+        "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "support:*", "Resource": "*"}]},
+        "VersionId": "v1", "IsDefaultVersion": true}]})
+}
+
 #[test]
 fn kms_wildcard_and_support_access_are_read_from_authorization_details() {
     let policy = |action: &str| json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]});
@@ -675,7 +683,7 @@ fn kms_wildcard_and_support_access_are_read_from_authorization_details() {
         }
         bundle(&[(
             &format!("{ACCOUNT}/global/iam/get-account-authorization-details.json"),
-            json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [role], "Policies": []}).to_string(),
+            json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [role], "Policies": [support_access()]}).to_string(),
         )])
     };
     assert_status("iam-no-kms-full-access", &details("kms:Decrypt", true), CheckStatus::Pass);

@@ -82,7 +82,7 @@ fn clean() -> BTreeMap<String, String> {
                 "RoleDetailList": [{"RoleName": "app", "Arn": "arn:aws:iam::111122223333:role/app", "AssumeRolePolicyDocument": ec2_trust,
                     "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}],
                 "Policies": [{"PolicyName": "AcmeRead", "Arn": "arn:aws:iam::111122223333:policy/AcmeRead", "DefaultVersionId": "v1",
-                    "PolicyVersionList": [{"Document": narrow, "VersionId": "v1", "IsDefaultVersion": true}]}],
+                    "PolicyVersionList": [{"Document": narrow, "VersionId": "v1", "IsDefaultVersion": true}]}, crate::checks::support_access()],
             }),
         ),
         (
@@ -690,4 +690,273 @@ fn control_characters_and_bidi_overrides_in_evidence_are_shown_escaped_in_html_a
             assert!(!text.contains(raw), "{name} holds a raw {:?}", raw);
         }
     }
+}
+
+// --- regressions found by an adversarial review -------------------------------------------
+
+/// The clean bundle with one JSON document changed by `f`.
+fn with(path: &str, f: impl FnOnce(&mut Value)) -> BTreeMap<String, String> {
+    let mut files = clean();
+    let mut doc: Value = serde_json::from_str(&files[path]).unwrap();
+    f(&mut doc);
+    files.insert(path.to_string(), doc.to_string());
+    files
+}
+
+fn status(check: &str, files: &BTreeMap<String, String>) -> (CheckStatus, String) {
+    let o = checks::find(check).unwrap().evaluate(&seal(files).expect("the bundle verifies"));
+    let why = o.findings.iter().map(|f| format!("{}: {}", f.resource, f.detail)).collect::<Vec<_>>().join("; ");
+    (o.status, why)
+}
+
+fn assert_check(check: &str, files: &BTreeMap<String, String>, want: CheckStatus, case: &str) -> String {
+    let (got, why) = status(check, files);
+    assert_eq!(got, want, "{case}: {check}: {why}");
+    why
+}
+
+const GAAD: &str = "111122223333/global/iam/get-account-authorization-details.json";
+
+#[test]
+fn regression_broad_grants_are_seen_through_wildcards_notaction_notresource_and_case() {
+    let inline = |statement: Value| {
+        with(GAAD, |d| d["GroupDetailList"][0]["GroupPolicyList"][0]["PolicyDocument"] = json!({"Statement": [statement]}))
+    };
+    let kms = "iam-no-kms-full-access";
+    let admin = "iam-no-full-admin-policies";
+    for (case, st) in [
+        ("Action *", json!({"Effect": "Allow", "Action": "*", "Resource": "*"})),
+        ("KMS:* in capitals", json!({"Effect": "Allow", "Action": "KMS:*", "Resource": "*"})),
+        ("NotAction leaving KMS in", json!({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})),
+        ("every key by ARN", json!({"Effect": "Allow", "Action": "kms:*", "Resource": "arn:aws:kms:*:*:key/*"})),
+    ] {
+        assert_check(kms, &inline(st), CheckStatus::Fail, case);
+    }
+    assert_check(kms, &inline(json!({"Effect": "Allow", "NotAction": "kms:*", "Resource": "*"})), CheckStatus::Pass, "NotAction kms:*");
+    assert_check(
+        admin,
+        &inline(json!({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::x"})),
+        CheckStatus::Fail,
+        "NotResource",
+    );
+    // AdministratorAccess attached by ARN grants kms:* too, with or without its document.
+    let attached = with(GAAD, |d| {
+        d["RoleDetailList"][0]["AttachedManagedPolicies"] =
+            json!([{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}])
+    });
+    assert_check(kms, &attached, CheckStatus::Fail, "AdministratorAccess");
+    assert_check(admin, &attached, CheckStatus::Fail, "AdministratorAccess");
+    // An attached policy whose document is not in Policies grants an unknown set of rights.
+    let undocumented = with(GAAD, |d| {
+        d["UserDetailList"][0]["AttachedManagedPolicies"] =
+            json!([{"PolicyName": "All", "PolicyArn": "arn:aws:iam::111122223333:policy/All"}])
+    });
+    let why = assert_check(admin, &undocumented, CheckStatus::NotAssessed, "attached without its document");
+    assert!(why.contains("not in Policies"), "{why}");
+    // A policy written with `Statement` twice is not read as its last copy.
+    let mut files = clean();
+    let compact = serde_json::from_str::<Value>(&files[GAAD]).unwrap().to_string();
+    let text = compact.replacen(
+        "\"PolicyName\":\"read\",\"PolicyDocument\":{",
+        "\"PolicyName\":\"read\",\"PolicyDocument\":{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}],",
+        1,
+    );
+    assert_ne!(text, compact, "the fixture shape changed");
+    files.insert(GAAD.into(), text);
+    assert_check(admin, &files, CheckStatus::NotAssessed, "Statement twice");
+}
+
+fn bucket_with(f: impl FnOnce(&mut Value)) -> BTreeMap<String, String> {
+    with(&res(ResourceType::S3Bucket), |d| f(&mut d["baseConfigurationItems"][0]["supplementaryConfiguration"]))
+}
+
+fn bucket_policy(statement: Value) -> BTreeMap<String, String> {
+    bucket_with(|sup| sup["BucketPolicy"] = s(json!({"policyText": json!({"Statement": [statement]}).to_string()})))
+}
+
+#[test]
+fn regression_bucket_policies_are_public_unless_a_condition_pins_the_caller() {
+    let public = "s3-no-public-policy";
+    let no_entry = bucket_with(|sup| drop(sup.as_object_mut().unwrap().remove("BucketPolicy")));
+    assert_check(public, &no_entry, CheckStatus::NotAssessed, "no BucketPolicy entry");
+    let none = bucket_with(|sup| sup["BucketPolicy"] = s(json!({"policyText": null})));
+    assert_check(public, &none, CheckStatus::Pass, "policyText null");
+    // Without the account-level and bucket-level RestrictPublicBuckets, the policy decides.
+    let open = |cond: Value| {
+        let mut files = bucket_policy(
+            json!({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-data/*", "Condition": cond}),
+        );
+        let mut doc: Value = serde_json::from_str(&files[&res(ResourceType::S3Bucket)]).unwrap();
+        doc["baseConfigurationItems"][0]["supplementaryConfiguration"]["PublicAccessBlockConfiguration"] =
+            s(json!({"blockPublicAcls": true, "ignorePublicAcls": true, "blockPublicPolicy": true, "restrictPublicBuckets": false}));
+        files.insert(res(ResourceType::S3Bucket), doc.to_string());
+        files
+    };
+    assert_check(public, &open(json!({"Bool": {"aws:SecureTransport": "true"}})), CheckStatus::Fail, "HTTPS for everyone");
+    assert_check(public, &open(json!({"StringLike": {"aws:UserAgent": "*"}})), CheckStatus::Fail, "any user agent");
+    assert_check(public, &open(json!({"StringEquals": {"aws:SourceVpce": "vpce-1a2b"}})), CheckStatus::Pass, "one VPC endpoint");
+    let not_principal = bucket_policy(
+        json!({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "*"}),
+    );
+    let mut files = not_principal;
+    let mut doc: Value = serde_json::from_str(&files[&res(ResourceType::S3Bucket)]).unwrap();
+    doc["baseConfigurationItems"][0]["supplementaryConfiguration"]["PublicAccessBlockConfiguration"] =
+        s(json!({"restrictPublicBuckets": false}));
+    files.insert(res(ResourceType::S3Bucket), doc.to_string());
+    assert_check(public, &files, CheckStatus::Fail, "NotPrincipal");
+    // TLS only: a Deny, for everyone, of every S3 action on the bucket.
+    let tls = "s3-secure-transport";
+    let deny = |principal: Value, action: &str| {
+        bucket_policy(json!({"Effect": "Deny", "Principal": principal, "Action": action, "Resource": "arn:aws:s3:::acme-data/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}))
+    };
+    assert_check(tls, &deny(json!("*"), "s3:*"), CheckStatus::Pass, "deny everyone s3:*");
+    assert_check(tls, &deny(json!({"AWS": "arn:aws:iam::111122223333:user/x"}), "s3:*"), CheckStatus::Fail, "deny one user");
+    assert_check(tls, &deny(json!("*"), "s3:PutObjectTagging"), CheckStatus::Fail, "deny one action");
+}
+
+#[test]
+fn regression_documents_that_contradict_the_account_summary_or_the_resource_counts_are_not_assessed() {
+    let summary = iam("get-account-summary.json");
+    let more_users = with(&summary, |d| d["SummaryMap"]["Users"] = json!(2));
+    for check in ["iam-console-mfa", "iam-root-mfa"] {
+        let why = assert_check(check, &more_users, CheckStatus::NotAssessed, "a user missing from the credential report");
+        assert!(why.contains("lists 1 IAM user(s)") && why.contains("get-account-summary.json"), "{why}");
+    }
+    assert_check("iam-user-single-active-key", &more_users, CheckStatus::NotAssessed, "a user missing from the details too");
+    let more_roles = with(&summary, |d| d["SummaryMap"]["Roles"] = json!(4));
+    assert_check("iam-role-trust-not-public", &more_roles, CheckStatus::NotAssessed, "roles missing from the details");
+    let root_mfa_off = with(&summary, |d| d["SummaryMap"]["AccountMFAEnabled"] = json!(0));
+    assert_check("iam-root-mfa", &root_mfa_off, CheckStatus::NotAssessed, "the summary says root has no MFA");
+    let root_keys = with(&summary, |d| d["SummaryMap"]["AccountAccessKeysPresent"] = json!(1));
+    assert_check("iam-root-access-keys", &root_keys, CheckStatus::NotAssessed, "the summary says root has keys");
+    // The resources file holds fewer buckets than AWS Config discovered.
+    let counts = cfg("get-discovered-resource-counts.json");
+    let more_buckets = with(&counts, |d| d["resourceCounts"][1]["count"] = json!(12));
+    let why = assert_check("s3-default-encryption", &more_buckets, CheckStatus::NotAssessed, "buckets missing");
+    assert!(why.contains("holds 1 AWS::S3::Bucket item(s)") && why.contains("discovered 12"), "{why}");
+    // The same summary, consistent: all still pass.
+    assert_check("iam-console-mfa", &with(&summary, |d| d["SummaryMap"]["Users"] = json!(1)), CheckStatus::Pass, "consistent");
+}
+
+#[test]
+fn regression_evidence_of_another_account_is_refused() {
+    let other = |text: &str| text.replace("arn:aws:iam::111122223333:", "arn:aws:iam::222233334444:");
+    for path in [iam("credential-report.csv"), GAAD.to_string(), iam("list-virtual-mfa-devices.json")] {
+        let mut files = clean();
+        files.insert(path.clone(), other(&files[&path]));
+        let b = seal(&files).unwrap();
+        assert_refused(&b, &path, "ARNs of another account");
+        assert!(b.unreadable().iter().any(|w| w.contains("222233334444")), "{:?}", b.unreadable());
+    }
+    let sg = res(ResourceType::Ec2SecurityGroup);
+    for key in ["accountId", "awsRegion"] {
+        let files = with(&sg, |d| drop(d["baseConfigurationItems"][0].as_object_mut().unwrap().remove(key)));
+        assert_refused(&seal(&files).unwrap(), &sg, &format!("an item without {key}"));
+    }
+}
+
+#[test]
+fn regression_patches_account_level_blocks_key_states_and_schemes_are_read_strictly() {
+    let patch = res(ResourceType::SsmPatchCompliance);
+    for (case, p) in [
+        ("no status", json!({})),
+        ("InstalledRejected without status", json!({"PatchState": "InstalledRejected"})),
+        ("UNSPECIFIED_DATA", json!({"PatchState": "Installed", "Status": "UNSPECIFIED_DATA"})),
+    ] {
+        let files = with(&patch, |d| {
+            d["baseConfigurationItems"][0]["configuration"] =
+                json!(json!({"AWS:ComplianceItem": {"Content": {"Patch": {"openssl": p}}}}).to_string())
+        });
+        assert_check("ssm-patch-compliance", &files, CheckStatus::NotAssessed, case);
+    }
+    // The account-level block counts only where it is recorded, and only as the account's own item.
+    let without_own = bucket_with(|sup| drop(sup.as_object_mut().unwrap().remove("PublicAccessBlockConfiguration")));
+    assert_check("s3-public-access-block", &without_own, CheckStatus::Pass, "covered by the account-level block");
+    let mut files = without_own.clone();
+    let mut rec: Value = serde_json::from_str(&files[&cfg("describe-configuration-recorders.json")]).unwrap();
+    rec["ConfigurationRecorders"][0]["recordingGroup"]["exclusionByResourceTypes"]["resourceTypes"] =
+        json!(["AWS::S3::AccountPublicAccessBlock"]);
+    files.insert(cfg("describe-configuration-recorders.json"), rec.to_string());
+    assert_check("s3-public-access-block", &files, CheckStatus::Fail, "the block's type is not recorded");
+    let mut files = without_own;
+    let mut pab: Value = serde_json::from_str(&files[&res(ResourceType::S3AccountPublicAccessBlock)]).unwrap();
+    pab["baseConfigurationItems"][0]["resourceId"] = json!("999999999999");
+    files.insert(res(ResourceType::S3AccountPublicAccessBlock), pab.to_string());
+    assert_check("s3-public-access-block", &files, CheckStatus::Fail, "another account's block");
+    let key = with(&res(ResourceType::KmsKey), |d| {
+        d["baseConfigurationItems"][0]["configuration"] = json!(json!({"keyManager": "CUSTOMER", "keyState": "Deleting"}).to_string())
+    });
+    assert_check("kms-key-not-pending-deletion", &key, CheckStatus::NotAssessed, "unknown key state");
+    let lb = with(&res(ResourceType::ElbV2LoadBalancer), |d| {
+        d["baseConfigurationItems"][0]["configuration"] = json!(json!({"scheme": "internet_facing", "type": "application"}).to_string())
+    });
+    assert_check("elb-waf-attached", &lb, CheckStatus::NotAssessed, "unknown scheme");
+}
+
+#[test]
+fn regression_rule_results_recorders_and_real_aws_shapes() {
+    // A NON_COMPLIANT summary whose results could not be collected still fails.
+    let rules = cfg("describe-compliance-by-config-rule.json");
+    let details = cfg("get-compliance-details-by-config-rule/restricted-ssh.json");
+    let mut files = with(&rules, |d| d["ComplianceByConfigRules"][0]["Compliance"]["ComplianceType"] = json!("NON_COMPLIANT"));
+    files.remove(&details);
+    let b = seal_with(&files, vec![gap_of("config:GetComplianceDetailsByConfigRule", Some(R), Some(details.clone()))], vec![]).unwrap();
+    assert_eq!(checks::find("config-rules-compliant").unwrap().evaluate(&b).status, CheckStatus::Fail);
+    // A result of a compliance type AWS does not have refuses the document.
+    let odd = with(&details, |d| d["EvaluationResults"][0]["ComplianceType"] = json!("non_compliant"));
+    assert_refused(&seal(&odd).unwrap(), &details, "an unknown ComplianceType");
+    // A recorder that is recording but failing to deliver: its items are no evidence.
+    let status_path = cfg("describe-configuration-recorder-status.json");
+    let failing = with(&status_path, |d| d["ConfigurationRecordersStatus"][0]["lastStatus"] = json!("FAILURE"));
+    assert_check("ebs-volume-encryption", &failing, CheckStatus::NotAssessed, "a failing recorder");
+    assert_check("config-recorder-healthy", &failing, CheckStatus::Fail, "a failing recorder");
+    // The API model spells the status Success.
+    assert_check(
+        "config-recorder-healthy",
+        &with(&status_path, |d| d["ConfigurationRecordersStatus"][0]["lastStatus"] = json!("Success")),
+        CheckStatus::Pass,
+        "Success",
+    );
+    // A second, service-linked recorder beside the customer's stopped one.
+    let two = {
+        let mut files = with(&cfg("describe-configuration-recorders.json"), |d| {
+            d["ConfigurationRecorders"]
+                .as_array_mut()
+                .unwrap()
+                .insert(0, json!({"name": "stopped", "recordingGroup": {"allSupported": true}}))
+        });
+        let mut st: Value = serde_json::from_str(&files[&status_path]).unwrap();
+        st["ConfigurationRecordersStatus"].as_array_mut().unwrap().insert(0, json!({"name": "stopped", "recording": false}));
+        files.insert(status_path.clone(), st.to_string());
+        files
+    };
+    assert_check("config-recorder-enabled", &two, CheckStatus::Pass, "one of two recorders recording");
+    // Real AWS shapes that are not errors: IAM leaves UserPolicyList out for a user without inline
+    // policies; a recorder records all but its exclusions; CLI v1 prints epoch times.
+    let no_list = with(GAAD, |d| drop(d["UserDetailList"][0].as_object_mut().unwrap().remove("UserPolicyList")));
+    assert_check("iam-no-user-inline-policies", &no_list, CheckStatus::Pass, "UserPolicyList left out");
+    let exclusion = with(&cfg("describe-configuration-recorders.json"), |d| {
+        d["ConfigurationRecorders"][0]["recordingGroup"] = json!({"allSupported": false, "includeGlobalResourceTypes": false,
+            "exclusionByResourceTypes": {"resourceTypes": ["AWS::EC2::Instance"]}, "recordingStrategy": {"useOnly": "EXCLUSION_BY_RESOURCE_TYPES"}})
+    });
+    assert_check("ebs-volume-encryption", &exclusion, CheckStatus::Pass, "recording by exclusion");
+    let epoch =
+        with(&res(ResourceType::Ec2Volume), |d| d["baseConfigurationItems"][0]["configurationItemCaptureTime"] = json!(1795680000.123));
+    assert_check("ebs-volume-encryption", &epoch, CheckStatus::Pass, "an epoch capture time");
+}
+
+#[test]
+fn regression_a_collection_time_in_the_future_and_a_seal_without_one_are_refused() {
+    let files: BTreeMap<String, Vec<u8>> = clean().into_iter().map(|(p, t)| (p, t.into_bytes())).collect();
+    let mut m = manifest_of(&[R], &files, vec![], vec![]);
+    m.collected_at = "2030-01-01T00:00:00Z".parse().unwrap();
+    refused(Bundle::from_parts(&m.to_json(), files, std::path::Path::new("<test>")), "is in the future");
+    let dir = tempdir();
+    let root = dir.path().join("e");
+    std::fs::create_dir_all(root.join("111122223333/global/iam")).unwrap();
+    std::fs::write(root.join("111122223333/global/iam/get-account-summary.json"), r#"{"SummaryMap": {}}"#).unwrap();
+    let e = auditpack::evidence::seal_dir(&root, &Default::default()).unwrap_err().to_string();
+    assert!(e.contains("--collected-at"), "{e}");
+    assert!(!root.join("manifest.json").exists());
 }

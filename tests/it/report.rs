@@ -392,7 +392,7 @@ fn inventory_bundle(types: &[&str]) -> auditpack::evidence::Bundle {
         ),
     ];
     for t in types {
-        let item = serde_json::json!({"resourceType": t, "resourceId": "r-1", "configurationItemStatus": "OK", "configuration": "{}"});
+        let item = serde_json::json!({"resourceType": t, "resourceId": "r-1", "configurationItemStatus": "OK", "configuration": "{}", "accountId": ACCOUNT, "awsRegion": "us-east-1"});
         files
             .push((crate::util::resource_path(ACCOUNT, "us-east-1", t), serde_json::json!({"baseConfigurationItems": [item]}).to_string()));
     }
@@ -467,7 +467,7 @@ fn packets_show_the_service_models_and_the_matrix_by_area() {
 fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
     let base = format!("{ACCOUNT}/us-east-1/config");
     let volumes: Vec<Value> = (0..300)
-        .map(|i| serde_json::json!({"resourceType": "AWS::EC2::Volume", "resourceId": format!("vol-{i:03}"), "configurationItemStatus": "OK", "configuration": "{\"encrypted\": false}"}))
+        .map(|i| serde_json::json!({"resourceType": "AWS::EC2::Volume", "resourceId": format!("vol-{i:03}"), "configurationItemStatus": "OK", "configuration": "{\"encrypted\": false}", "accountId": ACCOUNT, "awsRegion": "us-east-1"}))
         .collect();
     let b = bundle(&[
         (

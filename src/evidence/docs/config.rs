@@ -32,6 +32,15 @@ pub struct RecordingGroup {
     pub resource_types: Option<Vec<String>>,
     #[serde(default)]
     pub exclusion_by_resource_types: Option<Exclusions>,
+    #[serde(default)]
+    pub recording_strategy: Option<RecordingStrategy>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingStrategy {
+    #[serde(default)]
+    pub use_only: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,9 +63,17 @@ impl RecordingGroup {
         self.all_supported == Some(true)
     }
 
+    /// Whether the group records everything but its excluded types (AWS then requires
+    /// `allSupported` false).
+    pub fn by_exclusion(&self) -> bool {
+        self.recording_strategy.as_ref().and_then(|s| s.use_only.as_deref()) == Some("EXCLUSION_BY_RESOURCE_TYPES")
+    }
+
     /// Whether the group takes in configuration items of `resource_type`.
     pub fn covers(&self, resource_type: &str) -> bool {
-        (self.all_supported() || self.listed().iter().any(|t| t == resource_type)) && !self.excluded().iter().any(|t| t == resource_type)
+        let excluded = self.excluded().iter().any(|t| t == resource_type);
+        let included = self.by_exclusion() || self.all_supported() || self.listed().iter().any(|t| t == resource_type);
+        included && !excluded
     }
 }
 
@@ -81,15 +98,23 @@ pub struct RecorderStatus {
 }
 
 impl Recorders {
-    /// Whether a recorder that is on records `resource_type` in this region.
+    /// Whether a recorder that is on, and not failing, records `resource_type` in this region:
+    /// only then are its items evidence of the resources as they are.
     pub fn record(&self, statuses: &RecorderStatuses, resource_type: &str) -> bool {
-        self.recorders.iter().any(|r| statuses.is_recording(&r.name) && r.recording_group.covers(resource_type))
+        self.recorders.iter().any(|r| statuses.delivers(&r.name) && r.recording_group.covers(resource_type))
     }
 }
 
 impl RecorderStatuses {
     pub fn is_recording(&self, name: &str) -> bool {
         self.statuses.iter().any(|s| s.name == name && s.recording)
+    }
+
+    /// Recording, and its last delivery did not fail.
+    pub fn delivers(&self, name: &str) -> bool {
+        self.statuses
+            .iter()
+            .any(|s| s.name == name && s.recording && !s.last_status.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("failure")))
     }
 }
 
@@ -229,6 +254,10 @@ pub(super) fn read_rule_details(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<RuleDe
     let doc: RuleDetails = json(bytes)?;
     complete(None, &[("NextToken", &doc.next_token)])?;
     let rule = ctx.id.name.as_deref().unwrap_or_default();
+    const TYPES: [&str; 4] = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"];
+    if let Some((n, r)) = doc.results.iter().enumerate().find(|(_, r)| !TYPES.contains(&r.compliance_type.as_str())) {
+        return Err(format!("evaluation result {} has ComplianceType {:?}, not one of {}", n + 1, r.compliance_type, TYPES.join(", ")));
+    }
     if let Some((n, other)) =
         doc.results.iter().enumerate().find(|(_, r)| r.evaluation_result_identifier.evaluation_result_qualifier.config_rule_name != rule)
     {

@@ -166,9 +166,14 @@ pub(super) fn read_credential_report(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<C
                 last_used: when(&format!("access_key_{n}_last_used_date"))?,
             })
         };
+        let arn = get("arn").to_string();
+        of_account(&arn, ctx).map_err(|e| format!("line {line}: {e}"))?;
+        if is_root && !arn.ends_with(":root") {
+            return Err(format!("line {line}: the root user's ARN {arn} does not end in :root"));
+        }
         rows.push(CredentialRow {
             line,
-            arn: get("arn").to_string(),
+            arn,
             user_creation_time: when("user_creation_time")?,
             password_enabled: flag("password_enabled")?,
             password_last_used: when("password_last_used")?,
@@ -205,6 +210,9 @@ pub struct AuthorizationDetails {
 pub struct UserDetail {
     pub user_name: String,
     pub arn: String,
+    /// IAM leaves this key out for a user without inline policies (unlike `GroupPolicyList`
+    /// and `RolePolicyList`, always sent), so here alone a missing key means none.
+    #[serde(default)]
     pub user_policy_list: Vec<InlinePolicy>,
     pub attached_managed_policies: Vec<AttachedPolicy>,
 }
@@ -269,10 +277,42 @@ impl AuthorizationDetails {
     }
 }
 
-pub(super) fn read_authorization_details(bytes: &[u8]) -> Result<AuthorizationDetails, String> {
+pub(super) fn read_authorization_details(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<AuthorizationDetails, String> {
     let doc: AuthorizationDetails = json(bytes)?;
     complete(doc.is_truncated, &[("Marker", &doc.marker)])?;
+    let principals = doc
+        .user_detail_list
+        .iter()
+        .map(|u| &u.arn)
+        .chain(doc.group_detail_list.iter().map(|g| &g.arn))
+        .chain(doc.role_detail_list.iter().map(|r| &r.arn));
+    for arn in principals {
+        of_account(arn, ctx)?;
+    }
+    for p in &doc.policies {
+        // AWS managed policies carry the account `aws`.
+        if arn_account(&p.arn) != Some("aws") {
+            of_account(&p.arn, ctx)?;
+        }
+    }
     Ok(doc)
+}
+
+/// The account field of an ARN (`arn:partition:service:region:account:resource`).
+fn arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    (parts.next() == Some("arn")).then_some(())?;
+    parts.nth(3)
+}
+
+/// An ARN must name the account whose file it is in: another account's document copied into the
+/// bundle is no evidence of this one.
+fn of_account(arn: &str, ctx: ReadCtx<'_>) -> Result<(), String> {
+    match arn_account(arn) {
+        Some(a) if a == ctx.id.account => Ok(()),
+        Some(a) => Err(format!("{arn} is of account {a:?}, but the file is account {}'s", ctx.id.account)),
+        None => Err(format!("{arn:?} is not an ARN")),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,8 +381,14 @@ impl VirtualMfaDevice {
     }
 }
 
-pub(super) fn read_virtual_mfa_devices(bytes: &[u8]) -> Result<VirtualMfaDevices, String> {
+pub(super) fn read_virtual_mfa_devices(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<VirtualMfaDevices, String> {
     let doc: VirtualMfaDevices = json(bytes)?;
     complete(doc.is_truncated, &[("Marker", &doc.marker)])?;
+    for d in &doc.devices {
+        of_account(&d.serial_number, ctx)?;
+        if let Some(u) = &d.user {
+            of_account(&u.arn, ctx)?;
+        }
+    }
     Ok(doc)
 }

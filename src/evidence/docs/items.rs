@@ -344,6 +344,27 @@ struct RawFile<'a> {
     next_token: Option<String>,
 }
 
+/// A time as the AWS CLI prints it: ISO 8601 (CLI v2), or seconds since the epoch (CLI v1's
+/// default format).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Stamp {
+    Text(String),
+    Epoch(f64),
+}
+
+impl Stamp {
+    fn time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            Stamp::Text(s) => time(s),
+            Stamp::Epoch(secs) if secs.is_finite() => {
+                chrono::DateTime::from_timestamp(secs.trunc() as i64, (secs.fract().abs() * 1e9) as u32)
+            }
+            Stamp::Epoch(_) => None,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ResourceKey {
@@ -358,15 +379,13 @@ struct RawItem<'a> {
     resource_id: String,
     configuration_item_status: String,
     #[serde(default)]
-    configuration_item_capture_time: Option<String>,
+    configuration_item_capture_time: Option<Stamp>,
     #[serde(default)]
     arn: Option<String>,
     #[serde(default)]
     resource_name: Option<String>,
-    #[serde(default)]
-    account_id: Option<String>,
-    #[serde(default)]
-    aws_region: Option<String>,
+    account_id: String,
+    aws_region: String,
     #[serde(default, borrow)]
     configuration: Option<&'a RawValue>,
     #[serde(default, borrow)]
@@ -390,8 +409,8 @@ pub(super) fn read(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<Resources, String> 
     let mut items = Vec::with_capacity(raw_items.len());
     for (n, raw) in raw_items.iter().enumerate() {
         let item: RawItem = serde_json::from_str(raw.get()).map_err(|e| format!("item {}: {e}", n + 1))?;
-        if let Some(t) = &item.configuration_item_capture_time {
-            let t = time(t).ok_or_else(|| format!("item {}: configurationItemCaptureTime {t:?} is not a time", n + 1))?;
+        if let Some(stamp) = &item.configuration_item_capture_time {
+            let t = stamp.time().ok_or_else(|| format!("item {}: configurationItemCaptureTime {stamp:?} is not a time", n + 1))?;
             ctx.not_after(t, &format!("the capture time of item {} ({})", n + 1, item.resource_id))?;
         }
         let state = judge(&item, want, ctx);
@@ -441,13 +460,11 @@ fn judge(item: &RawItem<'_>, want: ResourceType, ctx: ReadCtx<'_>) -> Result<Con
         }
         other => return Err(format!("unknown configurationItemStatus {other:?}")),
     }
-    if let Some(a) = item.account_id.as_deref().filter(|a| *a != ctx.id.account) {
-        return Err(format!("the item is of account {a}, in the file of account {}", ctx.id.account));
+    if item.account_id != ctx.id.account {
+        return Err(format!("the item is of account {}, in the file of account {}", item.account_id, ctx.id.account));
     }
-    if let (Some(r), Some(want_region)) = (item.aws_region.as_deref(), ctx.id.region.as_deref()) {
-        if r != want_region {
-            return Err(format!("the item is of region {r}, in the file of region {want_region}"));
-        }
+    if let Some(want_region) = ctx.id.region.as_deref().filter(|r| *r != item.aws_region) {
+        return Err(format!("the item is of region {}, in the file of region {want_region}", item.aws_region));
     }
     let raw = item.configuration.ok_or("the item has no configuration")?;
     let sup = |key: &str| item.supplementary_configuration.as_ref().and_then(|m| m.get(key)).copied();

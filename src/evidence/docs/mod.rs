@@ -114,10 +114,10 @@ documents!(
 pub fn read(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<Typed, String> {
     Ok(match ctx.id.kind {
         Kind::CredentialReport => Typed::CredentialReport(iam::read_credential_report(bytes, ctx)?),
-        Kind::AuthorizationDetails => Typed::AuthorizationDetails(iam::read_authorization_details(bytes)?),
+        Kind::AuthorizationDetails => Typed::AuthorizationDetails(iam::read_authorization_details(bytes, ctx)?),
         Kind::PasswordPolicy => Typed::PasswordPolicy(json(bytes)?),
         Kind::AccountSummary => Typed::AccountSummary(json(bytes)?),
-        Kind::VirtualMfaDevices => Typed::VirtualMfaDevices(iam::read_virtual_mfa_devices(bytes)?),
+        Kind::VirtualMfaDevices => Typed::VirtualMfaDevices(iam::read_virtual_mfa_devices(bytes, ctx)?),
         Kind::Recorders => Typed::Recorders(json(bytes)?),
         Kind::RecorderStatus => Typed::RecorderStatus(json(bytes)?),
         Kind::DeliveryChannels => Typed::DeliveryChannels(json(bytes)?),

@@ -37,10 +37,19 @@ pub struct Statement {
     pub effect: Effect,
     #[serde(default)]
     pub action: Option<OneOrMany<String>>,
+    /// Every action but these: an Allow with it grants nearly everything.
+    #[serde(default)]
+    pub not_action: Option<OneOrMany<String>>,
     #[serde(default)]
     pub resource: Option<OneOrMany<String>>,
+    /// Every resource but these.
+    #[serde(default)]
+    pub not_resource: Option<OneOrMany<String>>,
     #[serde(default)]
     pub principal: Option<Principal>,
+    /// Everyone but these principals: an Allow with it is open to the world.
+    #[serde(default)]
+    pub not_principal: Option<Principal>,
     /// Operator → condition key → values (booleans and numbers as their text).
     #[serde(default)]
     pub condition: Option<BTreeMap<String, BTreeMap<String, OneOrMany<Scalar>>>>,
@@ -87,13 +96,82 @@ impl Statement {
         self.resource.as_ref().map(OneOrMany::as_slice).unwrap_or_default()
     }
 
-    /// Whether anyone may be the principal (`"*"` or `{"AWS": "*"}`).
-    pub fn open_principal(&self) -> bool {
-        match &self.principal {
-            Some(Principal::Any(s)) => s == "*",
-            Some(Principal::Map(m)) => m.get("AWS").is_some_and(|aws| aws.as_slice().iter().any(|a| a == "*")),
-            None => false,
+    pub fn not_actions(&self) -> &[String] {
+        self.not_action.as_ref().map(OneOrMany::as_slice).unwrap_or_default()
+    }
+
+    /// Whether the statement applies to every resource: `"Resource": "*"`, or `NotResource`
+    /// (every resource but some).
+    pub fn every_resource(&self) -> bool {
+        self.resources().iter().any(|r| r == "*") || self.not_resource.is_some()
+    }
+
+    /// Whether the statement allows `action` (`service:Operation`, or `service:*` for all of a
+    /// service's actions): through `Action` wildcards, or through a `NotAction` that does not
+    /// exclude it. IAM compares action names without regard to case.
+    pub fn allows_action(&self, action: &str) -> bool {
+        if !self.allows() {
+            return false;
         }
+        let action = action.to_ascii_lowercase();
+        let service = action.split(':').next().unwrap_or_default().to_string();
+        let matches = |pattern: &String| {
+            let p = pattern.to_ascii_lowercase();
+            p == "*" || p == "*:*" || p == action || p == format!("{service}:*")
+        };
+        if self.actions().iter().any(matches) {
+            return true;
+        }
+        // `NotAction` allows everything it does not name; a pattern naming the service (or a
+        // prefix of its actions) may take the action out.
+        self.not_action.is_some()
+            && !self.not_actions().iter().any(|p| {
+                let p = p.to_ascii_lowercase();
+                p == "*" || p == "*:*" || p == action || p.strip_suffix('*').is_some_and(|prefix| action.starts_with(prefix))
+            })
+    }
+
+    /// Whether anyone may be the principal: `"*"`, `{"AWS": "*"}`, or `NotPrincipal` (everyone
+    /// but the principals it names).
+    pub fn open_principal(&self) -> bool {
+        self.not_principal.is_some()
+            || match &self.principal {
+                Some(Principal::Any(s)) => s == "*",
+                Some(Principal::Map(m)) => m.get("AWS").is_some_and(|aws| aws.as_slice().iter().any(|a| a == "*")),
+                None => false,
+            }
+    }
+
+    /// Whether a condition pins who may call, as S3 and IAM Access Analyzer count it: a key that
+    /// names the caller's network, account, organisation or source, with a value that is not a
+    /// wildcard, under an operator that is not `...IfExists`.
+    pub fn narrowed_to_known_callers(&self) -> bool {
+        const PINNING: [&str; 16] = [
+            "aws:sourceip",
+            "aws:sourcevpc",
+            "aws:sourcevpce",
+            "aws:sourcearn",
+            "aws:sourceaccount",
+            "aws:sourceowner",
+            "aws:sourceorgid",
+            "aws:sourceorgpaths",
+            "aws:principalorgid",
+            "aws:principalorgpaths",
+            "aws:principalaccount",
+            "aws:principalarn",
+            "aws:userid",
+            "aws:username",
+            "s3:dataaccesspointaccount",
+            "s3:dataaccesspointarn",
+        ];
+        self.condition.iter().flatten().any(|(op, body)| {
+            !op.to_ascii_lowercase().ends_with("ifexists")
+                && !op.to_ascii_lowercase().starts_with("null")
+                && body.iter().any(|(key, values)| {
+                    PINNING.contains(&key.to_ascii_lowercase().as_str())
+                        && values.as_slice().iter().all(|v| !v.0.contains('*') && !v.0.contains('?'))
+                })
+        })
     }
 
     /// `operator key` of every condition, for findings.
@@ -134,11 +212,16 @@ impl PolicyDocument {
 
 impl<'de> Deserialize<'de> for Policy {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Policy, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        Ok(Policy(match value {
-            serde_json::Value::String(s) => PolicyDocument::from_text(&s),
-            serde_json::Value::Null => Err("the policy document is null".into()),
-            other => serde_json::from_value(other).map_err(|e| format!("the policy document is not valid: {e}")),
+        // Kept as text and parsed into the typed document, so a key written twice (two
+        // `Statement`s, say) is an error instead of the last one winning.
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        Ok(Policy(if text.starts_with('"') {
+            serde_json::from_str::<String>(text).map_err(|e| e.to_string()).and_then(|s| PolicyDocument::from_text(&s))
+        } else if text == "null" {
+            Err("the policy document is null".into())
+        } else {
+            serde_json::from_str(text).map_err(|e| format!("the policy document is not valid: {e}"))
         }))
     }
 }
@@ -183,7 +266,8 @@ mod tests {
             serde_json::from_str(r#""%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%7D%5D%7D""#)
                 .unwrap();
         assert_eq!(encoded.0.unwrap().statements()[0].actions(), ["s3:*"]);
-        for bad in [r#""not json""#, "null", r#"{"Statement": {"Effect": "Permit"}}"#, "{}", r#""%7B%""#] {
+        let twice = r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}], "Statement": []}"#;
+        for bad in [r#""not json""#, "null", r#"{"Statement": {"Effect": "Permit"}}"#, "{}", r#""%7B%""#, twice] {
             let p: Policy = serde_json::from_str(bad).unwrap();
             assert!(p.0.is_err(), "{bad} read as a policy");
         }
@@ -207,5 +291,38 @@ mod tests {
         assert_eq!(st.condition_values("Bool", "aws:SecureTransport"), ["false"]);
         assert!(st.open_principal());
         assert_eq!(st.condition_keys(), ["Bool aws:SecureTransport"]);
+    }
+}
+
+#[cfg(test)]
+mod judging {
+    use super::*;
+
+    fn statement(json: &str) -> Statement {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn actions_are_matched_by_wildcard_notaction_and_without_case() {
+        assert!(statement(r#"{"Effect": "Allow", "Action": "*"}"#).allows_action("kms:Decrypt"));
+        assert!(statement(r#"{"Effect": "Allow", "Action": "KMS:*"}"#).allows_action("kms:*"));
+        assert!(statement(r#"{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"]}"#).allows_action("kms:*"));
+        assert!(!statement(r#"{"Effect": "Allow", "NotAction": "kms:*"}"#).allows_action("kms:*"));
+        assert!(!statement(r#"{"Effect": "Allow", "Action": "kms:Decrypt"}"#).allows_action("kms:*"));
+        assert!(!statement(r#"{"Effect": "Deny", "Action": "*"}"#).allows_action("kms:*"));
+        assert!(statement(r#"{"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::x"}"#).every_resource());
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_narrow_an_open_principal() {
+        let open =
+            |cond: &str| statement(&format!(r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Condition": {cond}}}"#));
+        assert!(open(r#"{"StringEquals": {"aws:SourceVpce": "vpce-1"}}"#).narrowed_to_known_callers());
+        assert!(open(r#"{"StringEquals": {"aws:PrincipalOrgID": ["o-abc"]}}"#).narrowed_to_known_callers());
+        assert!(!open(r#"{"Bool": {"aws:SecureTransport": "true"}}"#).narrowed_to_known_callers());
+        assert!(!open(r#"{"StringLike": {"aws:UserAgent": "*"}}"#).narrowed_to_known_callers());
+        assert!(!open(r#"{"StringLike": {"aws:SourceVpce": "vpce-*"}}"#).narrowed_to_known_callers());
+        assert!(!open(r#"{"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}"#).narrowed_to_known_callers());
+        assert!(statement(r#"{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}, "Action": "s3:*"}"#).open_principal());
     }
 }
