@@ -69,9 +69,22 @@ def ci(rtype, rid, conf, sup=None):
             "supplementaryConfiguration": {k: json.dumps(v) for k, v in (sup or {}).items()}}
 
 
+def bucket_supplementary(i):
+    """The entries AWS Config records for every bucket (a bucket without a policy has policyText null)."""
+    sup = {
+        "BucketPolicy": {"policyText": None},
+        "BucketVersioningConfiguration": {"status": "Enabled" if i % 3 else "Off", "isMfaDeleteEnabled": None},
+        "BucketLoggingConfiguration": {"destinationBucketName": "logs" if i % 4 else None, "logFilePrefix": None},
+        "PublicAccessBlockConfiguration": {"blockPublicAcls": True, "ignorePublicAcls": True, "blockPublicPolicy": True,
+                                           "restrictPublicBuckets": True},
+    }
+    if i % 5:
+        sup["ServerSideEncryptionConfiguration"] = {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}
+    return sup
+
+
 kinds = [
-    ("AWS::S3::Bucket", lambda i: ci("AWS::S3::Bucket", f"bucket-{i}", {"name": f"bucket-{i}"},
-        {} if i % 5 == 0 else {"ServerSideEncryptionConfiguration": {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}})),
+    ("AWS::S3::Bucket", lambda i: ci("AWS::S3::Bucket", f"bucket-{i}", {"name": f"bucket-{i}"}, bucket_supplementary(i))),
     ("AWS::EC2::Volume", lambda i: ci("AWS::EC2::Volume", f"vol-{i}", {"encrypted": i % 7 != 0})),
     ("AWS::EC2::SecurityGroup", lambda i: ci("AWS::EC2::SecurityGroup", f"sg-{i}", {"groupName": f"sg-{i}", "ipPermissions": [
         {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipv4Ranges": [{"cidrIp": "0.0.0.0/0" if i % 20 == 0 else "10.0.0.0/8"}]}]})),

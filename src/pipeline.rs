@@ -95,7 +95,7 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
         }
         Ok(files.into_iter().map(|(name, bytes)| (name, crate::evidence::sha256_hex(&bytes), bytes)).collect())
     };
-    for rendered in in_parallel(&jobs, render_job) {
+    for rendered in crate::util::in_parallel(&jobs, render_job) {
         for (name, sha256, bytes) in rendered? {
             staging.write_hashed(&name, &bytes, sha256)?;
             progress(&format!("rendered {name}"));
@@ -109,23 +109,4 @@ enum Job<'a> {
     Results,
     Summary,
     Framework(&'a crate::report::FrameworkReport),
-}
-
-/// `f` over every item, on as many threads as there are cores (at most one per item); the
-/// results in the items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<Option<R>>> = std::sync::Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let r = f(item);
-                done.lock().expect("no worker panicked")[i] = Some(r);
-            });
-        }
-    });
-    done.into_inner().expect("no worker panicked").into_iter().map(|r| r.expect("every item was done")).collect()
 }

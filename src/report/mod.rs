@@ -225,17 +225,15 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 
 /// Run every check the frameworks use (each once) and join the outcomes with the controls.
 pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings::service_models::Table) -> Report {
-    let mut outcomes: BTreeMap<&str, (&'static checks::Check, Outcome)> = BTreeMap::new();
-    for f in frameworks {
-        for c in &f.controls {
-            for id in &c.checks {
-                if !outcomes.contains_key(id.as_str()) {
-                    let check = checks::find(id).expect("mappings are validated against the registry");
-                    outcomes.insert(id.as_str(), (check, check.evaluate(bundle)));
-                }
-            }
-        }
-    }
+    // Every check the frameworks use, once; checks are pure and independent, so they run on all
+    // cores.
+    let mut used: Vec<&str> = frameworks.iter().flat_map(|f| f.controls.iter()).flat_map(|c| c.checks.iter().map(String::as_str)).collect();
+    used.sort();
+    used.dedup();
+    let checks: Vec<&'static checks::Check> =
+        used.iter().map(|id| checks::find(id).expect("mappings are validated against the registry")).collect();
+    let evaluated = crate::util::in_parallel(&checks, |check| check.evaluate(bundle));
+    let outcomes: BTreeMap<&str, (&'static checks::Check, Outcome)> = used.into_iter().zip(checks.into_iter().zip(evaluated)).collect();
     let in_use = ownership::models_in_use(bundle, table);
     let file_ref = |path: &str| FileRef { path: path.to_string(), sha256: bundle.file_sha256(path).unwrap_or_default().to_string() };
     let m = &bundle.manifest;
