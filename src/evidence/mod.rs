@@ -169,7 +169,8 @@ impl Bundle {
         self.docs.keys().filter(move |id| id.kind == kind)
     }
 
-    /// Documents that fail their reader: (path, why). The checks needing them are not assessed.
+    /// Why each document that fails its reader does (the text starts with its path). The checks
+    /// needing them are not assessed.
     pub fn unreadable(&self) -> Vec<&str> {
         self.docs.values().filter_map(|s| s.read.as_ref().err().map(String::as_str)).collect()
     }

@@ -1,8 +1,8 @@
 //! Typed readers: one per document of the catalogue. A reader takes the exact bytes that were
 //! verified and gives a typed document, or says what is wrong with them. Required fields are
 //! required (a missing key is an error, never an empty list), a merged page that still carries
-//! a page token is refused, and no time inside the evidence may be later than the end of the
-//! collection (ages could come out negative).
+//! a page token is refused, and no time a check measures an age from (credential-report dates,
+//! configuration-item capture times) may be later than the end of the collection.
 //!
 //! Problems with one resource or one policy inside an otherwise sound document are kept with
 //! that resource (`Item::state`, `Policy`), so the checks can mark just it not assessed.
