@@ -111,28 +111,37 @@ impl Bundle {
         mut fetch: impl FnMut(&str) -> Result<Option<Vec<u8>>, Error>,
     ) -> Result<Bundle, Error> {
         let collected_at = manifest.collected_at;
-        // Each file is parsed from the bytes just hashed, by a worker, while the next one is read:
-        // the channel holds one file, so at most a few are in memory at once.
         let docs = std::sync::Mutex::new(BTreeMap::new());
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(DocId, String, Vec<u8>)>(1);
-        let rx = std::sync::Mutex::new(rx);
-        let report = std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| loop {
-                    let next = rx.lock().expect("no parser panicked").recv();
-                    let Ok((id, path, bytes)) = next else { break };
-                    let read = docs::read(&bytes, docs::ReadCtx { id: &id, collected_at }).map_err(|why| format!("{path}: {why}"));
-                    drop(bytes);
-                    docs.lock().expect("no parser panicked").insert(id, Stored { path, read });
+        let parse = |id: DocId, path: String, bytes: Vec<u8>| {
+            let read = docs::read(&bytes, docs::ReadCtx { id: &id, collected_at }).map_err(|why| format!("{path}: {why}"));
+            drop(bytes);
+            docs.lock().expect("no parser panicked").insert(id, Stored { path, read });
+        };
+        // A large bundle is parsed by workers while the next file is read and hashed: the channel
+        // holds one file, so at most a few are in memory at once. A small one is parsed as it is
+        // read; threads would cost more than they save.
+        let total: u64 = manifest.files.iter().map(|f| f.bytes).sum();
+        let workers = if total < 4 << 20 { 0 } else { std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4) };
+        let report = if workers == 0 {
+            verify::check(&manifest, on_disk, &mut fetch, |id, path, bytes| parse(id, path.to_string(), bytes))
+        } else {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(DocId, String, Vec<u8>)>(1);
+            let rx = std::sync::Mutex::new(rx);
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| loop {
+                        let next = rx.lock().expect("no parser panicked").recv();
+                        let Ok((id, path, bytes)) = next else { break };
+                        parse(id, path, bytes);
+                    });
+                }
+                let report = verify::check(&manifest, on_disk, &mut fetch, |id, path, bytes| {
+                    tx.send((id, path.to_string(), bytes)).expect("the parsers run until the channel closes");
                 });
-            }
-            let report = verify::check(&manifest, on_disk, &mut fetch, |id, path, bytes| {
-                tx.send((id, path.to_string(), bytes)).expect("the parsers run until the channel closes");
-            });
-            drop(tx);
-            report
-        })?;
+                drop(tx);
+                report
+            })
+        }?;
         let mut docs = docs.into_inner().expect("no parser panicked");
         if !report.is_intact() {
             return Err(Error::NotVerified { dir: origin.to_path_buf(), report: Box::new(report) });
