@@ -452,19 +452,22 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     );
     draw_owner_chart(&mut l, packet);
     draw_section_chart(&mut l, packet);
-    for (label, class, meaning) in [
+    let legend = [
         ("PASS", "pass", "every check behind the control passed on the collected evidence"),
         ("FAIL", "fail", "at least one check failed; findings and remediation follow"),
         ("NOT ASSESSED", "na", "evidence is missing or could not be collected; never counted as a pass"),
         ("NOT APPLICABLE", "napp", "nothing in scope: no resource the checks examine exists; never counted as a pass"),
         ("MANUAL", "manual", "the auditor needs documents that no AWS API holds"),
         ("INHERITED", "inherited", "carried by AWS and evidenced by AWS's attestations"),
-    ] {
+    ];
+    // The meanings start after the widest badge (a badge is its word plus 6 points of padding).
+    let column = legend.iter().map(|(label, _, _)| l.bold.width(label, SMALL) + 6.0).fold(0.0, f32::max) + 8.0;
+    for (label, class, meaning) in legend {
         l.ensure(14.0);
         l.y -= 13.0;
         let y = l.y;
         l.badge(LEFT, y, label, class, SMALL);
-        l.text(LEFT + 80.0, y, meaning, Style::Regular, SMALL, INK);
+        l.text(LEFT + column, y, meaning, Style::Regular, SMALL, INK);
     }
 
     // Responsibility matrix.
