@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{CheckStatus, Finding, Outcome};
 use crate::evidence::docs::items::Config;
 use crate::evidence::docs::{Document, Item, RecorderStatuses, Recorders, Resources};
-use crate::evidence::{Bundle, DocId, Kind, Lookup};
+use crate::evidence::{Absent, Bundle, DocId, Kind, Lookup};
 
 pub struct Eval<'a> {
     pub bundle: &'a Bundle,
@@ -35,17 +35,17 @@ impl<'a> Eval<'a> {
         self.bundle.regions().to_vec()
     }
 
-    /// A document, or the recorded fact that the API has none (`Some(None)`). When it cannot be
-    /// used (never collected, a gap, failing its reader), `scope` is marked not assessed with the
-    /// reason and `None` is returned.
-    pub fn doc_or_absent<T: Document>(&mut self, id: &DocId, scope: &str) -> Option<Option<&'a T>> {
+    /// A document, or the recorded fact that the API has none (`Some(Err(record))`). When it
+    /// cannot be used (never collected, a gap, failing its reader), `scope` is marked not
+    /// assessed with the reason and `None` is returned.
+    pub fn doc_or_absent<T: Document>(&mut self, id: &DocId, scope: &str) -> Option<Result<&'a T, &'a Absent>> {
         let path = id.path();
         match self.bundle.get::<T>(id) {
             Lookup::Found(doc) => {
                 self.files.insert(path);
-                Some(Some(doc))
+                Some(Ok(doc))
             }
-            Lookup::Absent(_) => Some(None),
+            Lookup::Absent(a) => Some(Err(a)),
             Lookup::Unreadable(why) => {
                 self.files.insert(path);
                 self.not_assessed(scope, why);
@@ -65,13 +65,9 @@ impl<'a> Eval<'a> {
     /// A document that must exist (an `absent` record makes `scope` not assessed too).
     pub fn doc<T: Document>(&mut self, id: &DocId, scope: &str) -> Option<&'a T> {
         match self.doc_or_absent::<T>(id, scope)? {
-            Some(doc) => Some(doc),
-            None => {
-                let a = match self.bundle.get::<T>(id) {
-                    Lookup::Absent(a) => format!("{}: {} answered {} ({})", id.path(), a.api, a.error, a.message),
-                    _ => format!("{}: recorded as absent", id.path()),
-                };
-                self.not_assessed(scope, a);
+            Ok(doc) => Some(doc),
+            Err(a) => {
+                self.not_assessed(scope, format!("{}: {} answered {} ({})", id.path(), a.api, a.error, a.message));
                 None
             }
         }

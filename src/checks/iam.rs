@@ -403,8 +403,8 @@ fn password_rule(e: &mut Eval, rule: impl Fn(&PasswordPolicyBody) -> Result<Stri
         let resource = format!("{account} password policy");
         match e.doc_or_absent::<PasswordPolicy>(&DocId::global(Kind::PasswordPolicy, &account), &account) {
             None => {}
-            Some(None) => e.fail(resource, "the account has no password policy (IAM answered NoSuchEntity), so AWS defaults apply"),
-            Some(Some(p)) => match rule(&p.password_policy) {
+            Some(Err(_)) => e.fail(resource, "the account has no password policy (IAM answered NoSuchEntity), so AWS defaults apply"),
+            Some(Ok(p)) => match rule(&p.password_policy) {
                 Ok(ok) => e.pass(resource, ok),
                 Err(bad) => e.fail(resource, bad),
             },

@@ -203,9 +203,4 @@ impl Bundle {
     pub fn regions(&self) -> &[String] {
         &self.manifest.regions
     }
-
-    /// Whether a listed document sits at this path (for tests and messages).
-    pub fn holds(&self, path: &str) -> bool {
-        self.docs.values().any(|s| s.path == path)
-    }
 }
