@@ -212,11 +212,12 @@ pub struct CheckResult {
 /// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the time the
 /// evidence was collected, so the same bundle always gives the same packet.
 pub fn generation_time(collected_at: DateTime<Utc>) -> DateTime<Utc> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| DateTime::from_timestamp(secs, 0))
-        .unwrap_or(collected_at)
+    source_date_epoch().unwrap_or(collected_at)
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970-01-01T00:00:00Z), when it is set to such a number.
+pub fn source_date_epoch() -> Option<DateTime<Utc>> {
+    std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).and_then(|secs| DateTime::from_timestamp(secs, 0))
 }
 
 pub fn rfc3339(t: DateTime<Utc>) -> String {
