@@ -238,6 +238,7 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
         files: state.files,
         gaps: state.gaps,
         absent: state.absent,
+        manual: Vec::new(),
     };
     manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
     manifest.gaps.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));

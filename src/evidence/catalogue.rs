@@ -349,11 +349,11 @@ impl fmt::Display for DocId {
     }
 }
 
-/// A Config rule name as a file name: AWS allows almost any character in a rule name (`/` and
-/// `..` included), so every byte outside `A-Z a-z 0-9 - _` is written `%XX` (a dot too, so no
-/// name can be `.` or `..`). Names made of those characters alone, as rule names mostly are,
-/// stay as they are.
-fn file_name(name: &str) -> String {
+/// A Config rule name (or a control id, for `manual_dir`) as a file name: AWS allows almost any
+/// character in a rule name (`/` and `..` included), so every byte outside `A-Z a-z 0-9 - _` is
+/// written `%XX` (a dot too, so no name can be `.` or `..`). Names made of those characters
+/// alone, as rule names mostly are, stay as they are.
+pub(crate) fn file_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
@@ -381,6 +381,38 @@ fn rule_name(file: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// The directory below which every file attached by hand lives: no document of the catalogue
+/// sits there (their paths start with a 12-digit account id).
+pub const MANUAL_ROOT: &str = "manual";
+
+/// Whether a bundle path lies below `manual/`.
+pub fn is_manual(path: &str) -> bool {
+    path.strip_prefix(MANUAL_ROOT).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The directory of the files attached to one control: `manual/<framework>/<control>`, the
+/// control id percent-encoded as `file_name` writes rule names, so it is one path component
+/// whatever the catalogue calls it (`164.308(a)(1)` → `164%2E308%28a%29%281%29`). The framework
+/// id is used as it is; `manual_name` says whether it can be.
+pub fn manual_dir(framework: &str, control: &str) -> String {
+    format!("{MANUAL_ROOT}/{framework}/{}", file_name(control))
+}
+
+/// Whether a file (or framework) name may stand as it is in a `manual/` path: only
+/// `A-Z a-z 0-9 . _ -`, not starting with a dot (so neither `.`, `..` nor a hidden file).
+pub fn manual_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("is empty".into());
+    }
+    if name.starts_with('.') {
+        return Err(format!("{name:?} starts with a dot"));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        return Err(format!("{name:?} holds {c:?}; only A-Z a-z 0-9 . _ - are kept as they are"));
+    }
+    Ok(())
 }
 
 /// The documents a manifest entry (`gaps` or `absent`) stands for: one document, or, for an
@@ -495,6 +527,30 @@ mod tests {
             "111122223333/us-east-1/config/get-compliance-details-by-config-rule/.json",
         ] {
             assert_eq!(DocId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn manual_dirs_encode_the_control_id_as_one_path_component() {
+        assert_eq!(manual_dir("hipaa", "164.308(a)(1)"), "manual/hipaa/164%2E308%28a%29%281%29");
+        assert_eq!(manual_dir("hipaa", "164.308(a)(5)(i)"), "manual/hipaa/164%2E308%28a%29%285%29%28i%29");
+        assert_eq!(manual_dir("gdpr", "Art-32"), "manual/gdpr/Art-32");
+        for control in ["../../etc", "..", ".", "a/b", "12.10.1", "Art. 30", "ünï"] {
+            let dir = manual_dir("pci-dss-4.0", control);
+            assert!(crate::evidence::paths::check_relative(&dir).is_ok(), "{dir}");
+            assert_eq!(dir.matches('/').count(), 2, "{dir}");
+            let last = dir.rsplit('/').next().unwrap();
+            assert!(!last.starts_with('.'), "{dir}");
+            assert_eq!(rule_name(last).as_deref(), Some(control), "{control} can be read back");
+            assert!(is_manual(&dir));
+        }
+        assert_ne!(manual_dir("x", "a.b"), manual_dir("x", "a_b"), "distinct ids, distinct directories");
+        assert!(!is_manual("manual") && !is_manual("manuals/x") && !is_manual("111122223333/global/iam/x"));
+        for ok in ["training-2026.pdf", "Policy_v2.docx", "a"] {
+            assert!(manual_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", ".", "..", ".hidden", "a b.pdf", "a/b", "a\\b", "ünï.pdf", "a%2E.pdf"] {
+            assert!(manual_name(bad).is_err(), "{bad}");
         }
     }
 

@@ -30,6 +30,10 @@ pub struct Manifest {
     pub gaps: Vec<Gap>,
     #[serde(default)]
     pub absent: Vec<Absent>,
+    /// Evidence no API holds (training records, signed policies), attached by hand with
+    /// `auditpack attach`: one entry per file under `manual/`, each also listed in `files`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +84,27 @@ pub struct Absent {
     pub message: String,
 }
 
+/// A file attached by hand to a control whose evidence is manual. It lives at
+/// `manual/<framework>/<control, percent-encoded>/<file>` (`catalogue::manual_dir`), and its
+/// `path`, `sha256` and `bytes` repeat those of its `files` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// The framework id, e.g. `hipaa`.
+    pub framework: String,
+    /// The control id as the framework's catalogue writes it, e.g. `164.308(a)(5)(i)`.
+    pub control: String,
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+    /// Who attached the file (`--by`).
+    pub attached_by: String,
+    /// When it was attached (RFC 3339, UTC, whole seconds).
+    pub attached_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// The fields by which a `gaps` or `absent` record names its documents.
 #[derive(Debug, Clone, Copy)]
 pub struct Entry<'a> {
@@ -122,6 +147,9 @@ impl Manifest {
             if manifest.collection_started_at != unset() {
                 return Err(at("\"collection_started_at\"", "collection_started_at is a schema 2 field".into(), "set schema_version to 2"));
             }
+            if !manifest.manual.is_empty() {
+                return Err(at("\"manual\"", "manual is a schema 2 field".into(), "set schema_version to 2 and add collection_started_at"));
+            }
             manifest.collection_started_at = manifest.collected_at;
         } else if manifest.schema_version != SCHEMA_VERSION {
             return Err(Error::Manifest {
@@ -153,13 +181,14 @@ impl Manifest {
                 "collected_at is when the collection ended; correct the two times",
             ));
         }
-        for entry in &manifest.files {
-            if let Err(why) = super::paths::check_relative(&entry.path) {
+        let paths = manifest.files.iter().map(|f| f.path.as_str()).chain(manifest.manual.iter().map(|a| a.path.as_str()));
+        for entry_path in paths {
+            if let Err(why) = super::paths::check_relative(entry_path) {
                 return Err(Error::Manifest {
                     path: path.to_path_buf(),
-                    line: line_of(bytes, &format!("\"{}\"", entry.path)),
+                    line: line_of(bytes, &format!("\"{entry_path}\"")),
                     column: 1,
-                    message: format!("file path {:?} {why}", entry.path),
+                    message: format!("file path {entry_path:?} {why}"),
                     fix: "list files by their path relative to the bundle directory, with `/` separators".into(),
                 });
             }

@@ -14,8 +14,8 @@ mod manifest;
 mod paths;
 mod verify;
 
-pub use catalogue::{DocId, Kind, ResourceType};
-pub use manifest::{Absent, Entry, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
+pub use catalogue::{manual_dir, DocId, Kind, ResourceType};
+pub use manifest::{Absent, Attachment, Entry, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
 pub use verify::{seal_dir, verify_dir, SealOptions, VerifyReport};
 
 use std::collections::BTreeMap;

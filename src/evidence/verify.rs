@@ -3,10 +3,10 @@
 //!
 //! What verify proves: every listed file has the bytes the manifest records, no file is missing
 //! or unlisted, every file is a document of the catalogue under an account and region the
-//! manifest lists, and every gap or absent record stands for documents the bundle does not
-//! hold. What it does not prove: who wrote the manifest. A bundle edited and sealed again
-//! verifies; only a manifest hash recorded elsewhere (`verify --expect`) or a signature ties a
-//! bundle to its collection.
+//! manifest lists or a file attached by hand below `manual/` that a `manual` entry describes,
+//! and every gap or absent record stands for documents the bundle does not hold. What it does
+//! not prove: who wrote the manifest. A bundle edited and sealed again verifies; only a manifest
+//! hash recorded elsewhere (`verify --expect`) or a signature ties a bundle to its collection.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -15,8 +15,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::catalogue::{DocId, Matcher};
-use super::{io_err, sha256_hex, Error, FileEntry, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
+use super::catalogue::{is_manual, manual_dir, manual_name, DocId, Matcher};
+use super::{io_err, sha256_hex, Attachment, Error, FileEntry, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
 
 /// What `verify` found. A bundle is intact when every list is empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,8 +80,11 @@ pub(crate) fn check(
             }
             Some(bytes) => {
                 report.intact_files += 1;
-                if let Some(id) = DocId::parse(&entry.path) {
-                    intact(id, &entry.path, bytes);
+                // A file attached by hand is hashed like any other, but it is no AWS document.
+                if !is_manual(&entry.path) {
+                    if let Some(id) = DocId::parse(&entry.path) {
+                        intact(id, &entry.path, bytes);
+                    }
                 }
             }
         }
@@ -92,9 +95,10 @@ pub(crate) fn check(
 }
 
 /// The manifest measured against the catalogue: every file a known document under a listed
-/// account and region, no file twice, every gap and absent record resolving to documents the
-/// bundle does not hold, and no document both a gap and absent.
-fn structure(m: &Manifest) -> Vec<String> {
+/// account and region or a file below `manual/` that a `manual` entry describes, no file twice,
+/// every gap and absent record resolving to documents the bundle does not hold, and no document
+/// both a gap and absent.
+pub(crate) fn structure(m: &Manifest) -> Vec<String> {
     let mut out = Vec::new();
     // Every age is measured from `collected_at`: one in the future would make recent use look old.
     if m.collected_at > Utc::now() + chrono::Duration::minutes(10) {
@@ -107,9 +111,20 @@ fn structure(m: &Manifest) -> Vec<String> {
     let regions: BTreeSet<&str> = m.regions.iter().map(String::as_str).collect();
     let mut present = Vec::new();
     let mut seen = BTreeSet::new();
+    let described: BTreeSet<&str> = m.manual.iter().map(|a| a.path.as_str()).collect();
     for f in &m.files {
         if !seen.insert(f.path.as_str()) {
             out.push(format!("{}: listed twice in files", f.path));
+            continue;
+        }
+        if is_manual(&f.path) {
+            // What it is, and that it is where it belongs, its `manual` entry says (below).
+            if !described.contains(f.path.as_str()) {
+                out.push(format!(
+                    "{}: below manual/ but no manual entry describes it (files are attached with `auditpack attach`)",
+                    f.path
+                ));
+            }
             continue;
         }
         let Some(id) = DocId::parse(&f.path) else {
@@ -124,6 +139,7 @@ fn structure(m: &Manifest) -> Vec<String> {
         }
         present.push(id);
     }
+    out.extend(attachments(m));
     let mut resolved: Vec<(&str, Matcher)> = Vec::new();
     let gaps = m.gaps.iter().enumerate().map(|(i, g)| ("gaps", i, g.entry()));
     let entries = gaps.chain(m.absent.iter().enumerate().map(|(i, a)| ("absent", i, a.entry())));
@@ -161,6 +177,46 @@ fn structure(m: &Manifest) -> Vec<String> {
         }
     }
     out
+}
+
+/// The `manual` entries measured against `files`: each describes one listed file, with its hash
+/// and size, at the place its framework and control give it (`manual_dir`), and no file twice.
+fn attachments(m: &Manifest) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for a in &m.manual {
+        if !seen.insert(a.path.as_str()) {
+            out.push(format!("{}: listed twice in manual", a.path));
+            continue;
+        }
+        match m.files.iter().find(|f| f.path == a.path) {
+            None => out.push(format!("{}: a manual entry names it but files does not list it", a.path)),
+            Some(f) if f.sha256 != a.sha256 || f.bytes != a.bytes => {
+                out.push(format!("{}: its manual entry gives another sha256 or size than its files entry", a.path))
+            }
+            Some(_) => {}
+        }
+        if let Err(why) = placed(a) {
+            out.push(format!("{}: {why}", a.path));
+        }
+        if a.attached_by.trim().is_empty() {
+            out.push(format!("{}: its manual entry does not say who attached it (attached_by is empty)", a.path));
+        }
+    }
+    out
+}
+
+/// Whether an attachment sits exactly at `manual/<framework>/<control, encoded>/<file>`.
+fn placed(a: &Attachment) -> Result<(), String> {
+    manual_name(&a.framework).map_err(|why| format!("framework id {why}"))?;
+    if a.control.is_empty() {
+        return Err("its manual entry names no control".into());
+    }
+    let dir = manual_dir(&a.framework, &a.control);
+    match a.path.strip_prefix(&dir).and_then(|rest| rest.strip_prefix('/')) {
+        None => Err(format!("is not in {dir}/, where the files attached to {} control {} live", a.framework, a.control)),
+        Some(name) => manual_name(name).map_err(|why| format!("file name {why}")),
+    }
 }
 
 /// Every file below `dir` except the manifest, as sorted `/`-separated relative paths. Symlinks
@@ -206,7 +262,7 @@ fn list_files(dir: &Path) -> Result<Vec<String>, Error> {
 
 /// Read a regular file without following a symlink and without blocking on a FIFO swapped in
 /// after the directory was listed.
-fn read_regular(path: &Path) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, Error> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -273,9 +329,12 @@ pub struct SealOptions {
 }
 
 /// Write `manifest.json` for the files in `dir`. An existing manifest keeps its collection times,
-/// `gaps` and `absent`; `files`, `accounts` and `regions` are recomputed from the directory.
-/// This is how a bundle assembled by hand with the AWS CLI becomes verifiable. A directory whose
-/// files or records the catalogue does not accept is refused, and nothing is written.
+/// `gaps`, `absent` and `manual`; `files`, `accounts` and `regions` are recomputed from the
+/// directory. This is how a bundle assembled by hand with the AWS CLI becomes verifiable. A
+/// directory whose files or records the catalogue does not accept is refused, and nothing is
+/// written. Files below `manual/` are kept only with the bytes they were attached with: one no
+/// `manual` entry describes, or one edited since, is refused (seal never adopts an attachment;
+/// `attach` records them).
 pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let previous = if std::fs::symlink_metadata(&manifest_path).is_ok() {
@@ -288,7 +347,20 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
     let mut accounts = BTreeSet::new();
     let mut regions = BTreeSet::new();
     let mut unknown = Vec::new();
+    let mut unattached = Vec::new();
+    let mut edited = Vec::new();
+    let attached: &[Attachment] = previous.as_ref().map_or(&[], |m| m.manual.as_slice());
     for rel in list_files(dir)? {
+        if is_manual(&rel) {
+            let bytes = read_regular(&dir.join(&rel))?;
+            let entry = FileEntry { path: rel, sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 };
+            match attached.iter().find(|a| a.path == entry.path) {
+                None => unattached.push(entry.path),
+                Some(a) if a.sha256 != entry.sha256 || a.bytes != entry.bytes => edited.push(entry.path),
+                Some(_) => files.push(entry),
+            }
+            continue;
+        }
         let Some(id) = DocId::parse(&rel) else {
             unknown.push(rel);
             continue;
@@ -308,14 +380,32 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
             ),
         });
     }
-    if files.is_empty() {
+    if !unattached.is_empty() {
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            message: format!(
+                "holds files below manual/ that no manual entry of manifest.json describes:\n    {}\n  fix: move each out of the bundle and attach it again with `auditpack attach DIR --framework F --control ID --by NAME FILE`, which records who attached it and when",
+                unattached.join("\n    ")
+            ),
+        });
+    }
+    if !edited.is_empty() {
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            message: format!(
+                "holds attached files whose bytes differ from those they were attached with:\n    {}\n  fix: restore each as it was attached (its manual entry in manifest.json gives the sha256); to attach the edited version, save it outside the bundle under another name and attach it with `auditpack attach`",
+                edited.join("\n    ")
+            ),
+        });
+    }
+    if files.iter().all(|f| is_manual(&f.path)) {
         return Err(Error::Invalid {
             path: dir.to_path_buf(),
             message: "holds no evidence files to seal\n  fix: put the AWS CLI outputs below <account-id>/<region or global>/<service>/ first (see docs/evidence-bundle.md)".into(),
         });
     }
-    let (started, collected_at, gaps, absent) = match previous {
-        Some(m) => (m.collection_started_at, m.collected_at, m.gaps, m.absent),
+    let (started, collected_at, gaps, absent, manual) = match previous {
+        Some(m) => (m.collection_started_at, m.collected_at, m.gaps, m.absent, m.manual),
         None => {
             // Not "now": evidence gathered in January and sealed in June would make every age
             // five months too old, and recent use of the root user look old.
@@ -323,7 +413,7 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
                 path: manifest_path.clone(),
                 message: "a new manifest needs the time the evidence was collected\n  fix: pass --collected-at with the time the AWS CLI calls ended (RFC 3339, UTC), e.g. --collected-at 2026-11-27T09:00:00Z".into(),
             })?;
-            (at, at, Vec::new(), Vec::new())
+            (at, at, Vec::new(), Vec::new(), Vec::new())
         }
     };
     for g in &gaps {
@@ -343,13 +433,14 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
         files,
         gaps,
         absent,
+        manual,
     };
     let problems = structure(&manifest);
     if !problems.is_empty() {
         return Err(Error::Invalid {
             path: manifest_path,
             message: format!(
-                "the records kept from the previous manifest contradict the files:\n    {}\n  fix: correct or remove those gaps/absent entries in manifest.json, then seal again",
+                "the records kept from the previous manifest contradict the files:\n    {}\n  fix: correct or remove those gaps, absent or manual entries in manifest.json (or restore the files they name), then seal again",
                 problems.join("\n    ")
             ),
         });

@@ -26,6 +26,7 @@ pub fn manifest_of(regions: &[&str], files: &BTreeMap<String, Vec<u8>>, gaps: Ve
         files: files.iter().map(|(p, b)| FileEntry { path: p.clone(), sha256: sha256_hex(b), bytes: b.len() as u64 }).collect(),
         gaps,
         absent,
+        manual: Vec::new(),
     }
 }
 
