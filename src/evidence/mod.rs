@@ -2,11 +2,13 @@
 //!
 //! This module owns the bundle's contract (see `docs/evidence-bundle.md`): the catalogue of
 //! documents (`catalogue`), their typed readers (`docs`), reading a bundle, verifying every file
-//! against the SHA-256 recorded in the manifest, and writing a manifest for a directory (`seal`).
+//! against the SHA-256 recorded in the manifest, writing a manifest for a directory (`seal`),
+//! and adding files attached by hand to manual controls (`attach`).
 //! A bundle is read in one pass: each file is read once, hashed, compared with the manifest and
 //! parsed from exactly those bytes, so what the checks evaluate is what was verified. It knows
 //! nothing about AWS SDKs or pass/fail logic.
 
+mod attach;
 pub mod catalogue;
 mod consistency;
 pub mod docs;
@@ -14,6 +16,7 @@ mod manifest;
 mod paths;
 mod verify;
 
+pub use attach::{attach, AttachOptions};
 pub use catalogue::{manual_dir, DocId, Kind, ResourceType};
 pub use manifest::{Absent, Attachment, Entry, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
 pub use verify::{seal_dir, verify_dir, SealOptions, VerifyReport};
