@@ -16,7 +16,7 @@ SHA-256 manifest) against GDPR, the HIPAA Security Rule and PCI DSS v4.0, splits
 the AWS Shared Responsibility Model (AWS, shared, customer), and writes HTML and PDF audit packets plus \
 results.json. `collect` is the only subcommand that talks to AWS; everything else works offline from the \
 bundle.",
-    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, or `collect --strict` met gaps; 2 error (bad input, a bundle that does not verify, invalid mappings)."
+    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" training.pdf\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, or `collect --strict` met gaps; 2 error (bad input, a bundle that does not verify, invalid mappings)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -112,7 +112,8 @@ The third replaces a directory auditpack did not write, deleting what it held."
 against the evidence catalogue. Exit 0 when the bundle is intact; exit 1, naming each problem, when it is not.\n\n\
 What verify proves: every listed file has exactly the bytes the manifest records; no file is missing, unlisted, a \
 symlink or a special file; every file is a document of the catalogue under an account and region the manifest \
-lists; and every gap or absent record stands for documents the bundle does not hold.\n\n\
+lists, or a file below manual/ that `auditpack attach` recorded (a manual entry with its hash, at its control's \
+place); and every gap or absent record stands for documents the bundle does not hold.\n\n\
 What it does not prove: that the manifest is the one written at collection. Anyone who edits a file and runs \
 `auditpack seal` again gets a bundle that verifies. To tie a bundle to its collection, record the manifest's \
 SHA-256 (collect prints it) somewhere the bundle's holder cannot change (a ticket, an email to the auditor) and \
@@ -175,8 +176,9 @@ The second example replaces the first demo whole: demo-packet then holds evidenc
     /// Write manifest.json for a bundle directory assembled by hand (e.g. with the AWS CLI).
     #[command(
         long_about = "Hash every file below DIR and write DIR/manifest.json. An existing manifest keeps its \
-collected_at, gaps and absent entries; accounts, regions and files are recomputed from the directory layout \
-<account-id>/<region or global>/<service>/<file>.",
+collected_at, gaps, absent and manual entries; accounts, regions and files are recomputed from the directory layout \
+<account-id>/<region or global>/<service>/<file>. Files below manual/ are kept only as `auditpack attach` \
+recorded them: one no manual entry describes, or one edited since, is refused.",
         after_help = "Example:\n  auditpack seal evidence/ --collected-at 2026-11-27T09:00:00Z"
     )]
     Seal {
@@ -185,6 +187,48 @@ collected_at, gaps and absent entries; accounts, regions and files are recompute
         /// When the evidence was collected (RFC 3339, UTC): required for a new manifest, since every age is measured from it.
         #[arg(long, value_name = "TIME")]
         collected_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Attach evidence no API holds (training records, a signed policy) to a manual control of a bundle.
+    #[command(
+        long_about = "Copy each FILE into the evidence bundle BUNDLE as evidence of one control whose evidence \
+is manual (`auditpack controls --framework F` shows the method of each), and record it in manifest.json: \
+listed in files with its SHA-256 like every other file, and described by a manual entry naming the \
+framework, the control, who attached it (--by), when (SOURCE_DATE_EPOCH when set, else now) and --note. \
+The copy lives at manual/<framework>/<control id, percent-encoded>/<file name>; the file keeps its name, \
+which may hold only A-Z a-z 0-9 . _ - and not start with a dot.\n\n\
+The bundle must verify first. A file already attached to the control with the same bytes is skipped; a \
+different file of the same name is refused (an attached file is never replaced: rename the new version). \
+The copies are written first and the manifest last; if anything fails, the copies are removed and the \
+bundle is left as it was. From then on `verify` hashes the attached files with the rest, and `seal` keeps \
+them but refuses one edited since.\n\n\
+Attaching changes manifest.json, so its SHA-256 changes: the new one is printed, and it is the one to \
+record for `verify --expect` in place of the hash printed at collection.",
+        after_help = "Examples:\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" \\\n      training-programme-2026.pdf completion-records-2026-Q4.csv\n  auditpack attach evidence/ --framework gdpr --control 'Art. 30' --by \"A. Roe, DPO\" \\\n      --note \"Register of processing activities as approved 2026-11-02\" ropa-2026.xlsx\n\nThen: auditpack verify evidence/ --expect <the manifest.json sha256 attach printed>\n\nExit codes: 0 attached (or already attached); 2 error (a bundle that does not verify, an unknown framework or \
+control, a control whose evidence is not manual, a FILE that is missing or not a regular file); nothing is \
+changed on error."
+    )]
+    Attach {
+        /// The evidence bundle directory (holds manifest.json).
+        #[arg(value_name = "BUNDLE")]
+        bundle: PathBuf,
+        /// The framework of the control (gdpr, hipaa, pci-dss-4.0).
+        #[arg(long, value_name = "ID")]
+        framework: String,
+        /// The control the files evidence, as `auditpack controls` lists it; its evidence must be manual.
+        #[arg(long, value_name = "ID")]
+        control: String,
+        /// Who attaches the files (name and role), recorded in the manifest.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// What the files show, recorded in the manifest.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// Directory of mapping files replacing the built-in ones (where the control is looked up).
+        #[arg(long, value_name = "DIR")]
+        mappings: Option<PathBuf>,
+        /// The files to attach; each keeps its name.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
     },
     /// Write the built-in templates to a directory, to edit and pass back with --templates.
     #[command(

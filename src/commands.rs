@@ -72,6 +72,14 @@ pub fn run(command: Command) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Attach { bundle, framework, control, by, note, mappings, files } => {
+            let catalog = mappings::Catalog::load(mappings.as_deref())?;
+            let at = auditpack::report::source_date_epoch().unwrap_or_else(chrono::Utc::now);
+            let at = chrono::SubsecRound::trunc_subsecs(at, 0);
+            let opts = evidence::AttachOptions { framework, control, by, note, files, at };
+            let recorded = evidence::attach(&bundle, &opts, &catalog)?;
+            attached(&bundle, &opts, &recorded)
+        }
         Command::Templates { out, force } => {
             let files: Vec<(&str, &[u8])> = render::html::BUILTIN.iter().map(|(name, text)| (*name, text.as_bytes())).collect();
             for (path, state) in output::write_new_or_same(&out, &files, force, "the built-in templates")? {
@@ -166,6 +174,31 @@ fn verify(dir: &Path, expect: Option<&str>) -> Result<ExitCode> {
         }
         Ok(ExitCode::from(1))
     }
+}
+
+/// What `attach` did to each FILE, and the manifest hash to record from now on.
+fn attached(bundle: &Path, opts: &evidence::AttachOptions, recorded: &[evidence::Attachment]) -> Result<ExitCode> {
+    let path = bundle.join(evidence::MANIFEST_FILE);
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest = evidence::Manifest::parse(&bytes, &path)?;
+    let place = evidence::manual_dir(&opts.framework, &opts.control);
+    for file in &opts.files {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let rel = format!("{place}/{name}");
+        let Some(entry) = manifest.manual.iter().find(|a| a.path == rel) else { continue };
+        let state = if recorded.iter().any(|a| a.path == rel) { "attached" } else { "already attached" };
+        say!("{state:<16}  {}  {rel}", entry.sha256);
+    }
+    say!("manifest.json sha256 {}", evidence::sha256_hex(&bytes));
+    if recorded.is_empty() {
+        say!("nothing new was attached: manifest.json is unchanged");
+    } else {
+        say!(
+            "the manifest hash changed: record the new one above in place of the old (e.g. in the audit ticket); it is the one to give to `auditpack verify {} --expect`",
+            bundle.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn controls(framework: Option<&str>, stats: bool, format: ListFormat, dir: Option<&Path>) -> Result<ExitCode> {
