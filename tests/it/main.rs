@@ -1,6 +1,7 @@
 //! auditpack's integration tests: one binary, one module per area.
 
 mod architecture;
+mod attach;
 mod bundle;
 mod checks;
 mod cli;
