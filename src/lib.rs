@@ -10,6 +10,7 @@ pub mod checks;
 pub mod collect;
 pub mod demo;
 pub mod evidence;
+pub mod exceptions;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod mappings;
