@@ -83,7 +83,7 @@ the previous packet as it was. An OUT holding a previous packet (it carries .aud
 replaced whole, files of other frameworks or formats included; an OUT holding anything else is refused \
 unless --force. OUT may never be, hold or lie inside the evidence bundle, nor hold the --templates or \
 --mappings directory, the current or the home directory.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n\n\
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 --exceptions risks.toml \\\n      --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n\n\
 The second example replaces the packet of the first whole: packet/ then holds hipaa.pdf and .auditpack-packet.json only. \
 The third replaces a directory auditpack did not write, deleting what it held."
     )]
@@ -96,10 +96,12 @@ The third replaces a directory auditpack did not write, deleting what it held."
         out: PathBuf,
         #[command(flatten)]
         select: Selection,
+        #[command(flatten)]
+        cycle: Cycle,
         /// Replace OUT whole even when it holds files auditpack did not write (they are deleted).
         #[arg(long)]
         force: bool,
-        /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml, service-models.toml); a copy of the shipped mappings/ works as it is.
+        /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml, service-models.toml, attestations.toml); a copy of the shipped mappings/ works as it is.
         #[arg(long, value_name = "DIR")]
         mappings: Option<PathBuf>,
         /// Directory of handlebars templates replacing the built-in ones by file name (packet.html.hbs, control.html.hbs, style.css.hbs, summary.html.hbs).
@@ -265,6 +267,26 @@ pub struct Selection {
     /// Who prepared the packet, printed on the cover and the sign-off page.
     #[arg(long, value_name = "TEXT")]
     pub prepared_by: Option<String>,
+}
+
+/// The quarterly cycle: the previous period, accepted risks, the period, AWS attestations.
+#[derive(Debug, clap::Args)]
+pub struct Cycle {
+    /// The previous period's packet directory (its results.json), a results.json, or its evidence bundle: every packet gains "Changes since" that period.
+    #[arg(long, value_name = "PATH")]
+    pub previous: Option<PathBuf>,
+    /// Accepted risks (TOML, docs/exceptions.md): matching failures become accepted_risk until the entry's expires_on.
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
+    /// First day of the audit period (YYYY-MM-DD): manual evidence attached before it does not count.
+    #[arg(long, value_name = "DATE")]
+    pub period_start: Option<chrono::NaiveDate>,
+    /// Last day of the audit period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub period_end: Option<chrono::NaiveDate>,
+    /// AWS attestations with the dates of the reports you downloaded, replacing mappings/attestations.toml (docs/attestations.md).
+    #[arg(long, value_name = "FILE")]
+    pub attestations: Option<PathBuf>,
 }
 
 /// A hex SHA-256 as printed by `collect` (64 hex digits, either case).

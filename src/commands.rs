@@ -28,12 +28,18 @@ macro_rules! say {
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Report { evidence, out, select, mappings, templates, force } => {
-            let safety = output::Options::new(force).evidence(&evidence).templates(templates.as_deref()).mappings(mappings.as_deref());
+        Command::Report { evidence, out, select, cycle, mappings, templates, force } => {
+            // Nothing the run reads may be replaced with the packet.
+            let safety = output::Options::new(force)
+                .evidence(&evidence)
+                .templates(templates.as_deref())
+                .mappings(mappings.as_deref())
+                .previous(cycle.previous.as_deref())
+                .files(cycle.exceptions.as_deref(), cycle.attestations.as_deref());
             let staging = output::Staging::begin(&out, &safety, &mut note)?;
             // Refuses a bundle that does not verify.
             let bundle = auditpack::evidence::Bundle::open(&evidence)?;
-            report(&bundle, staging, select, mappings, templates)
+            report(&bundle, staging, select, Some(cycle), mappings, templates)
         }
         Command::Verify { dir, expect } => verify(&dir, expect.as_deref()),
         Command::Collect { out, profile, regions, all_regions, endpoint_url, strict, concurrency, max_attempts, timeout, verbose } => {
@@ -55,7 +61,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
             let evidence = staging.path().join("evidence");
             demo::write_to(&evidence).with_context(|| format!("writing the demo bundle to {}", evidence.display()))?;
             let bundle = demo::bundle()?;
-            let code = report(&bundle, staging, select, None, None)?;
+            let code = report(&bundle, staging, select, None, None, None)?;
             eprintln!("auditpack: demo evidence bundle written to {}", out.join("evidence").display());
             Ok(code)
         }
@@ -106,19 +112,25 @@ fn report(
     bundle: &evidence::Bundle,
     mut staging: output::Staging,
     select: Selection,
+    cycle: Option<crate::cli::Cycle>,
     mappings: Option<std::path::PathBuf>,
     templates: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
-    let opts = pipeline::ReportOptions {
-        out: staging.out().to_path_buf(),
-        frameworks: select.framework,
-        formats: select.format,
-        mappings,
-        templates,
-        period: select.period,
-        prepared_for: select.prepared_for,
-        prepared_by: select.prepared_by,
-    };
+    let mut opts = pipeline::ReportOptions::new(staging.out().to_path_buf());
+    opts.frameworks = select.framework;
+    opts.formats = select.format;
+    opts.mappings = mappings;
+    opts.templates = templates;
+    opts.period = select.period;
+    opts.prepared_for = select.prepared_for;
+    opts.prepared_by = select.prepared_by;
+    if let Some(c) = cycle {
+        opts.previous = c.previous;
+        opts.exceptions = c.exceptions;
+        opts.period_start = c.period_start;
+        opts.period_end = c.period_end;
+        opts.attestations = c.attestations;
+    }
     let report = pipeline::write(bundle, &opts, &mut staging, &mut note)?;
     staging.commit(&bundle.manifest_sha256, &mut note)?;
     for f in &report.frameworks {

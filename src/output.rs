@@ -57,6 +57,9 @@ enum Input {
     Evidence,
     Templates,
     Mappings,
+    Previous,
+    Exceptions,
+    Attestations,
 }
 
 impl Input {
@@ -65,6 +68,9 @@ impl Input {
             Input::Evidence => "the evidence bundle",
             Input::Templates => "the --templates directory",
             Input::Mappings => "the --mappings directory",
+            Input::Previous => "the --previous packet or bundle",
+            Input::Exceptions => "the --exceptions file",
+            Input::Attestations => "the --attestations file",
         }
     }
 }
@@ -91,6 +97,20 @@ impl Options {
     /// The `--templates` directory, if any: `--out` may not be it or hold it.
     pub fn templates(mut self, dir: Option<&Path>) -> Options {
         self.inputs.extend(dir.map(|d| (d.to_path_buf(), Input::Templates)));
+        self
+    }
+
+    /// The previous period's packet or bundle (`--previous`), if any: `--out` may not be it,
+    /// hold it or lie inside it.
+    pub fn previous(mut self, path: Option<&Path>) -> Options {
+        self.inputs.extend(path.map(|d| (d.to_path_buf(), Input::Previous)));
+        self
+    }
+
+    /// The `--exceptions` and `--attestations` files, if any: `--out` may not hold them.
+    pub fn files(mut self, exceptions: Option<&Path>, attestations: Option<&Path>) -> Options {
+        self.inputs.extend(exceptions.map(|d| (d.to_path_buf(), Input::Exceptions)));
+        self.inputs.extend(attestations.map(|d| (d.to_path_buf(), Input::Attestations)));
         self
     }
 
@@ -187,10 +207,15 @@ fn refuse_dangerous(shown: &Path, out: &Path, opts: &Options) -> Result<(), Erro
                 format!("write the packet to a directory of its own, e.g. --out {}", beside.display()),
             ));
         }
-        if *input == Input::Evidence && out.starts_with(&dir) {
+        if matches!(input, Input::Evidence | Input::Previous) && out.starts_with(&dir) {
+            let harm = if *input == Input::Evidence {
+                "the packet files would change the bundle, which would no longer verify"
+            } else {
+                "the packet files would change the previous period's packet or bundle"
+            };
             return Err(refused(
                 shown,
-                format!("is inside {name} {}: the packet files would change the bundle, which would no longer verify", dir.display()),
+                format!("is inside {name} {}: {harm}", dir.display()),
                 format!("write the packet outside the bundle, e.g. --out {}", beside.display()),
             ));
         }

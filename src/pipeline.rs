@@ -33,6 +33,103 @@ pub struct ReportOptions {
     pub prepared_for: Option<String>,
     /// Printed on the cover and the sign-off page: who prepared it.
     pub prepared_by: Option<String>,
+    /// The first and last day of the audit period: documents attached before the start do not
+    /// evidence this period.
+    pub period_start: Option<chrono::NaiveDate>,
+    pub period_end: Option<chrono::NaiveDate>,
+    /// The accepted risks (`--exceptions FILE`).
+    pub exceptions: Option<PathBuf>,
+    /// The previous period's packet directory, results.json or evidence bundle (`--previous`).
+    pub previous: Option<PathBuf>,
+    /// AWS attestations replacing the built-in `mappings/attestations.toml` (`--attestations`).
+    pub attestations: Option<PathBuf>,
+}
+
+impl ReportOptions {
+    /// Options writing every format of every framework to `out`, with nothing else set.
+    pub fn new(out: PathBuf) -> ReportOptions {
+        ReportOptions {
+            out,
+            frameworks: Vec::new(),
+            formats: Vec::new(),
+            mappings: None,
+            templates: None,
+            period: None,
+            prepared_for: None,
+            prepared_by: None,
+            period_start: None,
+            period_end: None,
+            exceptions: None,
+            previous: None,
+            attestations: None,
+        }
+    }
+}
+
+/// The report of a bundle with everything the options add to it: accepted risks, attached
+/// manual evidence, AWS attestations and the comparison with the previous period. Warnings
+/// (exceptions that matched nothing or expired) go to `progress`.
+pub fn build_report(
+    bundle: &Bundle,
+    catalog: &Catalog,
+    selected: &[&crate::mappings::Framework],
+    opts: &ReportOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Report> {
+    use crate::report::{accept, attest, changes, manual};
+    if let (Some(s), Some(e)) = (opts.period_start, opts.period_end) {
+        anyhow::ensure!(s <= e, "--period-start {s} is after --period-end {e}\n  fix: give the first and the last day of the audit period");
+    }
+    // Everything read from files is read before any work, so a bad file costs nothing.
+    let exceptions = opts.exceptions.as_deref().map(|p| crate::exceptions::Exceptions::load(p, catalog)).transpose()?;
+    let attestations = crate::mappings::attestations::Attestations::load(opts.attestations.as_deref(), catalog)?;
+    let previous = opts
+        .previous
+        .as_deref()
+        .map(|p| {
+            changes::Previous::load(p, |dir| {
+                let b = Bundle::open(dir)?;
+                let mut r = report::build(&b, selected, &catalog.service_models);
+                manual::apply(&mut r, &b.manifest.manual, None);
+                Ok(r)
+            })
+        })
+        .transpose()?;
+    progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));
+    let mut report = report::build(bundle, selected, &catalog.service_models);
+    let today = report::generation_time(bundle.manifest.collected_at).date_naive();
+    if opts.period_start.is_some() || opts.period_end.is_some() {
+        report.period = Some(report::Period { start: opts.period_start, end: opts.period_end });
+    }
+    if let Some(exc) = &exceptions {
+        accept::apply(&mut report, exc, today);
+        for r in &report.exceptions.as_ref().expect("just applied").entries {
+            match r.state {
+                accept::ExceptionState::Unmatched => progress(&format!(
+                    "warning: {}:{}: exception {} ({}) matches no failing finding; it is listed in the packet as matching nothing",
+                    exc.display,
+                    r.entry.line,
+                    r.entry.index,
+                    r.entry.target_label()
+                )),
+                accept::ExceptionState::Expired => progress(&format!(
+                    "warning: {}:{}: exception {} ({}) expired on {}; it no longer applies and is listed as expired",
+                    exc.display,
+                    r.entry.line,
+                    r.entry.index,
+                    r.entry.target_label(),
+                    r.entry.expires_on
+                )),
+                accept::ExceptionState::Active => {}
+            }
+        }
+    }
+    manual::apply(&mut report, &bundle.manifest.manual, opts.period_start);
+    attest::apply(&mut report, &attestations, today);
+    if let Some(prev) = &previous {
+        changes::compare(&mut report, prev)?;
+    }
+    Ok(report)
 }
 
 /// Build the report and write the requested files to `opts.out`, all at once (see
@@ -56,8 +153,7 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
         opts.frameworks.iter().map(|id| catalog.select(id)).collect::<Result<_>>()?
     };
     let formats = if opts.formats.is_empty() { vec![Format::Html, Format::Pdf, Format::Json] } else { opts.formats.clone() };
-    progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));
-    let report = report::build(bundle, &selected, &catalog.service_models);
+    let report = build_report(bundle, &catalog, &selected, opts, progress)?;
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
     // Every file is rendered from the finished report and independently of the others: render
     // them on all cores, then write them in one fixed order.

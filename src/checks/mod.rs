@@ -30,6 +30,9 @@ pub enum CheckStatus {
     NotAssessed,
     /// Nothing the check examines exists in the account (no buckets, no RDS instances).
     NotApplicable,
+    /// A failure an unexpired exception accepts. Checks never return it: the report sets it on
+    /// findings (and on a check whose failures are all accepted).
+    AcceptedRisk,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -15,6 +15,7 @@ use toml::Spanned;
 
 use crate::checks;
 
+pub mod attestations;
 pub mod service_models;
 pub use service_models::ServiceModel;
 
@@ -224,12 +225,16 @@ pub enum Error {
 pub struct Catalog {
     pub frameworks: Vec<Framework>,
     pub service_models: service_models::Table,
+    /// An `attestations.toml` of the override directory (how to name it, its text): it replaces
+    /// the built-in attestations unless `--attestations` is given.
+    pub attestations: Option<(String, String)>,
 }
 
 impl Catalog {
     /// The built-in catalogues, with files of `override_dir` replacing them by file name (and
     /// any further `*.toml` there added). A `service-models.toml` there replaces the built-in
-    /// service-model table, so a copy of the shipped `mappings/` directory works as it is.
+    /// service-model table and an `attestations.toml` the built-in attestations, so a copy of the
+    /// shipped `mappings/` directory works as it is.
     pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Error> {
         let mut sources: BTreeMap<String, (String, String)> =
             BUILTIN.iter().map(|(name, text)| (name.to_string(), (format!("mappings/{name}"), text.to_string()))).collect();
@@ -255,6 +260,7 @@ impl Catalog {
                 Err(d) => return Err(Error::Invalid(d)),
             },
         };
+        let attestations = sources.remove(attestations::FILE);
         let mut frameworks = Vec::new();
         for (name, (display, text)) in &sources {
             match parse(name, display, text, &table) {
@@ -265,7 +271,12 @@ impl Catalog {
         if !diagnostics.is_empty() {
             return Err(Error::Invalid(diagnostics));
         }
-        Ok(Catalog { frameworks, service_models: table })
+        let catalog = Catalog { frameworks, service_models: table, attestations };
+        // An attestations file of the directory is checked now, like the catalogues beside it.
+        if let Some((display, text)) = &catalog.attestations {
+            attestations::Attestations::parse(text, display, &catalog).map_err(Error::Invalid)?;
+        }
+        Ok(catalog)
     }
 
     pub fn framework(&self, id: &str) -> Option<&Framework> {

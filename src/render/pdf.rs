@@ -399,6 +399,18 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         .chain(packet.period.iter().map(|p| vec![bold_cell("Audit period"), cell(p)]))
         .chain(packet.prepared_for.iter().map(|p| vec![bold_cell("Prepared for"), cell(p)]))
         .chain(packet.prepared_by.iter().map(|p| vec![bold_cell("Prepared by"), cell(p)]))
+        .chain(packet.exceptions_sha256.iter().map(|h| {
+            vec![bold_cell("Exceptions file SHA-256"), cell(format!("{h} ({})", packet.exceptions_file.as_deref().unwrap_or_default()))]
+        }))
+        .chain(packet.changes.iter().map(|c| {
+            vec![
+                bold_cell("Compared with"),
+                cell(format!(
+                    "the packet of {} (evidence collected {}, bundle {})",
+                    c.label, c.previous_collected_at, c.previous_manifest_sha256
+                )),
+            ]
+        }))
         .collect();
     l.table(Some("Scope and evidence"), &[0.3, 0.7], &["Field", "Value"], facts);
     l.para(
@@ -409,22 +421,15 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         0.0,
         16.0,
     );
-    l.heading("Contents", 12.0, 90.0);
+    l.heading("Contents", 12.0, packet.sections.len() as f32 * 16.0 + 10.0);
     let toc_page = l.pages.len() - 1;
     let toc_top = l.y;
-    let toc_titles = [
-        "Summary by status and owner",
-        "Responsibility matrix",
-        "Shared responsibility by service model",
-        "Controls",
-        "Evidence gaps",
-        "Sign-off",
-        "Evidence files",
-    ];
+    let toc_titles: Vec<&str> = packet.sections.iter().map(|s| s.title.as_str()).collect();
+    let title_of = |anchor: &str| packet.sections.iter().find(|s| s.anchor == anchor).map(|s| s.title.clone()).unwrap_or_default();
     let mut toc_pages = Vec::new();
 
     // Summary.
-    toc_pages.push(l.section(toc_titles[0]));
+    toc_pages.push(l.section(&title_of("summary")));
     let rows = packet
         .status_rows
         .iter()
@@ -455,9 +460,11 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     let legend = [
         ("PASS", "pass", "every check behind the control passed on the collected evidence"),
         ("FAIL", "fail", "at least one check failed; findings and remediation follow"),
+        ("ACCEPTED RISK", "accepted", "fails, every failure accepted by a named approver until a date; never a pass"),
         ("NOT ASSESSED", "na", "evidence is missing or could not be collected; never counted as a pass"),
         ("NOT APPLICABLE", "napp", "nothing in scope: no resource the checks examine exists; never counted as a pass"),
-        ("MANUAL", "manual", "the auditor needs documents that no AWS API holds"),
+        ("MANUAL", "manual", "the auditor needs documents that no AWS API holds; none attached for this period"),
+        ("EVIDENCE ATTACHED", "attached", "documents attached for this period; the auditor judges them, never a pass"),
         ("INHERITED", "inherited", "carried by AWS and evidenced by AWS's attestations"),
     ];
     // The meanings start after the widest badge (a badge is its word plus 6 points of padding).
@@ -470,8 +477,14 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         l.text(LEFT + column, y, meaning, Style::Regular, SMALL, INK);
     }
 
+    // Changes since the previous period.
+    if let Some(c) = &packet.changes {
+        toc_pages.push(l.section(&title_of("changes")));
+        draw_changes(&mut l, c);
+    }
+
     // Responsibility matrix.
-    toc_pages.push(l.section(toc_titles[1]));
+    toc_pages.push(l.section(&title_of("matrix")));
     l.para("Who carries each control under the AWS Shared Responsibility Model.", Style::Regular, BODY, INK, 0.0, 6.0);
     for group in &packet.matrix {
         l.heading(group.owner, 12.0, 60.0);
@@ -489,7 +502,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     }
 
     // Shared responsibility by service model.
-    toc_pages.push(l.section(toc_titles[2]));
+    toc_pages.push(l.section(&title_of("service-models")));
     l.para(
         &format!(
             "{} Who owns each area of the AWS Shared Responsibility Model under each of them, and the controls of this framework that fall in the area.",
@@ -522,7 +535,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     l.table(Some("Areas of responsibility by service model"), &widths, &header, rows);
 
     // Controls.
-    toc_pages.push(l.section(toc_titles[3]));
+    toc_pages.push(l.section(&title_of("controls")));
     for c in &packet.controls {
         l.ensure(90.0);
         l.bookmark(format!("{} {}", c.id, c.title), 1);
@@ -530,8 +543,13 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         l.hline_on(l.pages.len() - 1, LEFT, RIGHT, l.y, RULE, 0.6);
         l.y -= 16.0;
         let y = l.y;
-        let bw = l.bold.width(c.status_label, SMALL) + 6.0;
+        let mut bw = l.bold.width(c.status_label, SMALL) + 6.0;
         l.badge(RIGHT - bw, y, c.status_label, c.status_class, SMALL);
+        if let (Some(label), Some(class)) = (c.change_label, c.change_class) {
+            let cw = l.bold.width(label, SMALL) + 6.0;
+            l.badge(RIGHT - bw - cw - 4.0, y, label, class, SMALL);
+            bw += cw + 4.0;
+        }
         let title_lines = l.wrap(&format!("{}  {}", c.id, c.title), Style::Bold, 11.5, WIDTH - bw - 10.0);
         for (i, line) in title_lines.iter().enumerate() {
             if i > 0 {
@@ -547,11 +565,35 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         }
         l.para(&c.description, Style::Regular, BODY, INK, 0.0, 2.0);
         l.para(&c.status_reason, Style::Bold, BODY, status_color(c.status_class), 0.0, 2.0);
+        if let Some(before) = c.previous_label {
+            l.para(&format!("Previous period: {before}."), Style::Regular, SMALL, MUTED, 0.0, 2.0);
+        }
         if let Some(a) = &c.aws_provides {
             l.para(&format!("What AWS provides: {a}"), Style::Regular, BODY, INK, 0.0, 2.0);
         }
         if let Some(m) = &c.manual_evidence {
             l.para(&format!("Evidence to request: {m}"), Style::Regular, BODY, INK, 0.0, 2.0);
+        }
+        if !c.attestations.is_empty() {
+            let cited: Vec<String> =
+                c.attestations.iter().map(|a| format!("{} ({}{})", a.name, a.dates, if a.stale { ", STALE" } else { "" })).collect();
+            l.para(&format!("AWS attestations: {}", cited.join("; ")), Style::Regular, SMALL, INK, 0.0, 2.0);
+        }
+        if !c.attachments.is_empty() {
+            let rows = c
+                .attachments
+                .iter()
+                .map(|a| {
+                    let name = if a.stale { format!("{} (STALE: before the period)", a.path) } else { a.path.clone() };
+                    vec![
+                        cell(name),
+                        cell(&a.sha256),
+                        cell(format!("{} by {}", a.attached_at, a.attached_by)),
+                        cell(a.note.clone().unwrap_or_default()),
+                    ]
+                })
+                .collect();
+            l.table(Some("Documents attached for this control"), &[0.3, 0.3, 0.22, 0.18], &["File", "SHA-256", "Attached", "Note"], rows);
         }
         for k in &c.checks {
             l.ensure(40.0);
@@ -579,7 +621,23 @@ pub fn render(packet: &Packet) -> Vec<u8> {
                 let rows = k
                     .findings
                     .iter()
-                    .map(|f| vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(&f.detail)])
+                    .map(|f| {
+                        let mut detail = f.detail.clone();
+                        if let Some(ch) = f.change {
+                            detail = format!("{ch}: {detail}");
+                        }
+                        if let Some(a) = &f.accepted {
+                            detail.push_str(&format!(
+                                "\nAccepted risk (exception {}): {} Approved by {}; expires {}{}.",
+                                a.exception,
+                                a.justification,
+                                a.approved_by,
+                                a.expires_on,
+                                a.ticket.as_ref().map(|t| format!("; ticket {t}")).unwrap_or_default()
+                            ));
+                        }
+                        vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(detail)]
+                    })
                     .collect();
                 l.table(None, &[0.17, 0.43, 0.40], &["Result", "Resource", "Detail"], rows);
             }
@@ -595,8 +653,82 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         }
     }
 
+    // Accepted risks.
+    if let Some(a) = &packet.accepted {
+        toc_pages.push(l.section(&title_of("accepted")));
+        draw_accepted(&mut l, a);
+    }
+
+    // Evidence still needed.
+    toc_pages.push(l.section(&title_of("needed")));
+    if packet.needed.is_empty() {
+        l.para("Every manual control of this framework has documents attached for this period.", Style::Regular, BODY, INK, 0.0, 6.0);
+    } else {
+        let rows = packet.needed.iter().map(|n| vec![bold_cell(&n.id), cell(&n.title), cell(n.owner), cell(&n.request)]).collect();
+        l.table(
+            Some("Manual controls with no document attached for this period: what to request"),
+            &[0.16, 0.3, 0.11, 0.43],
+            &["Control", "Title", "Owner", "Request"],
+            rows,
+        );
+        l.para(
+            &format!(
+                "Attach a document with `auditpack attach BUNDLE --framework {} --control ID --by NAME FILE`; it is hashed into the bundle's manifest.",
+                packet.framework_id
+            ),
+            Style::Regular,
+            SMALL,
+            MUTED,
+            0.0,
+            6.0,
+        );
+    }
+    if !packet.stale_attachments.is_empty() {
+        let rows = packet
+            .stale_attachments
+            .iter()
+            .map(|a| vec![cell(&a.control), cell(&a.path), cell(&a.attached_at), cell(&a.attached_by)])
+            .collect();
+        l.table(
+            Some("Documents attached before the period start: listed, not counted"),
+            &[0.16, 0.44, 0.22, 0.18],
+            &["Control", "File", "Attached", "By"],
+            rows,
+        );
+    }
+
+    // AWS attestations.
+    if !packet.attestations.is_empty() {
+        toc_pages.push(l.section(&title_of("attestations")));
+        l.para(
+            "What AWS carries under the shared responsibility model is evidenced by AWS's own third-party attestations, which the AWS-owned and shared controls of this framework cite. A report or certificate more than 12 months old at generation is flagged STALE.",
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            6.0,
+        );
+        let rows = packet
+            .attestations
+            .iter()
+            .map(|a| {
+                let name = match &a.note {
+                    Some(n) => format!("{}\n{n}", a.name),
+                    None => a.name.clone(),
+                };
+                vec![cell(name), cell(&a.dates), badge_cell(a.state_label, a.state_class), cell(format!("{}. {}", a.age, a.source))]
+            })
+            .collect();
+        l.table(
+            Some("Attestations cited, with their dates and where to get them"),
+            &[0.34, 0.18, 0.13, 0.35],
+            &["Attestation", "Dates", "State", "Age and where"],
+            rows,
+        );
+    }
+
     // Gaps.
-    toc_pages.push(l.section(toc_titles[4]));
+    toc_pages.push(l.section(&title_of("gaps")));
     if packet.gaps.is_empty() {
         l.para("Every API call of the collection succeeded.", Style::Regular, BODY, INK, 0.0, 6.0);
     } else {
@@ -619,7 +751,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     }
 
     // Sign-off: who prepared, reviewed and approved the packet, with lines to sign on.
-    toc_pages.push(l.section(toc_titles[5]));
+    toc_pages.push(l.section(&title_of("signoff")));
     l.para(
         &format!(
             "By signing, the people below confirm they reviewed this packet against the evidence bundle named on the cover (SHA-256 {}).",
@@ -648,7 +780,7 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     }
 
     // Evidence files.
-    toc_pages.push(l.section(toc_titles[6]));
+    toc_pages.push(l.section(&title_of("files")));
     let rows = packet.evidence_files.iter().map(|f| vec![cell(&f.path), cell(&f.sha256)]).collect();
     l.table(Some("Every file of the evidence bundle with its SHA-256"), &[0.52, 0.48], &["File", "SHA-256"], rows);
 
@@ -685,8 +817,147 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     finish(l, &Meta::of_packet(packet))
 }
 
+/// The "Changes since" section.
+fn draw_changes(l: &mut Layout, c: &crate::render::view::ChangesView) {
+    if c.not_compared {
+        l.para(
+            &format!("The previous packet ({}) does not cover this framework, so its controls are not compared.", c.previous_source),
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            6.0,
+        );
+    } else {
+        l.para(
+            &format!(
+                "Compared with the packet of {} ({}, evidence collected {}), on account(s) {}. Score then {}, now {}.",
+                c.label, c.previous_source, c.previous_collected_at, c.accounts_compared, c.score_before, c.score_now
+            ),
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            6.0,
+        );
+        let header: Vec<&str> = c.counts.iter().map(|x| x.label).collect();
+        let widths = vec![1.0 / c.counts.len() as f32; c.counts.len()];
+        let rows = vec![c.counts.iter().map(|x| cell(x.count.to_string())).collect()];
+        l.table(Some(&format!("Controls by change since {}", c.label)), &widths, &header, rows);
+        if c.rows.is_empty() {
+            l.para("No control changed, and none still fails.", Style::Regular, BODY, INK, 0.0, 6.0);
+        } else {
+            let rows = c
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        bold_cell(&r.id),
+                        cell(&r.title),
+                        badge_cell(r.before_label, r.before_class),
+                        badge_cell(r.now_label, r.now_class),
+                        badge_cell(r.change_label, r.change_class),
+                    ]
+                })
+                .collect();
+            l.table(
+                Some("Controls that changed (new failures and fixes first), then those still failing"),
+                &[0.14, 0.32, 0.18, 0.18, 0.18],
+                &["Control", "Title", "Then", "Now", "Change"],
+                rows,
+            );
+        }
+    }
+    if !c.accounts_added.is_empty() {
+        l.para(
+            &format!("Accounts added since: {} (their findings are not counted as new).", c.accounts_added.join(", ")),
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            4.0,
+        );
+    }
+    if !c.accounts_removed.is_empty() {
+        l.para(
+            &format!("Accounts removed since: {} (their findings are not counted as resolved).", c.accounts_removed.join(", ")),
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            4.0,
+        );
+    }
+    l.para(
+        &format!("Failing findings: {} new, {} persisting, {} resolved.", c.findings_new, c.findings_persisting, c.findings_resolved),
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        4.0,
+    );
+    for (caption, list, more) in [
+        ("New failing findings".to_string(), &c.new_findings, &c.more_new),
+        (format!("Findings resolved since {}", c.label), &c.resolved_findings, &c.more_resolved),
+    ] {
+        if !list.is_empty() {
+            let rows = list.iter().map(|f| vec![cell(&f.check), cell(&f.resource), cell(&f.detail)]).collect();
+            l.table(Some(&caption), &[0.25, 0.4, 0.35], &["Check", "Resource", "Detail"], rows);
+        }
+        if let Some(m) = more {
+            l.para(m, Style::Regular, SMALL, MUTED, 0.0, 4.0);
+        }
+    }
+}
+
+/// The "Accepted risks" section.
+fn draw_accepted(l: &mut Layout, a: &crate::render::view::AcceptedView) {
+    l.para(
+        &format!(
+            "From {} (SHA-256 {}), judged on {}. An accepted failure is never a pass: its control is ACCEPTED RISK and counts as not passing in the score. An expired entry no longer applies.",
+            a.file, a.sha256, a.judged_on
+        ),
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        6.0,
+    );
+    if a.empty {
+        l.para("No entry of the file names a check or control of this framework.", Style::Regular, BODY, INK, 0.0, 6.0);
+    }
+    for e in &a.entries {
+        let mut rows = vec![
+            vec![bold_cell("State"), badge_cell(e.state_label, e.state_class)],
+            vec![bold_cell("Resources"), cell(&e.resources)],
+            vec![bold_cell("Justification"), cell(&e.justification)],
+            vec![bold_cell("Approved by"), cell(format!("{}, on {}", e.approved_by, e.approved_on))],
+            vec![bold_cell("Expires"), cell(&e.expires_on)],
+        ];
+        if let Some(t) = &e.ticket {
+            rows.push(vec![bold_cell("Ticket"), cell(t)]);
+        }
+        rows.push(vec![bold_cell("Effect"), cell(&e.effect)]);
+        l.table(Some(&format!("Exception {}: {}", e.index, e.target)), &[0.22, 0.78], &["Field", "Value"], rows);
+    }
+}
+
 /// The one-page management summary.
 pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
+    // The page holds everything else first: when the lists of failing controls do not fit,
+    // each framework lists fewer and says how many more its packet names.
+    let most = v.frameworks.iter().map(|f| f.top.len()).max().unwrap_or(0);
+    let mut l = summary_layout(v, most);
+    for top in (1..most).rev() {
+        if l.pages.len() == 1 {
+            break;
+        }
+        l = summary_layout(v, top);
+    }
+    summary_finish(l, v)
+}
+
+fn summary_layout(v: &crate::render::summary::SummaryView, max_top: usize) -> Layout {
     let mut l = Layout::new();
     l.bookmark("Management summary".into(), 0);
     l.y = TOP - 10.0;
@@ -699,7 +970,14 @@ pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
         meta.push_str(&format!(" · prepared for {p}"));
     }
     l.para(&meta, Style::Regular, SMALL, MUTED, 0.0, 2.0);
-    l.para(&format!("Evidence bundle SHA-256 {}", v.manifest_sha256), Style::Regular, 7.0, MUTED, 0.0, 8.0);
+    l.para(&format!("Evidence bundle SHA-256 {}", v.manifest_sha256), Style::Regular, 7.0, MUTED, 0.0, 2.0);
+    if let Some(h) = &v.exceptions_sha256 {
+        l.para(&format!("Exceptions file SHA-256 {h}"), Style::Regular, 7.0, MUTED, 0.0, 2.0);
+    }
+    if let Some(c) = &v.compared_with {
+        l.para(&format!("{c}."), Style::Regular, SMALL, MUTED, 0.0, 2.0);
+    }
+    l.y -= 6.0;
 
     // The chart: one stacked bar per framework, from the same model as the HTML's SVG.
     l.para(&v.chart.title, Style::Bold, BODY, INK, 0.0, 2.0);
@@ -741,22 +1019,52 @@ pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
         let nw = l.regular.width(&note, SMALL);
         l.text(RIGHT - nw, l.y, &note, Style::Regular, SMALL, MUTED);
         l.y -= 4.0;
-        let counts = vec![[f.total, f.pass, f.fail, f.not_assessed, f.not_applicable, f.manual, f.inherited, f.aws, f.shared, f.customer]
-            .iter()
-            .map(|n| cell(n.to_string()))
-            .collect()];
-        l.table(
-            None,
-            &[0.1, 0.07, 0.07, 0.13, 0.14, 0.09, 0.1, 0.08, 0.09, 0.13],
-            &["Controls", "Pass", "Fail", "Not assessed", "Not applicable", "Manual", "Inherited", "AWS", "Shared", "Customer"],
-            counts,
+        // Counts as two lines of text: a twelve-column table would break its headings mid-word.
+        l.para(
+            &format!(
+                "{} pass · {} fail · {} accepted risk · {} not assessed · {} not applicable · {} manual · {} evidence attached · {} inherited",
+                f.pass, f.fail, f.accepted_risk, f.not_assessed, f.not_applicable, f.manual, f.evidence_attached, f.inherited
+            ),
+            Style::Regular,
+            7.5,
+            INK,
+            0.0,
+            0.0,
         );
+        l.para(
+            &format!("{} controls; by owner: AWS {} · shared {} · customer {}", f.total, f.aws, f.shared, f.customer),
+            Style::Regular,
+            7.5,
+            MUTED,
+            0.0,
+            2.0,
+        );
+        if let Some(c) = &f.change {
+            l.para(&format!("Changes {c}."), Style::Bold, SMALL, INK, 0.0, 2.0);
+        }
+        if f.needed > 0 {
+            l.para(
+                &format!(
+                    "Evidence still needed: {} manual control(s), e.g. {} (each packet lists what to request).",
+                    f.needed, f.needed_ids
+                ),
+                Style::Regular,
+                SMALL,
+                INK,
+                0.0,
+                2.0,
+            );
+        }
+        for e in &f.expiring {
+            l.para(&format!("Accepted risk expiring: {e}."), Style::Regular, SMALL, status_color("accepted"), 0.0, 2.0);
+        }
         if f.no_top {
             l.para("No customer-owned control fails.", Style::Regular, SMALL, MUTED, 0.0, 2.0);
         } else {
             let rows = f
                 .top
                 .iter()
+                .take(max_top)
                 .map(|t| {
                     let name = l.fit(&format!("{} {}", t.id, t.title), Style::Bold, SMALL, 0.34 * WIDTH - 8.0);
                     let fix = l.fit(&t.remediation, Style::Regular, SMALL, 0.54 * WIDTH - 8.0);
@@ -764,12 +1072,29 @@ pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
                 })
                 .collect();
             l.table(None, &[0.34, 0.12, 0.54], &["Failing customer-owned control", "Severity", "What to do"], rows);
+            if f.top.len() > max_top {
+                l.y += 6.0;
+                l.para(
+                    &format!(
+                        "and {} more failing customer-owned control(s): the packet shows each with its remediation.",
+                        f.top.len() - max_top
+                    ),
+                    Style::Regular,
+                    7.0,
+                    MUTED,
+                    0.0,
+                    2.0,
+                );
+            }
         }
+    }
+    for flag in &v.attestation_flags {
+        l.para(&format!("AWS attestations {flag}."), Style::Regular, SMALL, status_color("na"), 0.0, 1.0);
     }
     l.y -= 4.0;
     l.para(
         &format!(
-            "Generated {} by {}. Score: the passing share of the automated controls that could be assessed; manual and inherited controls need the auditor's review, and controls lacking evidence never count as passing.",
+            "Generated {} by {}. Score: the passing share of the automated controls that could be assessed; manual and inherited controls need the auditor's review, controls lacking evidence never count as passing, and accepted risks count as not passing.",
             v.generated_at, v.tool
         ),
         Style::Regular,
@@ -778,7 +1103,10 @@ pub fn render_summary(v: &crate::render::summary::SummaryView) -> Vec<u8> {
         0.0,
         0.0,
     );
+    l
+}
 
+fn summary_finish(mut l: Layout, v: &crate::render::summary::SummaryView) -> Vec<u8> {
     let total = l.pages.len();
     let hash = format!("Evidence bundle {}…", &v.manifest_sha256[..16.min(v.manifest_sha256.len())]);
     for page in 0..total {

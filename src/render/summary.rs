@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::view::status_class;
 use crate::checks::{CheckStatus, Severity};
 use crate::mappings::Owner;
+use crate::report::attest::AttestationState;
 use crate::report::{CheckFindings, ControlStatus, FrameworkReport, Report};
 
 /// How many failing customer-owned controls the summary names per framework.
@@ -25,6 +26,12 @@ pub struct SummaryView {
     pub prepared_for: Option<String>,
     pub frameworks: Vec<FrameworkSummary>,
     pub chart: Chart,
+    /// "Compared with the packet of …", when a previous period was given.
+    pub compared_with: Option<String>,
+    /// The exceptions file's SHA-256, when one was applied.
+    pub exceptions_sha256: Option<String>,
+    /// AWS attestations more than 12 months old (or undated), one line each.
+    pub attestation_flags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +55,17 @@ pub struct FrameworkSummary {
     pub customer: usize,
     pub top: Vec<TopIssue>,
     pub no_top: bool,
+    pub accepted_risk: usize,
+    pub evidence_attached: usize,
+    /// Against the previous period: "then 40% → now 45%: 1 fixed, 1 new failure", when compared.
+    pub change: Option<String>,
+    pub fixed: usize,
+    pub new_failures: usize,
+    /// Manual controls still without evidence for the period, and the first few of them.
+    pub needed: usize,
+    pub needed_ids: String,
+    /// Accepted risks that expire within 30 days of generation, one line each.
+    pub expiring: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,14 +121,19 @@ pub struct LegendItem {
     pub fill: &'static str,
 }
 
-const STATUSES: [ControlStatus; 6] = [
+const STATUSES: [ControlStatus; 8] = [
     ControlStatus::Pass,
     ControlStatus::Fail,
+    ControlStatus::AcceptedRisk,
     ControlStatus::NotAssessed,
     ControlStatus::NotApplicable,
     ControlStatus::Manual,
+    ControlStatus::EvidenceAttached,
     ControlStatus::Inherited,
 ];
+
+/// How many manual controls still needing evidence the summary names per framework.
+pub const NEEDED_NAMED: usize = 3;
 
 /// The colour of a status, shared by the SVG and the PDF.
 pub fn fill(class: &str) -> &'static str {
@@ -121,6 +144,10 @@ pub fn fill(class: &str) -> &'static str {
         "napp" => "#4d6b78",
         "manual" => "#3559a6",
         "inherited" => "#6b4fa0",
+        "accepted" => "#9a4a00",
+        "attached" => "#1d6b7a",
+        "still" => "#7b2d26",
+        "newly" => "#2f5d50",
         _ => "#5b6470",
     }
 }
@@ -153,14 +180,22 @@ fn one_line(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn framework_summary(f: &FrameworkReport, findings: &std::collections::BTreeMap<String, CheckFindings>) -> FrameworkSummary {
+fn framework_summary(
+    f: &FrameworkReport,
+    findings: &std::collections::BTreeMap<String, CheckFindings>,
+    previous_label: Option<&str>,
+    exceptions: Option<&crate::report::accept::ExceptionsInfo>,
+) -> FrameworkSummary {
     let s = &f.summary;
-    let assessed = s.by_status.pass + s.by_status.fail;
+    let assessed = s.by_status.pass + s.by_status.fail + s.by_status.accepted_risk;
     // Rounded percentage of passing among assessed automated controls; none assessed: no score.
-    // Controls with nothing in scope count neither way.
+    // Controls with nothing in scope count neither way; accepted risks count as not passing.
     let napp = s.by_status.not_applicable;
-    let besides = if napp > 0 { format!("; {napp} not applicable, nothing in scope") } else { String::new() };
-    let (score, score_note) = match (s.by_status.pass * 100 + assessed / 2).checked_div(assessed) {
+    let mut besides = if napp > 0 { format!("; {napp} not applicable, nothing in scope") } else { String::new() };
+    if s.by_status.accepted_risk > 0 {
+        besides.push_str(&format!("; {} accepted risk(s) count as not passing", s.by_status.accepted_risk));
+    }
+    let (score, score_note) = match s.by_status.score() {
         Some(pct) => (format!("{pct}%"), format!("{} of {} assessed automated controls pass{besides}", s.by_status.pass, assessed)),
         None if napp > 0 && s.by_status.not_assessed == 0 => {
             ("n/a".to_string(), format!("nothing in scope: {napp} automated control(s) found no resource to examine"))
@@ -195,6 +230,32 @@ fn framework_summary(f: &FrameworkReport, findings: &std::collections::BTreeMap<
         .collect();
     failing.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let top: Vec<TopIssue> = failing.into_iter().take(TOP_ISSUES).map(|(_, _, t)| t).collect();
+    let (change, fixed, new_failures) = match (&f.changes, previous_label) {
+        (Some(c), Some(label)) => {
+            let pct = |p: Option<usize>| p.map(|p| format!("{p}%")).unwrap_or_else(|| "n/a".into());
+            (
+                Some(format!(
+                    "since {label}: score {} → {}; {} fixed, {} new failure(s), {} still failing",
+                    pct(c.score_before),
+                    pct(c.score_now),
+                    c.fixed,
+                    c.new_failure,
+                    c.still_failing
+                )),
+                c.fixed,
+                c.new_failure,
+            )
+        }
+        (None, Some(label)) => (Some(format!("not in the packet of {label}, so not compared")), 0, 0),
+        _ => (None, 0, 0),
+    };
+    let needed: Vec<&str> = f.controls.iter().filter(|c| c.status == ControlStatus::Manual).map(|c| c.id.as_str()).collect();
+    let needed_ids = match needed.len() {
+        0 => String::new(),
+        n if n <= NEEDED_NAMED => needed.join(", "),
+        _ => needed[..NEEDED_NAMED].join(", "),
+    };
+    let expiring = expiring_soon(f, exceptions);
     FrameworkSummary {
         id: f.id.clone(),
         name: f.name.clone(),
@@ -213,7 +274,37 @@ fn framework_summary(f: &FrameworkReport, findings: &std::collections::BTreeMap<
         customer: s.by_owner.customer.total,
         no_top: top.is_empty(),
         top,
+        accepted_risk: s.by_status.accepted_risk,
+        evidence_attached: s.by_status.evidence_attached,
+        change,
+        fixed,
+        new_failures,
+        needed: needed.len(),
+        needed_ids,
+        expiring,
     }
+}
+
+/// Days before expiry from which the summary names an accepted risk.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Active exceptions bearing on `f` that expire within [`EXPIRY_WARNING_DAYS`].
+fn expiring_soon(f: &FrameworkReport, exceptions: Option<&crate::report::accept::ExceptionsInfo>) -> Vec<String> {
+    use crate::exceptions::Target;
+    use crate::report::accept::ExceptionState;
+    let Some(x) = exceptions else { return Vec::new() };
+    let used: std::collections::BTreeSet<&str> = f.controls.iter().flat_map(|c| c.checks.iter().map(|k| k.id.as_str())).collect();
+    x.entries
+        .iter()
+        .filter(|e| e.state == ExceptionState::Active && e.days_left <= EXPIRY_WARNING_DAYS)
+        .filter(|e| match &e.entry.target {
+            Target::Check { check } => used.contains(check.as_str()),
+            Target::Control { framework, .. } => *framework == f.id,
+        })
+        .map(|e| {
+            format!("exception {} ({}) expires {} (in {} day(s))", e.entry.index, e.entry.target_label(), e.entry.expires_on, e.days_left)
+        })
+        .collect()
 }
 
 /// One stacked bar of a status split, `i`-th in its chart.
@@ -249,7 +340,23 @@ pub fn status_bar(label: String, counts: &crate::report::StatusCounts, i: usize)
 
 impl SummaryView {
     pub fn new(report: &Report, prepared_for: Option<String>) -> SummaryView {
-        let frameworks: Vec<FrameworkSummary> = report.frameworks.iter().map(|f| framework_summary(f, &report.checks)).collect();
+        let label = report.changes.as_ref().map(|c| c.previous.label.as_str());
+        let frameworks: Vec<FrameworkSummary> =
+            report.frameworks.iter().map(|f| framework_summary(f, &report.checks, label, report.exceptions.as_ref())).collect();
+        let named = |state: AttestationState| -> Vec<&str> {
+            report.attestations.iter().filter(|a| a.state == state).map(|a| a.attestation.short_name()).collect()
+        };
+        let mut attestation_flags = Vec::new();
+        let stale = named(AttestationState::Stale);
+        if !stale.is_empty() {
+            attestation_flags
+                .push(format!("more than 12 months old: {}; download the current editions from AWS Artifact", stale.join("; ")));
+        }
+        let undated = named(AttestationState::Undated);
+        if !undated.is_empty() {
+            attestation_flags
+                .push(format!("not dated: {}; give the dates of the editions you downloaded with --attestations", undated.join("; ")));
+        }
         let bars = report
             .frameworks
             .iter()
@@ -270,6 +377,12 @@ impl SummaryView {
             prepared_for,
             frameworks,
             chart: Chart { title: "Controls by status, per framework".into(), svg_height: svg_height(bars.len()), bars, legend },
+            compared_with: report
+                .changes
+                .as_ref()
+                .map(|c| format!("Compared with the packet of {} (evidence collected {})", c.previous.label, c.previous.collected_at)),
+            exceptions_sha256: report.exceptions.as_ref().map(|x| x.sha256.clone()),
+            attestation_flags,
         }
     }
 }

@@ -3,9 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::{CheckStatus, Finding};
+use crate::checks::CheckStatus;
 use crate::mappings::Owner;
-use crate::report::{ControlStatus, FileRef, FrameworkReport, Report};
+use crate::report::accept::ExceptionState;
+use crate::report::attest::AttestationState;
+use crate::report::changes::{ControlChange, FindingChange};
+use crate::report::{ControlStatus, FileRef, FindingResult, FrameworkReport, Report};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
@@ -42,6 +45,155 @@ pub struct Packet {
     pub gaps: Vec<GapView>,
     pub absent: Vec<GapView>,
     pub evidence_files: Vec<FileRef>,
+    /// The exceptions file applied, with its SHA-256 (cover).
+    pub exceptions_file: Option<String>,
+    pub exceptions_sha256: Option<String>,
+    /// "Changes since …", when a previous period was given.
+    pub changes: Option<ChangesView>,
+    /// Accepted risks: the exceptions that bear on this framework, when a file was given.
+    pub accepted: Option<AcceptedView>,
+    /// Manual controls without current evidence, with what to request.
+    pub needed: Vec<NeededRow>,
+    /// Documents attached before the period start: listed, not counted.
+    pub stale_attachments: Vec<AttachmentView>,
+    /// The AWS attestations this framework's AWS-owned and shared controls cite.
+    pub attestations: Vec<AttestationView>,
+    /// The sections of the packet in order, for the contents.
+    pub sections: Vec<SectionRef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SectionRef {
+    pub anchor: &'static str,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct ChangesView {
+    /// The previous period, as section titles name it.
+    pub label: String,
+    pub previous_collected_at: String,
+    pub previous_generated_at: String,
+    pub previous_manifest_sha256: String,
+    pub previous_source: String,
+    pub score_before: String,
+    pub score_now: String,
+    /// Counts of the controls by change (every kind, in a fixed order).
+    pub counts: Vec<ChangeCount>,
+    /// The controls whose change is not `unchanged`.
+    pub rows: Vec<ChangeRow>,
+    pub accounts_added: Vec<String>,
+    pub accounts_removed: Vec<String>,
+    pub accounts_compared: String,
+    /// Failing findings new since the previous period, persisting, and resolved.
+    pub findings_new: usize,
+    pub findings_persisting: usize,
+    pub findings_resolved: usize,
+    pub new_findings: Vec<FindingChangeRow>,
+    pub resolved_findings: Vec<FindingChangeRow>,
+    /// How many of each list the packet leaves out (results.json lists all), when it does.
+    pub more_new: Option<String>,
+    pub more_resolved: Option<String>,
+    /// This framework was not in the previous packet.
+    pub not_compared: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeCount {
+    pub label: &'static str,
+    pub class: &'static str,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub before_label: &'static str,
+    pub before_class: &'static str,
+    pub now_label: &'static str,
+    pub now_class: &'static str,
+    pub change_label: &'static str,
+    pub change_class: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FindingChangeRow {
+    pub check: String,
+    pub resource: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct AcceptedView {
+    pub file: String,
+    pub sha256: String,
+    pub judged_on: String,
+    pub entries: Vec<ExceptionView>,
+    pub empty: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExceptionView {
+    pub index: usize,
+    pub target: String,
+    pub resources: String,
+    pub justification: String,
+    pub approved_by: String,
+    pub approved_on: String,
+    pub expires_on: String,
+    pub ticket: Option<String>,
+    pub state_label: &'static str,
+    pub state_class: &'static str,
+    /// "3 findings accepted, expires in 40 days" and the like.
+    pub effect: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NeededRow {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub owner: &'static str,
+    pub request: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub control: String,
+    pub path: String,
+    pub sha256: String,
+    pub attached_by: String,
+    pub attached_at: String,
+    pub note: Option<String>,
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AttestationView {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub dates: String,
+    pub source: String,
+    pub note: Option<String>,
+    pub state_label: &'static str,
+    pub state_class: &'static str,
+    pub age: String,
+    pub stale: bool,
+}
+
+/// A risk accepted on a finding shown under a control.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AcceptedNote {
+    pub exception: usize,
+    pub justification: String,
+    pub approved_by: String,
+    pub expires_on: String,
+    pub ticket: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -113,6 +265,13 @@ pub struct ControlView {
     pub manual_evidence: Option<String>,
     pub checks: Vec<CheckView>,
     pub evidence_files: Vec<FileRef>,
+    /// Against the previous period: the change, and the status then.
+    pub change_label: Option<&'static str>,
+    pub change_class: Option<&'static str>,
+    pub previous_label: Option<&'static str>,
+    pub attachments: Vec<AttachmentView>,
+    /// The AWS attestations cited, with their age.
+    pub attestations: Vec<AttestationView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,6 +296,10 @@ pub struct FindingView {
     pub status_label: &'static str,
     pub status_class: &'static str,
     pub detail: String,
+    /// `NEW` or `PERSISTING` against the previous period, for failing findings.
+    pub change: Option<&'static str>,
+    /// The accepted risk, with its justification, approver and expiry.
+    pub accepted: Option<AcceptedNote>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -152,12 +315,33 @@ pub fn status_class(s: ControlStatus) -> &'static str {
     match s {
         ControlStatus::Pass => "pass",
         ControlStatus::Fail => "fail",
+        ControlStatus::AcceptedRisk => "accepted",
         ControlStatus::NotAssessed => "na",
         ControlStatus::NotApplicable => "napp",
         ControlStatus::Manual => "manual",
+        ControlStatus::EvidenceAttached => "attached",
         ControlStatus::Inherited => "inherited",
     }
 }
+
+/// The badge class of a change.
+pub fn change_class(c: ControlChange) -> &'static str {
+    match c {
+        ControlChange::NewFailure => "fail",
+        ControlChange::Fixed => "pass",
+        ControlChange::StillFailing => "still",
+        ControlChange::NewlyAssessed => "newly",
+        ControlChange::NoLongerAssessed => "na",
+        ControlChange::Unchanged => "napp",
+    }
+}
+
+fn score_text(s: Option<usize>) -> String {
+    s.map(|p| format!("{p}%")).unwrap_or_else(|| "n/a".into())
+}
+
+/// How many of a list a packet shows, at most.
+pub const MAX_LISTED_CHANGES: usize = 100;
 
 pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
     match s {
@@ -165,6 +349,7 @@ pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
         CheckStatus::Fail => ("FAIL", "fail"),
         CheckStatus::NotAssessed => ("NOT ASSESSED", "na"),
         CheckStatus::NotApplicable => ("NOT APPLICABLE", "napp"),
+        CheckStatus::AcceptedRisk => ("ACCEPTED RISK", "accepted"),
     }
 }
 
@@ -175,7 +360,7 @@ pub const MAX_LISTED_PROBLEMS: usize = 200;
 pub const MAX_LISTED_PASSES: usize = 25;
 
 /// The findings a packet lists (failures first) and a sentence on those it leaves out.
-fn listed(findings: &[Finding]) -> (Vec<&Finding>, Option<String>) {
+fn listed(findings: &[FindingResult]) -> (Vec<&FindingResult>, Option<String>) {
     let (mut problems, mut passes) = (0usize, 0usize);
     let (mut hidden_problems, mut hidden_passes) = (0usize, 0usize);
     let mut shown = Vec::new();
@@ -205,14 +390,15 @@ fn listed(findings: &[Finding]) -> (Vec<&Finding>, Option<String>) {
 
 /// Findings in the order an auditor reads them: failures, then what could not be assessed, then
 /// passes (stable within each group, so the order stays deterministic).
-fn failures_first(findings: &[Finding]) -> Vec<&Finding> {
+fn failures_first(findings: &[FindingResult]) -> Vec<&FindingResult> {
     let rank = |s: CheckStatus| match s {
         CheckStatus::Fail => 0,
-        CheckStatus::NotAssessed => 1,
-        CheckStatus::Pass => 2,
-        CheckStatus::NotApplicable => 3,
+        CheckStatus::AcceptedRisk => 1,
+        CheckStatus::NotAssessed => 2,
+        CheckStatus::Pass => 3,
+        CheckStatus::NotApplicable => 4,
     };
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    let mut sorted: Vec<&FindingResult> = findings.iter().collect();
     sorted.sort_by_key(|f| rank(f.status));
     sorted
 }
@@ -298,8 +484,22 @@ impl Packet {
                 }
             })
             .collect();
-        let all_findings =
-            |k: &crate::report::CheckResult| -> &[Finding] { report.checks.get(&k.id).map(|c| c.findings.as_slice()).unwrap_or_default() };
+        let all_findings = |k: &crate::report::CheckResult| -> &[FindingResult] {
+            report.checks.get(&k.id).map(|c| c.findings.as_slice()).unwrap_or_default()
+        };
+        let note = |index: usize| -> Option<AcceptedNote> {
+            let e = report.exceptions.as_ref()?.entries.iter().find(|e| e.entry.index == index)?;
+            Some(AcceptedNote {
+                exception: index,
+                justification: e.entry.justification.clone(),
+                approved_by: e.entry.approved_by.clone(),
+                expires_on: e.entry.expires_on.to_string(),
+                ticket: e.entry.ticket.clone(),
+            })
+        };
+        let attestation_views: Vec<AttestationView> = report.attestations.iter().map(attestation_view).collect();
+        let cited =
+            |ids: &[String]| -> Vec<AttestationView> { attestation_views.iter().filter(|a| ids.contains(&a.id)).cloned().collect() };
         let controls = f
             .controls
             .iter()
@@ -338,8 +538,21 @@ impl Packet {
                             findings: shown
                                 .into_iter()
                                 .map(|fd| {
-                                    let (status_label, status_class) = check_label(fd.status);
-                                    FindingView { resource: fd.resource.clone(), status_label, status_class, detail: fd.detail.clone() }
+                                    // Accepted for this control only: shown as accepted here.
+                                    let here = c.accepted.iter().find(|a| a.finding == fd.id).map(|a| a.exception);
+                                    let status = if here.is_some() { CheckStatus::AcceptedRisk } else { fd.status };
+                                    let (status_label, status_class) = check_label(status);
+                                    FindingView {
+                                        resource: fd.resource.clone(),
+                                        status_label,
+                                        status_class,
+                                        detail: fd.detail.clone(),
+                                        change: fd.change.map(|ch| match ch {
+                                            FindingChange::New => "NEW",
+                                            FindingChange::Persisting => "PERSISTING",
+                                        }),
+                                        accepted: fd.exception.or(here).and_then(note),
+                                    }
                                 })
                                 .collect(),
                             more,
@@ -347,6 +560,11 @@ impl Packet {
                     })
                     .collect(),
                 evidence_files: c.evidence_files.clone(),
+                change_label: c.change.map(ControlChange::label),
+                change_class: c.change.map(change_class),
+                previous_label: c.previous_status.map(ControlStatus::label),
+                attachments: c.attachments.iter().map(|a| attachment_view(&c.id, a)).collect(),
+                attestations: cited(&c.attestations),
             })
             .collect();
         // Controls by status for each section, in catalogue order.
@@ -388,6 +606,43 @@ impl Packet {
                 controls: if r.controls.is_empty() { "-".to_string() } else { r.controls.join(", ") },
             })
             .collect();
+        let changes = changes_view(report, f);
+        let accepted = accepted_view(report, f);
+        let needed: Vec<NeededRow> = f
+            .controls
+            .iter()
+            .filter(|c| c.status == ControlStatus::Manual)
+            .map(|c| NeededRow {
+                id: c.id.clone(),
+                anchor: anchor(&c.id),
+                title: c.title.clone(),
+                owner: c.owner.title(),
+                request: c.manual_evidence.clone().unwrap_or_else(|| "documents showing the control operates".to_string()),
+            })
+            .collect();
+        let stale_attachments: Vec<AttachmentView> =
+            f.controls.iter().flat_map(|c| c.attachments.iter().filter(|a| a.stale).map(|a| attachment_view(&c.id, a))).collect();
+        let cited_here: std::collections::BTreeSet<&str> =
+            f.controls.iter().flat_map(|c| c.attestations.iter().map(String::as_str)).collect();
+        let framework_attestations: Vec<AttestationView> =
+            attestation_views.iter().filter(|a| cited_here.contains(a.id.as_str())).cloned().collect();
+        let mut sections = vec![SectionRef { anchor: "summary", title: "Summary by status and owner".into() }];
+        if let Some(c) = &changes {
+            sections.push(SectionRef { anchor: "changes", title: format!("Changes since {}", c.label) });
+        }
+        sections.push(SectionRef { anchor: "matrix", title: "Responsibility matrix".into() });
+        sections.push(SectionRef { anchor: "service-models", title: "Shared responsibility by service model".into() });
+        sections.push(SectionRef { anchor: "controls", title: "Controls".into() });
+        if accepted.is_some() {
+            sections.push(SectionRef { anchor: "accepted", title: "Accepted risks".into() });
+        }
+        sections.push(SectionRef { anchor: "needed", title: "Evidence still needed".into() });
+        if !framework_attestations.is_empty() {
+            sections.push(SectionRef { anchor: "attestations", title: "AWS attestations".into() });
+        }
+        sections.push(SectionRef { anchor: "gaps", title: "Evidence gaps".into() });
+        sections.push(SectionRef { anchor: "signoff", title: "Sign-off".into() });
+        sections.push(SectionRef { anchor: "files", title: "Evidence files".into() });
         Packet {
             title: format!("{} {} audit packet", f.name, f.version),
             framework_id: f.id.clone(),
@@ -424,6 +679,204 @@ impl Packet {
                 .map(|g| GapView::new(&g.api, &g.account, g.region.as_deref(), &g.error, &g.message, g.path.as_deref()))
                 .collect(),
             evidence_files: e.files.clone(),
+            exceptions_file: report.exceptions.as_ref().map(|x| x.file.clone()),
+            exceptions_sha256: report.exceptions.as_ref().map(|x| x.sha256.clone()),
+            changes,
+            accepted,
+            needed,
+            stale_attachments,
+            attestations: framework_attestations,
+            sections,
         }
     }
+}
+
+fn attachment_view(control: &str, a: &crate::report::manual::AttachmentRef) -> AttachmentView {
+    AttachmentView {
+        control: control.to_string(),
+        path: a.path.clone(),
+        sha256: a.sha256.clone(),
+        attached_by: a.attached_by.clone(),
+        attached_at: a.attached_at.clone(),
+        note: a.note.clone(),
+        stale: a.stale,
+    }
+}
+
+fn attestation_view(a: &crate::report::attest::AttestationInfo) -> AttestationView {
+    use crate::mappings::attestations::Kind;
+    let x = &a.attestation;
+    let dates = match (x.period_start, x.period_end, x.date) {
+        (Some(s), Some(e), _) => format!("period {s} to {e}"),
+        (None, Some(e), _) => format!("period ending {e}"),
+        (_, None, Some(d)) if x.kind == Kind::Agreement => format!("accepted {d}"),
+        (_, None, Some(d)) => format!("issued {d}"),
+        _ => "date not recorded".to_string(),
+    };
+    let (state_label, state_class) = match a.state {
+        AttestationState::Current => ("CURRENT", "pass"),
+        AttestationState::Stale => ("STALE", "fail"),
+        AttestationState::Undated => ("UNDATED", "na"),
+        AttestationState::Agreement => ("AGREEMENT", "inherited"),
+    };
+    AttestationView {
+        id: x.id.clone(),
+        name: x.name.clone(),
+        kind: match x.kind {
+            Kind::Report => "report",
+            Kind::Certificate => "certificate",
+            Kind::Agreement => "agreement",
+        },
+        dates,
+        source: x.source.clone(),
+        note: x.note.clone(),
+        state_label,
+        state_class,
+        age: a.age.clone(),
+        stale: a.state == AttestationState::Stale,
+    }
+}
+
+/// The "Changes since" section of one framework.
+fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
+    let ch = report.changes.as_ref()?;
+    let fc = f.changes.as_ref();
+    // What moved first (new failures, fixes), then what still fails; catalogue order within.
+    let rank = |c: ControlChange| match c {
+        ControlChange::NewFailure => 0,
+        ControlChange::Fixed => 1,
+        ControlChange::NoLongerAssessed => 2,
+        ControlChange::NewlyAssessed => 3,
+        ControlChange::StillFailing => 4,
+        ControlChange::Unchanged => 5,
+    };
+    let mut moved: Vec<&crate::report::ControlResult> =
+        f.controls.iter().filter(|c| c.change.is_some_and(|x| x != ControlChange::Unchanged)).collect();
+    moved.sort_by_key(|c| c.change.map(rank));
+    let rows = moved
+        .into_iter()
+        .filter_map(|c| {
+            let change = c.change?;
+            Some(ChangeRow {
+                id: c.id.clone(),
+                anchor: anchor(&c.id),
+                title: c.title.clone(),
+                before_label: c.previous_status.map(ControlStatus::label).unwrap_or("NOT IN CATALOGUE"),
+                before_class: c.previous_status.map(status_class).unwrap_or("napp"),
+                now_label: c.status.label(),
+                now_class: status_class(c.status),
+                change_label: change.label(),
+                change_class: change_class(change),
+            })
+        })
+        .collect();
+    // The findings of the checks this framework uses.
+    let used: std::collections::BTreeSet<&str> = f.controls.iter().flat_map(|c| c.checks.iter().map(|k| k.id.as_str())).collect();
+    let mut new_findings: Vec<FindingChangeRow> = Vec::new();
+    let mut persisting = 0;
+    for (id, k) in report.checks.iter().filter(|(id, _)| used.contains(id.as_str())) {
+        for x in &k.findings {
+            match x.change {
+                Some(FindingChange::New) => {
+                    new_findings.push(FindingChangeRow { check: id.clone(), resource: x.resource.clone(), detail: x.detail.clone() })
+                }
+                Some(FindingChange::Persisting) => persisting += 1,
+                None => {}
+            }
+        }
+    }
+    let mut resolved_findings: Vec<FindingChangeRow> = ch
+        .resolved
+        .iter()
+        .filter(|r| used.contains(r.check.as_str()))
+        .map(|r| FindingChangeRow { check: r.check.clone(), resource: r.resource.clone(), detail: r.detail.clone() })
+        .collect();
+    let (findings_new, findings_resolved) = (new_findings.len(), resolved_findings.len());
+    let more = |n: usize, what: &str| {
+        (n > MAX_LISTED_CHANGES)
+            .then(|| format!("{} more {what} findings are not listed here; results.json lists every one.", n - MAX_LISTED_CHANGES))
+    };
+    let (more_new, more_resolved) = (more(findings_new, "new"), more(findings_resolved, "resolved"));
+    new_findings.truncate(MAX_LISTED_CHANGES);
+    resolved_findings.truncate(MAX_LISTED_CHANGES);
+    Some(ChangesView {
+        label: ch.previous.label.clone(),
+        previous_collected_at: ch.previous.collected_at.clone(),
+        previous_generated_at: ch.previous.generated_at.clone(),
+        previous_manifest_sha256: ch.previous.manifest_sha256.clone(),
+        previous_source: ch.previous.source.clone(),
+        score_before: score_text(fc.and_then(|c| c.score_before)),
+        score_now: score_text(f.summary.by_status.score()),
+        counts: ControlChange::ALL
+            .iter()
+            .map(|&c| ChangeCount { label: c.label(), class: change_class(c), count: fc.map(|x| x.get(c)).unwrap_or(0) })
+            .collect(),
+        rows,
+        accounts_added: ch.accounts_added.clone(),
+        accounts_removed: ch.accounts_removed.clone(),
+        accounts_compared: ch.accounts_compared.join(", "),
+        findings_new,
+        findings_persisting: persisting,
+        findings_resolved,
+        new_findings,
+        resolved_findings,
+        more_new,
+        more_resolved,
+        not_compared: fc.is_none(),
+    })
+}
+
+/// The exceptions that bear on one framework: entries naming one of its checks or controls.
+fn accepted_view(report: &Report, f: &FrameworkReport) -> Option<AcceptedView> {
+    use crate::exceptions::Target;
+    let x = report.exceptions.as_ref()?;
+    let used: std::collections::BTreeSet<&str> = f.controls.iter().flat_map(|c| c.checks.iter().map(|k| k.id.as_str())).collect();
+    let entries: Vec<ExceptionView> = x
+        .entries
+        .iter()
+        .filter(|e| match &e.entry.target {
+            Target::Check { check } => used.contains(check.as_str()),
+            Target::Control { framework, .. } => *framework == f.id,
+        })
+        .map(|e| {
+            let (state_label, state_class) = match e.state {
+                ExceptionState::Active => ("ACTIVE", "accepted"),
+                ExceptionState::Unmatched => ("MATCHES NOTHING", "na"),
+                ExceptionState::Expired => ("EXPIRED", "fail"),
+            };
+            let effect = match e.state {
+                ExceptionState::Active => {
+                    format!("accepts {} failing finding(s); expires in {} day(s)", e.findings, e.days_left)
+                }
+                ExceptionState::Unmatched => "matches no failing finding: check its target and resource patterns".to_string(),
+                ExceptionState::Expired if e.findings == 0 => {
+                    format!("expired {} day(s) ago; no longer applies (it would cover no failing finding now)", -e.days_left)
+                }
+                ExceptionState::Expired => format!(
+                    "expired {} day(s) ago; no longer applies: the {} failing finding(s) it covered count as failures again",
+                    -e.days_left, e.findings
+                ),
+            };
+            ExceptionView {
+                index: e.entry.index,
+                target: e.entry.target_label(),
+                resources: if e.entry.resources.is_empty() { "every resource".to_string() } else { e.entry.resources.join(", ") },
+                justification: e.entry.justification.clone(),
+                approved_by: e.entry.approved_by.clone(),
+                approved_on: e.entry.approved_on.to_string(),
+                expires_on: e.entry.expires_on.to_string(),
+                ticket: e.entry.ticket.clone(),
+                state_label,
+                state_class,
+                effect,
+            }
+        })
+        .collect();
+    Some(AcceptedView {
+        file: x.file.clone(),
+        sha256: x.sha256.clone(),
+        judged_on: x.judged_on.to_string(),
+        empty: entries.is_empty(),
+        entries,
+    })
 }

@@ -4,10 +4,22 @@
 //! Control status:
 //! - `inherited`: carried by AWS, evidenced by AWS's attestations;
 //! - `manual`: needs documents no API holds (checks listed on it are shown as support);
+//!   `evidence_attached` once documents are attached to the bundle within the period (the
+//!   auditor still judges them, so it is never a pass);
 //! - automated controls: `fail` if any check fails, else `not_assessed` if any check lacks
 //!   evidence, else `pass` if any check passes, else `not_applicable` (nothing in scope for any
 //!   check). Missing evidence is never a pass, and nothing in scope is never counted as one.
+//!   A control whose failures are all accepted by unexpired exceptions is `accepted_risk`.
+//!
+//! The base report is built from the bundle alone ([`build`]); the quarterly cycle adds to it in
+//! passes, each in its own module: accepted risks (`accept`), attached manual evidence
+//! (`manual`), AWS attestations cited (`attest`), and the comparison with the previous period
+//! (`changes`).
 
+pub mod accept;
+pub mod attest;
+pub mod changes;
+pub mod manual;
 pub mod ownership;
 
 use std::collections::BTreeMap;
@@ -19,28 +31,35 @@ use crate::checks::{self, CheckStatus, Finding, Outcome, Severity};
 use crate::evidence::{Absent, Bundle, Gap};
 use crate::mappings::{EvidenceMethod, Framework, Owner};
 
-/// Version of the `results.json` schema.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version of the `results.json` schema this build writes. `--previous` reads 2 and 3.
+pub const SCHEMA_VERSION: u32 = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ControlStatus {
     Pass,
     Fail,
+    /// Fails, and every failure is accepted by an unexpired exception: never a pass.
+    AcceptedRisk,
     NotAssessed,
     /// Every automated check behind the control found nothing in scope.
     NotApplicable,
     Manual,
+    /// A manual control with documents attached to the bundle within the period; the auditor
+    /// judges them, so it is never a pass.
+    EvidenceAttached,
     Inherited,
 }
 
 impl ControlStatus {
-    pub const ALL: [ControlStatus; 6] = [
+    pub const ALL: [ControlStatus; 8] = [
         ControlStatus::Fail,
+        ControlStatus::AcceptedRisk,
         ControlStatus::NotAssessed,
         ControlStatus::Pass,
         ControlStatus::NotApplicable,
         ControlStatus::Manual,
+        ControlStatus::EvidenceAttached,
         ControlStatus::Inherited,
     ];
     /// The word shown to people.
@@ -48,10 +67,25 @@ impl ControlStatus {
         match self {
             ControlStatus::Pass => "PASS",
             ControlStatus::Fail => "FAIL",
+            ControlStatus::AcceptedRisk => "ACCEPTED RISK",
             ControlStatus::NotAssessed => "NOT ASSESSED",
             ControlStatus::NotApplicable => "NOT APPLICABLE",
             ControlStatus::Manual => "MANUAL",
+            ControlStatus::EvidenceAttached => "EVIDENCE ATTACHED",
             ControlStatus::Inherited => "INHERITED",
+        }
+    }
+    /// The results.json word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlStatus::Pass => "pass",
+            ControlStatus::Fail => "fail",
+            ControlStatus::AcceptedRisk => "accepted_risk",
+            ControlStatus::NotAssessed => "not_assessed",
+            ControlStatus::NotApplicable => "not_applicable",
+            ControlStatus::Manual => "manual",
+            ControlStatus::EvidenceAttached => "evidence_attached",
+            ControlStatus::Inherited => "inherited",
         }
     }
 }
@@ -64,17 +98,106 @@ pub struct Report {
     pub evidence: EvidenceInfo,
     /// The service models the account's Config inventory shows, with the resource types behind each.
     pub service_models: Vec<ownership::ModelUse>,
+    /// The audit period, when given: attachments older than its start do not count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// The accepted risks applied (`--exceptions`), each with what it matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<accept::ExceptionsInfo>,
+    /// The comparison with the previous period (`--previous`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<changes::Changes>,
+    /// The AWS attestations the AWS-owned and shared controls cite.
+    pub attestations: Vec<attest::AttestationInfo>,
     pub frameworks: Vec<FrameworkReport>,
     /// Every check the frameworks use, once, with all its findings (controls refer to them by id).
     pub checks: BTreeMap<String, CheckFindings>,
+}
+
+/// The audit period a packet covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<chrono::NaiveDate>,
 }
 
 /// The findings of one check; a check used by many controls lists them once.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckFindings {
     pub title: String,
+    pub severity: Severity,
     pub status: CheckStatus,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<FindingResult>,
+}
+
+/// One finding of a check, with a stable id: the same check and resource give the same id in
+/// every period, which is what `--previous` compares by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingResult {
+    pub id: String,
+    /// The AWS account the resource belongs to, when its name says (an ARN or `account/region`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    pub resource: String,
+    /// `accepted_risk` when an exception naming the check accepts it (everywhere the check is used).
+    pub status: CheckStatus,
+    pub detail: String,
+    /// The exception that accepts it (its position in the exceptions file, from 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<usize>,
+    /// For a failing finding, against the previous period: `new` or `persisting`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<changes::FindingChange>,
+}
+
+impl FindingResult {
+    /// Failing, accepted or not.
+    pub fn is_failing(&self) -> bool {
+        matches!(self.status, CheckStatus::Fail | CheckStatus::AcceptedRisk)
+    }
+}
+
+/// The stable id of the `n`-th finding (from 0) of `check` on `resource`: the check id and 12
+/// hex digits of a SHA-256 of check and resource (and `n` when a check names a resource twice).
+pub fn finding_id(check: &str, resource: &str, n: usize) -> String {
+    let key = if n == 0 { format!("{check}\n{resource}") } else { format!("{check}\n{resource}\n{n}") };
+    format!("{check}/{}", &crate::evidence::sha256_hex(key.as_bytes())[..12])
+}
+
+/// The account a resource name belongs to: the account field of an ARN, or the leading account
+/// id of an `account/region` scope.
+pub fn account_of(resource: &str) -> Option<String> {
+    let is_account = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = resource.strip_prefix("arn:") {
+        let account = rest.split(':').nth(3)?;
+        return is_account(account).then(|| account.to_string());
+    }
+    let first = resource.split(['/', ' ', ':']).next()?;
+    is_account(first).then(|| first.to_string())
+}
+
+/// Findings with their ids and accounts.
+fn with_ids(check: &str, findings: Vec<Finding>) -> Vec<FindingResult> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    findings
+        .into_iter()
+        .map(|f| {
+            let n = seen.entry(f.resource.clone()).or_default();
+            let id = finding_id(check, &f.resource, *n);
+            *n += 1;
+            FindingResult {
+                id,
+                account: account_of(&f.resource),
+                resource: f.resource,
+                status: f.status,
+                detail: f.detail,
+                exception: None,
+                change: None,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +230,9 @@ pub struct FrameworkReport {
     pub version: String,
     pub description: String,
     pub summary: Summary,
+    /// Against the previous period: the score then and now, and how many controls changed how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<changes::FrameworkChanges>,
     /// Areas of the shared responsibility model, their owners under the models in use, and the
     /// controls that fall there.
     pub responsibility: Vec<ownership::AreaRow>,
@@ -119,9 +245,11 @@ pub struct StatusCounts {
     pub total: usize,
     pub pass: usize,
     pub fail: usize,
+    pub accepted_risk: usize,
     pub not_assessed: usize,
     pub not_applicable: usize,
     pub manual: usize,
+    pub evidence_attached: usize,
     pub inherited: usize,
 }
 
@@ -131,9 +259,11 @@ impl StatusCounts {
         *match s {
             ControlStatus::Pass => &mut self.pass,
             ControlStatus::Fail => &mut self.fail,
+            ControlStatus::AcceptedRisk => &mut self.accepted_risk,
             ControlStatus::NotAssessed => &mut self.not_assessed,
             ControlStatus::NotApplicable => &mut self.not_applicable,
             ControlStatus::Manual => &mut self.manual,
+            ControlStatus::EvidenceAttached => &mut self.evidence_attached,
             ControlStatus::Inherited => &mut self.inherited,
         } += 1;
     }
@@ -141,11 +271,20 @@ impl StatusCounts {
         match s {
             ControlStatus::Pass => self.pass,
             ControlStatus::Fail => self.fail,
+            ControlStatus::AcceptedRisk => self.accepted_risk,
             ControlStatus::NotAssessed => self.not_assessed,
             ControlStatus::NotApplicable => self.not_applicable,
             ControlStatus::Manual => self.manual,
+            ControlStatus::EvidenceAttached => self.evidence_attached,
             ControlStatus::Inherited => self.inherited,
         }
+    }
+
+    /// The passing share of the automated controls that passed or failed (accepted risks count as
+    /// not passing), as a rounded percentage; `None` when none did.
+    pub fn score(&self) -> Option<usize> {
+        let assessed = self.pass + self.fail + self.accepted_risk;
+        (self.pass * 100 + assessed / 2).checked_div(assessed)
     }
 }
 
@@ -196,6 +335,20 @@ pub struct ControlResult {
     pub manual_evidence: Option<String>,
     pub checks: Vec<CheckResult>,
     pub evidence_files: Vec<FileRef>,
+    /// The failing findings accepted for this control by exceptions naming it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<accept::AcceptedFinding>,
+    /// Documents attached to the bundle for this control (`auditpack attach`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<manual::AttachmentRef>,
+    /// Ids of the AWS attestations (`attestations`) that evidence what AWS carries here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attestations: Vec<String>,
+    /// The status in the previous period's packet, when compared (`--previous`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<ControlStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<changes::ControlChange>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -241,7 +394,6 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
     let frameworks = frameworks
         .iter()
         .map(|f| {
-            let mut summary = Summary::default();
             let controls: Vec<ControlResult> = f
                 .controls
                 .iter()
@@ -267,12 +419,6 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
                     files.dedup();
                     let (status, status_reason) = control_status(c.evidence, &checks);
                     let (owner, owner_reason) = ownership::owner_for(c, &in_use);
-                    summary.by_status.add(status);
-                    match owner {
-                        Owner::Aws => summary.by_owner.aws.add(status),
-                        Owner::Shared => summary.by_owner.shared.add(status),
-                        Owner::Customer => summary.by_owner.customer.add(status),
-                    }
                     ControlResult {
                         id: c.id.clone(),
                         section: c.section.clone(),
@@ -288,6 +434,11 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
                         manual_evidence: c.manual_evidence.clone(),
                         checks,
                         evidence_files: files,
+                        accepted: Vec::new(),
+                        attachments: Vec::new(),
+                        attestations: Vec::new(),
+                        previous_status: None,
+                        change: None,
                     }
                 })
                 .collect();
@@ -297,7 +448,8 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
                 name: f.name.clone(),
                 version: f.version.clone(),
                 description: f.description.clone(),
-                summary,
+                summary: summarise(&controls),
+                changes: None,
                 responsibility: ownership::matrix(table, &in_use, &areas),
                 controls,
             }
@@ -311,9 +463,17 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
         checks: outcomes
             .into_iter()
             .map(|(id, (check, outcome))| {
-                (id.to_string(), CheckFindings { title: check.title.to_string(), status: outcome.status, findings: outcome.findings })
+                let findings = with_ids(id, outcome.findings);
+                (
+                    id.to_string(),
+                    CheckFindings { title: check.title.to_string(), severity: check.severity, status: outcome.status, findings },
+                )
             })
             .collect(),
+        period: None,
+        exceptions: None,
+        changes: None,
+        attestations: Vec::new(),
         service_models: in_use,
         evidence: EvidenceInfo {
             collected_at: rfc3339(m.collected_at),
@@ -326,6 +486,20 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
         },
         frameworks,
     }
+}
+
+/// Counts of the controls by status and by owner.
+pub fn summarise(controls: &[ControlResult]) -> Summary {
+    let mut summary = Summary::default();
+    for c in controls {
+        summary.by_status.add(c.status);
+        match c.owner {
+            Owner::Aws => summary.by_owner.aws.add(c.status),
+            Owner::Shared => summary.by_owner.shared.add(c.status),
+            Owner::Customer => summary.by_owner.customer.add(c.status),
+        }
+    }
+    summary
 }
 
 fn control_status(method: EvidenceMethod, checks: &[CheckResult]) -> (ControlStatus, String) {

@@ -7,6 +7,8 @@ mod checks;
 mod cli;
 mod collect;
 mod contract;
+mod cycle;
+mod exceptions;
 mod fuzz_corpus;
 mod inventory;
 mod mappings;

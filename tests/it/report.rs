@@ -44,7 +44,7 @@ fn demo_writes_three_html_three_pdf_and_results_json() {
     assert_eq!(out.status.code(), Some(0), "the demo writes a bundle that verifies");
 
     let r = results(dir.path());
-    assert_eq!(r["schema_version"], 2);
+    assert_eq!(r["schema_version"], 3);
     // Each check's findings are listed once, whichever controls use the check.
     let checks = r["checks"].as_object().unwrap();
     for f in r["frameworks"].as_array().unwrap() {
@@ -133,6 +133,25 @@ fn pdfs_pass_qpdf_and_show_every_control_with_its_status() {
     }
 }
 
+/// The outline of a PDF as (depth, title), in document order.
+pub(crate) fn pdf_outline(path: &Path) -> Vec<(usize, String)> {
+    let doc = lopdf::Document::load(path).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let outlines = doc.dereference(catalog.get(b"Outlines").unwrap()).unwrap().1.as_dict().unwrap();
+    fn walk(doc: &lopdf::Document, first: Option<lopdf::Object>, depth: usize, out: &mut Vec<(usize, String)>) {
+        let mut next = first;
+        while let Some(reference) = next {
+            let item = doc.dereference(&reference).unwrap().1.as_dict().unwrap();
+            out.push((depth, pdf_string(item.get(b"Title").unwrap())));
+            walk(doc, item.get(b"First").ok().cloned(), depth + 1, out);
+            next = item.get(b"Next").ok().cloned();
+        }
+    }
+    let mut entries = Vec::new();
+    walk(&doc, outlines.get(b"First").ok().cloned(), 0, &mut entries);
+    entries
+}
+
 /// Decode a PDF text string (UTF-16BE with BOM, or bytes).
 fn pdf_string(o: &lopdf::Object) -> String {
     let bytes = o.as_str().unwrap();
@@ -157,20 +176,7 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
     let created: String = demo_collected_at().chars().filter(char::is_ascii_digit).collect();
     assert!(pdf_string(info.get(b"CreationDate").unwrap()).starts_with(&format!("D:{created}")), "creation date = collected_at");
 
-    let catalog = doc.catalog().unwrap();
-    let outlines = doc.dereference(catalog.get(b"Outlines").unwrap()).unwrap().1.as_dict().unwrap();
-    // Walk the outline: (depth, title) in order.
-    fn walk(doc: &lopdf::Document, first: Option<lopdf::Object>, depth: usize, out: &mut Vec<(usize, String)>) {
-        let mut next = first;
-        while let Some(reference) = next {
-            let item = doc.dereference(&reference).unwrap().1.as_dict().unwrap();
-            out.push((depth, pdf_string(item.get(b"Title").unwrap())));
-            walk(doc, item.get(b"First").ok().cloned(), depth + 1, out);
-            next = item.get(b"Next").ok().cloned();
-        }
-    }
-    let mut entries = Vec::new();
-    walk(&doc, outlines.get(b"First").ok().cloned(), 0, &mut entries);
+    let entries = pdf_outline(&dir.path().join("hipaa.pdf"));
     let top: Vec<&str> = entries.iter().filter(|(d, _)| *d == 0).map(|(_, t)| t.as_str()).collect();
     assert_eq!(
         top,
@@ -180,6 +186,8 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
             "Responsibility matrix",
             "Shared responsibility by service model",
             "Controls",
+            "Evidence still needed",
+            "AWS attestations",
             "Evidence gaps",
             "Sign-off",
             "Evidence files"
@@ -484,16 +492,8 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
         ),
     ]);
     let dir = tempdir();
-    let opts = auditpack::pipeline::ReportOptions {
-        out: dir.path().to_path_buf(),
-        frameworks: vec!["hipaa".into()],
-        formats: vec![],
-        mappings: None,
-        templates: None,
-        period: None,
-        prepared_for: None,
-        prepared_by: None,
-    };
+    let mut opts = auditpack::pipeline::ReportOptions::new(dir.path().to_path_buf());
+    opts.frameworks = vec!["hipaa".into()];
     auditpack::pipeline::run(&b, &opts, &mut |_| {}).unwrap();
     let r = results(dir.path());
     let control = r["frameworks"][0]["controls"].as_array().unwrap().iter().find(|c| c["id"] == "164.312(a)(2)(iv)").unwrap();
@@ -557,24 +557,30 @@ fn the_management_summary_is_one_page_and_shows_the_numbers_of_results_json() {
     for f in r["frameworks"].as_array().unwrap() {
         let s = &f["summary"];
         let n = |v: &Value| v.as_u64().unwrap().to_string();
-        let row: Vec<String> = [
-            &s["by_status"]["total"],
-            &s["by_status"]["pass"],
-            &s["by_status"]["fail"],
-            &s["by_status"]["not_assessed"],
-            &s["by_status"]["not_applicable"],
-            &s["by_status"]["manual"],
-            &s["by_status"]["inherited"],
-            &s["by_owner"]["aws"]["total"],
-            &s["by_owner"]["shared"]["total"],
-            &s["by_owner"]["customer"]["total"],
-        ]
-        .iter()
-        .map(|v| n(v))
-        .collect();
-        // The PDF prints the counts as one table row, in this order.
-        let pdf_row = text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == row.iter().map(String::as_str).collect::<Vec<_>>());
-        assert!(pdf_row, "summary.pdf shows {row:?} for {}", f["id"]);
+        let b = |k: &str| n(&s["by_status"][k]);
+        let o = |k: &str| n(&s["by_owner"][k]["total"]);
+        let row: Vec<String> =
+            ["total", "pass", "fail", "accepted_risk", "not_assessed", "not_applicable", "manual", "evidence_attached", "inherited"]
+                .iter()
+                .map(|k| b(k))
+                .chain(["aws", "shared", "customer"].iter().map(|k| o(k)))
+                .collect();
+        // The PDF prints the counts as two lines of text (a twelve-column table would break its
+        // headings mid-word), the HTML as one table row, in this order.
+        let by_status = format!(
+            "{} pass · {} fail · {} accepted risk · {} not assessed · {} not applicable · {} manual · {} evidence attached · {} inherited",
+            b("pass"),
+            b("fail"),
+            b("accepted_risk"),
+            b("not_assessed"),
+            b("not_applicable"),
+            b("manual"),
+            b("evidence_attached"),
+            b("inherited")
+        );
+        let by_owner = format!("{} controls; by owner: AWS {} · shared {} · customer {}", b("total"), o("aws"), o("shared"), o("customer"));
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&by_status) && flat.contains(&by_owner), "summary.pdf shows {by_status} and {by_owner} for {}", f["id"]);
         let html_row = format!("<tr><td>{}</td></tr>", row.join("</td><td>"));
         assert!(html.contains(&html_row), "summary.html shows {html_row} for {}", f["id"]);
         // Every failing customer-owned control named in the summary is one in results.json.
@@ -608,9 +614,16 @@ fn html_packets_and_the_summary_pass_the_nu_html_checker() {
     let jar = vnu_jar();
     assert!(jar.exists(), "the Nu HTML checker is not installed at {}: run `bash scripts/test`, which installs vnu-jar", jar.display());
     let dir = demo_packet();
-    let files: Vec<String> = ["gdpr.html", "hipaa.html", "pci-dss-4.0.html", "summary.html"]
+    // And a packet with every section of the quarterly cycle: changes, accepted risks, evidence
+    // attached, evidence still needed, attestations.
+    let work = tempdir();
+    let cycle = crate::cycle::full_cycle_packet(dir.path(), work.path());
+    let names = ["gdpr.html", "hipaa.html", "pci-dss-4.0.html", "summary.html"];
+    let files: Vec<String> = names
         .iter()
-        .map(|f| dir.path().join(f).to_string_lossy().into_owned())
+        .map(|f| dir.path().join(f))
+        .chain(names.iter().map(|f| cycle.join(f)))
+        .map(|p| p.to_string_lossy().into_owned())
         .collect();
     let mut args = vec!["-jar".to_string(), jar.to_string_lossy().into_owned(), "--errors-only".into()];
     args.extend(files);
