@@ -16,7 +16,7 @@ SHA-256 manifest) against GDPR, the HIPAA Security Rule and PCI DSS v4.0, splits
 the AWS Shared Responsibility Model (AWS, shared, customer), and writes HTML and PDF audit packets plus \
 results.json. `collect` is the only subcommand that talks to AWS; everything else works offline from the \
 bundle.",
-    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" training.pdf\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, or `collect --strict` met gaps; 2 error (bad input, a bundle that does not verify, invalid mappings)."
+    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" training.pdf\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, `collect --strict` met gaps, or `report --fail-on` met a control in that state; 2 error (bad input, a bundle that does not verify, invalid mappings)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -83,9 +83,11 @@ the previous packet as it was. An OUT holding a previous packet (it carries .aud
 replaced whole, files of other frameworks or formats included; an OUT holding anything else is refused \
 unless --force. OUT may never be, hold or lie inside the evidence bundle, nor hold the --templates or \
 --mappings directory, the current or the home directory.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 --exceptions risks.toml \\\n      --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n\n\
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n\n\
 The second example replaces the packet of the first whole: packet/ then holds hipaa.pdf and .auditpack-packet.json only. \
-The third replaces a directory auditpack did not write, deleting what it held."
+The third replaces a directory auditpack did not write, deleting what it held.\n\n\
+In a pipeline:\n  auditpack report --evidence e/ --out p/ --previous last/ --fail-on new_failure,not_assessed\n\n\
+Exit codes: 0 packet written; 1 packet written, and --fail-on met a control in one of its states (each is named); 2 error (nothing written)."
     )]
     Report {
         /// The evidence bundle directory (holds manifest.json).
@@ -98,7 +100,10 @@ The third replaces a directory auditpack did not write, deleting what it held."
         select: Selection,
         #[command(flatten)]
         cycle: Cycle,
-        /// Replace OUT whole even when it holds files auditpack did not write (they are deleted).
+        /// Also write one zip for the auditor: the packet (packet/), the evidence bundle with its manifest and signature (evidence/) and SHA256SUMS of every member; the same inputs give the same bytes (docs/handoff.md).
+        #[arg(long, value_name = "FILE.zip")]
+        archive: Option<PathBuf>,
+        /// Replace OUT whole even when it holds files auditpack did not write (they are deleted); and an --archive path that holds something other than a zip.
         #[arg(long)]
         force: bool,
         /// Directory of mapping files replacing the built-in ones by file name (gdpr.toml, hipaa.toml, pci-dss-4.0.toml, service-models.toml, attestations.toml); a copy of the shipped mappings/ works as it is.
@@ -287,6 +292,31 @@ pub struct Cycle {
     /// AWS attestations with the dates of the reports you downloaded, replacing mappings/attestations.toml (docs/attestations.md).
     #[arg(long, value_name = "FILE")]
     pub attestations: Option<PathBuf>,
+    /// Exit 1 when a control of the packet is in one of these states (after exceptions), naming them: new_failure (needs --previous), fail, not_assessed.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATE")]
+    pub fail_on: Vec<FailOn>,
+}
+
+/// Control states `report --fail-on` exits 1 on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum FailOn {
+    /// A control that fails now and did not in the previous period.
+    NewFailure,
+    /// A failing control (accepted risks are not failures here).
+    Fail,
+    /// A control that could not be assessed.
+    NotAssessed,
+}
+
+impl FailOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::NewFailure => "new_failure",
+            FailOn::Fail => "fail",
+            FailOn::NotAssessed => "not_assessed",
+        }
+    }
 }
 
 /// A hex SHA-256 as printed by `collect` (64 hex digits, either case).

@@ -28,7 +28,15 @@ macro_rules! say {
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Report { evidence, out, select, cycle, mappings, templates, force } => {
+        Command::Report { evidence, out, select, cycle, archive, mappings, templates, force } => {
+            if let Some(a) = &archive {
+                auditpack::archive::check_target(a, &evidence, &out, force)?;
+            }
+            if cycle.fail_on.contains(&crate::cli::FailOn::NewFailure) && cycle.previous.is_none() {
+                anyhow::bail!(
+                    "--fail-on new_failure needs the previous period to compare with\n  fix: add --previous PACKET (last period's packet directory, results.json or evidence bundle), or use --fail-on fail"
+                );
+            }
             // Nothing the run reads may be replaced with the packet.
             let safety = output::Options::new(force)
                 .evidence(&evidence)
@@ -39,7 +47,11 @@ pub fn run(command: Command) -> Result<ExitCode> {
             let staging = output::Staging::begin(&out, &safety, &mut note)?;
             // Refuses a bundle that does not verify.
             let bundle = auditpack::evidence::Bundle::open(&evidence)?;
-            report(&bundle, staging, select, Some(cycle), mappings, templates)
+            let code = report(&bundle, staging, select, Some(cycle), mappings, templates)?;
+            if let Some(a) = &archive {
+                write_archive(a, &out, &evidence, &bundle)?;
+            }
+            Ok(code)
         }
         Command::Verify { dir, expect } => verify(&dir, expect.as_deref()),
         Command::Collect { out, profile, regions, all_regions, endpoint_url, strict, concurrency, max_attempts, timeout, verbose } => {
@@ -124,6 +136,7 @@ fn report(
     opts.period = select.period;
     opts.prepared_for = select.prepared_for;
     opts.prepared_by = select.prepared_by;
+    let fail_on = cycle.as_ref().map(|c| c.fail_on.clone()).unwrap_or_default();
     if let Some(c) = cycle {
         opts.previous = c.previous;
         opts.exceptions = c.exceptions;
@@ -149,7 +162,67 @@ fn report(
             bundle.manifest.gaps.len()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    gate(&report, &fail_on)
+}
+
+/// `--archive`: the packet just written, the bundle and SHA256SUMS in one deterministic zip.
+fn write_archive(archive: &Path, out: &Path, evidence: &Path, bundle: &evidence::Bundle) -> Result<()> {
+    use auditpack::archive;
+    let members = archive::members(out, evidence, bundle)?;
+    let sums = archive::Member { path: archive::SUMS.into(), bytes: archive::sums(&members) };
+    let at = auditpack::report::generation_time(bundle.manifest.collected_at);
+    let bytes = archive::zip(&members, std::slice::from_ref(&sums), at)?;
+    archive::write(archive, &bytes)?;
+    note(&format!(
+        "archive {}: {} members and {}, {} KiB, sha256 {}",
+        archive.display(),
+        members.len(),
+        archive::SUMS,
+        bytes.len().div_ceil(1024),
+        evidence::sha256_hex(&bytes)
+    ));
+    Ok(())
+}
+
+/// `--fail-on`: exit 1 when a control is in one of the states, naming each.
+fn gate(report: &auditpack::report::Report, fail_on: &[crate::cli::FailOn]) -> Result<ExitCode> {
+    use crate::cli::FailOn;
+    use auditpack::report::{changes::ControlChange, ControlStatus};
+    let mut hit = false;
+    for state in fail_on {
+        let matching: Vec<String> = report
+            .frameworks
+            .iter()
+            .flat_map(|f| {
+                f.controls
+                    .iter()
+                    .filter(move |c| match state {
+                        FailOn::NewFailure => c.change == Some(ControlChange::NewFailure),
+                        FailOn::Fail => c.status == ControlStatus::Fail,
+                        FailOn::NotAssessed => c.status == ControlStatus::NotAssessed,
+                    })
+                    .map(move |c| format!("{} {}", f.id, c.id))
+            })
+            .collect();
+        if matching.is_empty() {
+            eprintln!("auditpack: --fail-on {}: no control is {}", state.as_str(), state.as_str());
+        } else {
+            hit = true;
+            eprintln!(
+                "auditpack: --fail-on {}: {} control(s) are {}: {}",
+                state.as_str(),
+                matching.len(),
+                state.as_str(),
+                matching.join(", ")
+            );
+        }
+    }
+    if hit {
+        eprintln!("auditpack: exiting 1 (--fail-on); the packet was written");
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 fn verify(dir: &Path, expect: Option<&str>) -> Result<ExitCode> {

@@ -69,6 +69,7 @@ pub struct Entry {
     /// The last day the acceptance holds (inclusive).
     pub expires_on: NaiveDate,
     /// The tracking ticket, when one is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
 }
 

@@ -53,3 +53,23 @@ pub fn mappings(data: &[u8]) {
         let _ = crate::mappings::service_models::Table::parse(&text, "<fuzz>/service-models.toml");
     }
 }
+
+/// The inputs of the quarterly cycle: the first byte picks an exceptions file, an attestations
+/// file (both validated against the built-in catalogues) or a previous period's results.json.
+pub fn cycle_inputs(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    thread_local! {
+        static CATALOG: crate::mappings::Catalog = crate::mappings::Catalog::load(None).expect("the built-in catalogues load");
+    }
+    match pick % 3 {
+        0 => CATALOG.with(|c| {
+            let _ = crate::exceptions::Exceptions::parse(&String::from_utf8_lossy(rest), "<fuzz>/exceptions.toml", c);
+        }),
+        1 => CATALOG.with(|c| {
+            let _ = crate::mappings::attestations::Attestations::parse(&String::from_utf8_lossy(rest), "<fuzz>/attestations.toml", c);
+        }),
+        _ => {
+            let _ = crate::report::changes::Previous::from_results_json(rest, "<fuzz>/results.json");
+        }
+    }
+}

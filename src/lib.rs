@@ -5,6 +5,7 @@
 //! (framework controls, owners and the checks behind them, as data) → `report` (the typed
 //! result model and `results.json`) → `render` (HTML and PDF packets).
 
+pub mod archive;
 pub mod checks;
 #[cfg(feature = "collect")]
 pub mod collect;

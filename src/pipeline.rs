@@ -16,6 +16,8 @@ pub enum Format {
     Html,
     Pdf,
     Json,
+    /// controls.csv and findings.csv.
+    Csv,
 }
 
 #[derive(Debug, Clone)]
@@ -162,12 +164,19 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
     if formats.contains(&Format::Json) {
         jobs.push(Job::Results);
     }
+    if formats.contains(&Format::Csv) {
+        jobs.push(Job::Csv);
+    }
     jobs.push(Job::Summary);
     jobs.extend(report.frameworks.iter().map(Job::Framework));
     let render_job = |job: &Job| -> Result<Vec<(String, String, Vec<u8>)>> {
         let mut files = Vec::new();
         match job {
             Job::Results => files.push(("results.json".to_string(), report.to_json())),
+            Job::Csv => {
+                files.push(("controls.csv".to_string(), crate::render::csv::controls(&report)));
+                files.push(("findings.csv".to_string(), crate::render::csv::findings(&report)));
+            }
             Job::Summary => {
                 if let Some(h) = &html {
                     files.push(("summary.html".to_string(), h.render_summary(&summary)?.into_bytes()));
@@ -203,6 +212,7 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
 /// One piece of the packet to render.
 enum Job<'a> {
     Results,
+    Csv,
     Summary,
     Framework(&'a crate::report::FrameworkReport),
 }

@@ -1,6 +1,7 @@
 //! Rendering: HTML through handlebars templates and PDF through printpdf, both from one view of
 //! the report (`view::Packet`). Nothing here computes a status.
 
+pub mod csv;
 pub mod html;
 pub mod pdf;
 pub mod summary;

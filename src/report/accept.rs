@@ -125,8 +125,10 @@ pub fn apply(report: &mut Report, exceptions: &Exceptions, today: NaiveDate) {
             if failing == 0 {
                 let accepted = c.checks.iter().filter(|k| k.status == CheckStatus::AcceptedRisk).count();
                 c.status = ControlStatus::AcceptedRisk;
+                let unassessed = c.checks.iter().filter(|k| k.status == CheckStatus::NotAssessed).count();
+                let besides = if unassessed > 0 { format!("; {unassessed} more lack evidence") } else { String::new() };
                 c.status_reason = format!(
-                    "{accepted} of {} checks fail, and every failure is an accepted risk (see the exceptions); not a pass.",
+                    "{accepted} of {} checks fail, and every failure is an accepted risk (see the exceptions){besides}; not a pass.",
                     c.checks.len()
                 );
             }

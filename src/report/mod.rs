@@ -140,6 +140,11 @@ pub struct FindingResult {
     /// The AWS account the resource belongs to, when its name says (an ARN or `account/region`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// The region, when the resource's name says (an ARN's region field, or `account/region`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The severity of its check.
+    pub severity: Severity,
     pub resource: String,
     /// `accepted_risk` when an exception naming the check accepts it (everywhere the check is used).
     pub status: CheckStatus,
@@ -178,8 +183,26 @@ pub fn account_of(resource: &str) -> Option<String> {
     is_account(first).then(|| first.to_string())
 }
 
-/// Findings with their ids and accounts.
-fn with_ids(check: &str, findings: Vec<Finding>) -> Vec<FindingResult> {
+/// The region a resource name belongs to: the region field of an ARN, or the region of an
+/// `account/region` scope.
+pub fn region_of(resource: &str) -> Option<String> {
+    let is_region = |s: &str| {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.len() >= 3
+            && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+            && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if let Some(rest) = resource.strip_prefix("arn:") {
+        let region = rest.split(':').nth(2)?;
+        return is_region(region).then(|| region.to_string());
+    }
+    let (_, after) = resource.split_once('/')?;
+    let region = after.split([' ', '/']).next()?;
+    (account_of(resource).is_some() && is_region(region)).then(|| region.to_string())
+}
+
+/// Findings with their ids, accounts, regions and the check's severity.
+fn with_ids(check: &str, severity: Severity, findings: Vec<Finding>) -> Vec<FindingResult> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     findings
         .into_iter()
@@ -190,6 +213,8 @@ fn with_ids(check: &str, findings: Vec<Finding>) -> Vec<FindingResult> {
             FindingResult {
                 id,
                 account: account_of(&f.resource),
+                region: region_of(&f.resource),
+                severity,
                 resource: f.resource,
                 status: f.status,
                 detail: f.detail,
@@ -463,7 +488,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
         checks: outcomes
             .into_iter()
             .map(|(id, (check, outcome))| {
-                let findings = with_ids(id, outcome.findings);
+                let findings = with_ids(id, check.severity, outcome.findings);
                 (
                     id.to_string(),
                     CheckFindings { title: check.title.to_string(), severity: check.severity, status: outcome.status, findings },
@@ -533,5 +558,28 @@ impl Report {
         let mut out = serde_json::to_vec_pretty(self).expect("report serialises");
         out.push(b'\n');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{account_of, region_of};
+
+    #[test]
+    fn accounts_and_regions_are_read_from_arns_and_scopes() {
+        let cases = [
+            ("arn:aws:iam::111122223333:user/bob", Some("111122223333"), None),
+            ("arn:aws:rds:us-east-1:111122223333:db:orders", Some("111122223333"), Some("us-east-1")),
+            ("arn:aws:s3:::bucket", None, None),
+            ("111122223333/eu-west-1", Some("111122223333"), Some("eu-west-1")),
+            ("111122223333/us-east-1 rule iam-user-mfa-enabled", Some("111122223333"), Some("us-east-1")),
+            ("111122223333 password policy", Some("111122223333"), None),
+            ("arn:aws:iam::111122223333:user/bob (access key 1)", Some("111122223333"), None),
+            ("not/an-arn", None, None),
+        ];
+        for (resource, account, region) in cases {
+            assert_eq!(account_of(resource).as_deref(), account, "{resource}");
+            assert_eq!(region_of(resource).as_deref(), region, "{resource}");
+        }
     }
 }

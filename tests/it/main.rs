@@ -10,6 +10,7 @@ mod contract;
 mod cycle;
 mod exceptions;
 mod fuzz_corpus;
+mod handoff;
 mod inventory;
 mod mappings;
 mod moto;

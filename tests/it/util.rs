@@ -147,3 +147,14 @@ pub fn files_below(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// The Python of the test virtualenv that scripts/install-moto sets up ($AUDITPACK_VENV, else
+/// ~/.cache/auditpack-venv); a test needing it fails, never skips, when it is missing.
+pub fn venv_python() -> PathBuf {
+    let venv = std::env::var_os("AUDITPACK_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/auditpack-venv"));
+    let python = venv.join("bin/python");
+    assert!(python.exists(), "the test virtualenv is not installed at {}: run `bash scripts/test`, which installs it", venv.display());
+    python
+}

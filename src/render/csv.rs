@@ -1,0 +1,159 @@
+//! `--format csv`: `controls.csv` (one row per framework × control) and `findings.csv` (one row per
+//! finding), for spreadsheets and GRC imports. Row counts equal those of results.json. A cell that
+//! a spreadsheet would read as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return) gets a leading apostrophe, so evidence text can never run as a formula.
+
+use std::collections::BTreeMap;
+
+use crate::checks::CheckStatus;
+use crate::report::{ControlStatus, Report};
+
+/// A cell as written: formula-looking text neutralised.
+pub fn cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn write(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(header).expect("writing CSV to memory cannot fail");
+    for row in rows {
+        w.write_record(row.iter().map(|c| cell(c))).expect("writing CSV to memory cannot fail");
+    }
+    w.into_inner().expect("writing CSV to memory cannot fail")
+}
+
+pub const CONTROL_COLUMNS: [&str; 20] = [
+    "framework",
+    "control",
+    "title",
+    "section",
+    "owner",
+    "owner_reason",
+    "evidence_method",
+    "status",
+    "status_reason",
+    "change",
+    "previous_status",
+    "checks",
+    "checks_pass",
+    "checks_fail",
+    "checks_accepted_risk",
+    "checks_not_assessed",
+    "checks_not_applicable",
+    "failing_findings",
+    "accepted_findings",
+    "attachments",
+];
+
+/// `controls.csv`: one row per framework × control, in results.json order.
+pub fn controls(report: &Report) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for f in &report.frameworks {
+        for c in &f.controls {
+            let count = |s: CheckStatus| c.checks.iter().filter(|k| k.status == s).count().to_string();
+            let failing: usize = c
+                .checks
+                .iter()
+                .filter_map(|k| report.checks.get(&k.id))
+                .map(|k| k.findings.iter().filter(|x| x.is_failing()).count())
+                .sum();
+            let accepted: usize = c.accepted.len()
+                + c.checks
+                    .iter()
+                    .filter_map(|k| report.checks.get(&k.id))
+                    .map(|k| k.findings.iter().filter(|x| x.status == CheckStatus::AcceptedRisk).count())
+                    .sum::<usize>();
+            rows.push(vec![
+                f.id.clone(),
+                c.id.clone(),
+                c.title.clone(),
+                c.section.clone(),
+                c.owner.as_str().to_string(),
+                c.owner_reason.clone().unwrap_or_default(),
+                c.evidence_method.as_str().to_string(),
+                c.status.as_str().to_string(),
+                c.status_reason.clone(),
+                c.change.map(|x| x.as_str()).unwrap_or_default().to_string(),
+                c.previous_status.map(ControlStatus::as_str).unwrap_or_default().to_string(),
+                c.checks.len().to_string(),
+                count(CheckStatus::Pass),
+                count(CheckStatus::Fail),
+                count(CheckStatus::AcceptedRisk),
+                count(CheckStatus::NotAssessed),
+                count(CheckStatus::NotApplicable),
+                failing.to_string(),
+                accepted.to_string(),
+                c.attachments.len().to_string(),
+            ]);
+        }
+    }
+    write(&CONTROL_COLUMNS, rows)
+}
+
+pub const FINDING_COLUMNS: [&str; 12] =
+    ["finding", "check", "check_title", "severity", "status", "account", "region", "resource", "detail", "change", "exception", "controls"];
+
+/// `findings.csv`: one row per finding of every check, in results.json order, with the controls
+/// (`framework:control`) whose checks produced it.
+pub fn findings(report: &Report) -> Vec<u8> {
+    let mut controls_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for f in &report.frameworks {
+        for c in &f.controls {
+            for k in &c.checks {
+                controls_of.entry(k.id.as_str()).or_default().push(format!("{}:{}", f.id, c.id));
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for (id, k) in &report.checks {
+        let controls = controls_of.get(id.as_str()).map(|v| v.join("; ")).unwrap_or_default();
+        for x in &k.findings {
+            rows.push(vec![
+                x.id.clone(),
+                id.clone(),
+                k.title.clone(),
+                x.severity.as_str().to_string(),
+                status_word(x.status).to_string(),
+                x.account.clone().unwrap_or_default(),
+                x.region.clone().unwrap_or_default(),
+                x.resource.clone(),
+                x.detail.clone(),
+                x.change
+                    .map(|c| if c == crate::report::changes::FindingChange::New { "new" } else { "persisting" })
+                    .unwrap_or_default()
+                    .to_string(),
+                x.exception.map(|n| n.to_string()).unwrap_or_default(),
+                controls.clone(),
+            ]);
+        }
+    }
+    write(&FINDING_COLUMNS, rows)
+}
+
+fn status_word(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Pass => "pass",
+        CheckStatus::Fail => "fail",
+        CheckStatus::NotAssessed => "not_assessed",
+        CheckStatus::NotApplicable => "not_applicable",
+        CheckStatus::AcceptedRisk => "accepted_risk",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formula_looking_cells_are_neutralised() {
+        for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(cell(bad), format!("'{bad}"));
+        }
+        for fine in ["arn:aws:s3:::b", "111122223333", "", "a=b"] {
+            assert_eq!(cell(fine), fine);
+        }
+    }
+}

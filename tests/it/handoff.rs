@@ -1,0 +1,281 @@
+//! The hand-off: CSV exports, the pipeline gate (`--fail-on`), and the auditor's archive.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn results(dir: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
+}
+
+fn ok(o: &std::process::Output) {
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
+
+#[test]
+fn csv_exports_have_a_row_per_control_and_per_finding_of_results_json() {
+    let dir = tempdir();
+    let out = dir.path().join("packet");
+    let risks = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/exceptions.toml");
+    ok(&run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "json,csv", "--exceptions", risks]));
+    let r = results(&out);
+    let (header, controls) = read_csv(&out.join("controls.csv"));
+    assert_eq!(header[..8], ["framework", "control", "title", "section", "owner", "owner_reason", "evidence_method", "status"]);
+    let total: usize = r["frameworks"].as_array().unwrap().iter().map(|f| f["controls"].as_array().unwrap().len()).sum();
+    assert_eq!(controls.len(), total, "one row per framework × control");
+    for (row, (f, c)) in controls
+        .iter()
+        .zip(r["frameworks"].as_array().unwrap().iter().flat_map(|f| f["controls"].as_array().unwrap().iter().map(move |c| (f, c))))
+    {
+        assert_eq!(
+            (row[0].as_str(), row[1].as_str(), row[7].as_str()),
+            (f["id"].as_str().unwrap(), c["id"].as_str().unwrap(), c["status"].as_str().unwrap())
+        );
+        assert_eq!(row[4], c["owner"].as_str().unwrap());
+    }
+    let (header, findings) = read_csv(&out.join("findings.csv"));
+    assert_eq!(
+        header,
+        [
+            "finding",
+            "check",
+            "check_title",
+            "severity",
+            "status",
+            "account",
+            "region",
+            "resource",
+            "detail",
+            "change",
+            "exception",
+            "controls"
+        ]
+    );
+    let all: Vec<&Value> = r["checks"].as_object().unwrap().values().flat_map(|k| k["findings"].as_array().unwrap()).collect();
+    assert_eq!(findings.len(), all.len(), "one row per finding");
+    for (row, f) in findings.iter().zip(&all) {
+        assert_eq!(
+            (row[0].as_str(), row[4].as_str(), row[7].as_str()),
+            (f["id"].as_str().unwrap(), f["status"].as_str().unwrap(), f["resource"].as_str().unwrap())
+        );
+        assert_eq!(row[3], f["severity"].as_str().unwrap());
+    }
+    let accepted = findings.iter().find(|row| row[4] == "accepted_risk").expect("the example accepts a finding");
+    assert_eq!((accepted[1].as_str(), accepted[10].as_str()), ("rds-storage-encryption", "1"));
+    let legacy = findings.iter().find(|row| row[7].ends_with("db:legacy-reports")).unwrap();
+    assert_eq!((legacy[5].as_str(), legacy[6].as_str()), ("111122223333", "us-east-1"), "account and region");
+    // The controls it affects: every framework × control listing its check.
+    let expected: Vec<String> = r["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["controls"].as_array().unwrap().iter().map(move |c| (f, c)))
+        .filter(|(_, c)| c["checks"].as_array().unwrap().iter().any(|k| k["id"] == legacy[1].as_str()))
+        .map(|(f, c)| format!("{}:{}", f["id"].as_str().unwrap(), c["id"].as_str().unwrap()))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(legacy[11], expected.join("; "));
+}
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+    // An IAM user named like a formula, in the demo's credential report and authorization details.
+    let dir = tempdir();
+    let bundle = demo_copy(dir.path());
+    let iam = bundle.join(format!("{ACCOUNT}/global/iam"));
+    for file in ["credential-report.csv", "get-account-authorization-details.json"] {
+        let path = iam.join(file);
+        let text =
+            std::fs::read_to_string(&path).unwrap().replace("user/dave", "user/=HYPERLINK(dave)").replace("dave,", "=HYPERLINK(dave),");
+        std::fs::write(&path, text).unwrap();
+    }
+    auditpack::evidence::seal_dir(&bundle, &Default::default()).unwrap();
+    let out = dir.path().join("packet");
+    ok(&run(&["report", "--evidence", bundle.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "csv"]));
+    let text = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    let (_, rows) = read_csv(&out.join("findings.csv"));
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "a cell starts like a formula: {cell:?}");
+        }
+    }
+    assert!(text.contains("HYPERLINK(dave)"), "the user is there");
+}
+
+#[test]
+fn fail_on_exits_1_naming_the_controls_in_that_state_and_still_writes_the_packet() {
+    let dir = tempdir();
+    let out = dir.path().join("packet");
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "json", "--fail-on", "fail"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("--fail-on fail: 48 control(s) are fail:") && err.contains("hipaa 164.312(d)"), "{err}");
+    assert!(out.join("results.json").exists(), "the packet is written");
+    // A state no control is in: exit 0.
+    let r = results(&out);
+    let na = r["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["controls"].as_array().unwrap())
+        .filter(|c| c["status"] == "not_assessed")
+        .count();
+    assert!(na > 0);
+    let o = run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "json", "--fail-on", "not_assessed"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("{na} control(s) are not_assessed")));
+    // Against itself nothing is a new failure.
+    let again = dir.path().join("again");
+    let o = run(&[
+        "report",
+        "--evidence",
+        DEMO,
+        "--out",
+        again.to_str().unwrap(),
+        "--format",
+        "json",
+        "--previous",
+        out.to_str().unwrap(),
+        "--fail-on",
+        "new_failure",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--fail-on new_failure: no control is new_failure"));
+    // new_failure without --previous is an error before anything is written.
+    let none = dir.path().join("none");
+    let o = run(&["report", "--evidence", DEMO, "--out", none.to_str().unwrap(), "--fail-on", "new_failure"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("fix: add --previous") && !none.exists());
+}
+
+#[test]
+fn the_archive_holds_packet_evidence_and_checksums_and_is_the_same_bytes_each_time() {
+    let dir = tempdir();
+    let bundle = demo_copy(dir.path());
+    let zip = dir.path().join("handoff.zip");
+    ok(&run(&[
+        "report",
+        "--evidence",
+        bundle.to_str().unwrap(),
+        "--out",
+        dir.path().join("p").to_str().unwrap(),
+        "--format",
+        "json,csv,pdf",
+        "--archive",
+        zip.to_str().unwrap(),
+    ]));
+    let first = std::fs::read(&zip).unwrap();
+    ok(&run(&[
+        "report",
+        "--evidence",
+        bundle.to_str().unwrap(),
+        "--out",
+        dir.path().join("p").to_str().unwrap(),
+        "--format",
+        "json,csv,pdf",
+        "--archive",
+        zip.to_str().unwrap(),
+    ]));
+    assert!(std::fs::read(&zip).unwrap() == first, "same inputs, same archive bytes");
+    // Unzipped, `sha256sum -c SHA256SUMS` passes, and every member is listed.
+    let x = dir.path().join("unzipped");
+    let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(first)).unwrap();
+    archive.extract(&x).unwrap();
+    let check = std::process::Command::new("sha256sum").args(["-c", "--strict", "SHA256SUMS"]).current_dir(&x).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    let listed: Vec<String> =
+        std::fs::read_to_string(x.join("SHA256SUMS")).unwrap().lines().map(|l| l.split_once("  ").unwrap().1.to_string()).collect();
+    let mut members: Vec<String> = files_below(&x).into_iter().filter(|p| p != "SHA256SUMS").collect();
+    members.sort();
+    assert_eq!(listed, members, "SHA256SUMS covers every member");
+    for needed in [
+        "packet/results.json",
+        "packet/controls.csv",
+        "packet/hipaa.pdf",
+        "evidence/manifest.json",
+        "evidence/111122223333/global/iam/credential-report.csv",
+    ] {
+        assert!(members.iter().any(|m| m == needed), "{needed} is in the archive");
+    }
+    // The unzipped evidence is a bundle that verifies, with the same manifest.
+    ok(&run(&["verify", x.join("evidence").to_str().unwrap()]));
+    // Not inside the bundle, and not over a file that is not a zip.
+    let inside = bundle.join("handoff.zip");
+    let o = run(&[
+        "report",
+        "--evidence",
+        bundle.to_str().unwrap(),
+        "--out",
+        dir.path().join("q").to_str().unwrap(),
+        "--archive",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is inside the evidence bundle") && !inside.exists());
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "mine").unwrap();
+    let o = run(&[
+        "report",
+        "--evidence",
+        bundle.to_str().unwrap(),
+        "--out",
+        dir.path().join("q").to_str().unwrap(),
+        "--archive",
+        notes.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "mine");
+}
+
+/// Validate results.json files against docs/results.schema.json with Python's jsonschema (the
+/// test venv's, pinned in scripts/test-requirements.txt); returns each file's errors.
+fn schema_errors(files: &[&Path]) -> Vec<String> {
+    let script = r#"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+for path in sys.argv[2:]:
+    errors = sorted(v.iter_errors(json.load(open(path))), key=lambda e: list(map(str, e.absolute_path)))
+    print(json.dumps([path + ": " + "/".join(map(str, e.absolute_path)) + ": " + e.message for e in errors]))
+"#;
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/results.schema.json");
+    let mut args = vec!["-c".to_string(), script.to_string(), schema.to_string()];
+    args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
+    let o = std::process::Command::new(venv_python()).args(&args).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    stdout(&o).lines().flat_map(|l| serde_json::from_str::<Vec<String>>(l).unwrap()).collect()
+}
+
+#[test]
+fn results_json_validates_against_its_json_schema_and_the_schema_is_strict() {
+    let dir = tempdir();
+    let demo = dir.path().join("demo");
+    ok(&run(&["demo", "--out", demo.to_str().unwrap(), "--format", "json"]));
+    // Every optional part filled: previous period, exceptions, attachments, period.
+    let work = tempdir();
+    let cycle = crate::cycle::full_cycle_packet(&demo, work.path());
+    let errors = schema_errors(&[&demo.join("results.json"), &cycle.join("results.json")]);
+    assert!(errors.is_empty(), "results.json does not match docs/results.schema.json:\n{}", errors.join("\n"));
+    // The schema is live: an unknown key, a wrong status and a missing finding id are refused.
+    let mut r = results(&cycle);
+    r["frameworks"][0]["controls"][0]["status"] = "passed".into();
+    r["frameworks"][0]["controls"][0]["colour"] = "green".into();
+    let first = r["checks"].as_object_mut().unwrap().values_mut().next().unwrap();
+    first["findings"][0].as_object_mut().unwrap().remove("id");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, serde_json::to_vec(&r).unwrap()).unwrap();
+    let errors = schema_errors(&[&broken]);
+    assert!(errors.iter().any(|e| e.contains("frameworks/0/controls/0/status")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("'colour' was unexpected")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("'id' is a required property")), "{errors:?}");
+}
