@@ -16,4 +16,5 @@ mod moto;
 mod output;
 mod report;
 mod router;
+mod sign;
 mod util;
