@@ -46,7 +46,19 @@ pub fn run(command: Command) -> Result<ExitCode> {
             let key = public_key.as_deref().map(evidence::PublicKey::from_arg).transpose()?;
             verify(&dir, expect.as_deref(), key.as_ref())
         }
-        Command::Collect { out, profile, regions, all_regions, endpoint_url, strict, concurrency, max_attempts, timeout, verbose, sign } => {
+        Command::Collect {
+            out,
+            profile,
+            regions,
+            all_regions,
+            endpoint_url,
+            strict,
+            concurrency,
+            max_attempts,
+            timeout,
+            verbose,
+            sign,
+        } => {
             // A bad key is refused before any call is sent.
             let signer = signer(&sign)?;
             let mut opts = collect::Options::new(out);

@@ -28,7 +28,9 @@ use tokio::sync::Semaphore;
 pub use calls::{CallLog, Failure};
 pub use progress::Progress;
 
-use crate::evidence::{sha256_hex, Absent, FileEntry, Gap, Manifest, Signature, SignatureChange, Signer, Tool, MANIFEST_FILE, SCHEMA_VERSION};
+use crate::evidence::{
+    sha256_hex, Absent, FileEntry, Gap, Manifest, Signature, SignatureChange, Signer, Tool, MANIFEST_FILE, SCHEMA_VERSION,
+};
 
 /// Regions of the commercial partition where AWS Config runs, for `--all-regions`. Regions the
 /// account has not opted into answer with an authentication error and are reported as gaps.

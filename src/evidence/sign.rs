@@ -238,9 +238,7 @@ impl Signature {
         }
         let sig = minisign::SignatureBox::from_string(&self.text).map_err(|e| e.to_string())?;
         minisign::verify(&key.pk, &sig, std::io::Cursor::new(manifest), true, false, true).map_err(|e| {
-            format!(
-                "does not match manifest.json ({e}): the manifest, or the signature and its trusted comment, changed after signing"
-            )
+            format!("does not match manifest.json ({e}): the manifest, or the signature and its trusted comment, changed after signing")
         })?;
         // A valid signature whose comment names another manifest was made by the key's holder,
         // but says something false: not a signature to rest on.
@@ -353,7 +351,12 @@ pub(crate) fn prepare(signer: Option<&Signer>, manifest: &[u8]) -> Result<Option
 /// the prepared signature, or remove a signature the new bytes made stale. A signature is never
 /// left that does not match the manifest: when the new one cannot be written, the old one is
 /// removed and the error says so.
-pub(crate) fn after_write(dir: &Path, previous: Option<&[u8]>, written: &[u8], prepared: Option<Prepared>) -> Result<SignatureChange, Error> {
+pub(crate) fn after_write(
+    dir: &Path,
+    previous: Option<&[u8]>,
+    written: &[u8],
+    prepared: Option<Prepared>,
+) -> Result<SignatureChange, Error> {
     let path = dir.join(SIGNATURE_FILE);
     let exists = std::fs::symlink_metadata(&path).is_ok();
     match prepared {
@@ -394,7 +397,10 @@ pub(crate) fn read_signature(dir: &Path) -> Result<Option<Vec<u8>>, Error> {
         Err(err) => Err(Error::Io { path, err }),
         Ok(meta) if meta.is_file() && meta.len() > MAX_KEY_FILE => Err(Error::Invalid {
             path,
-            message: format!("is {} bytes, far more than a minisign signature\n  fix: remove it, or sign the bundle again with --sign", meta.len()),
+            message: format!(
+                "is {} bytes, far more than a minisign signature\n  fix: remove it, or sign the bundle again with --sign",
+                meta.len()
+            ),
         }),
         Ok(_) => super::verify::read_regular(&path).map(Some),
     }
@@ -465,7 +471,9 @@ pub fn keygen(out: &Path, comment: Option<&str>) -> Result<NewKey, Error> {
 
 /// The key line of a secret key's box (minisign's format: the base64 after the comment line).
 fn secret_base64(sk: &minisign::SecretKey, out: &Path) -> Result<String, Error> {
-    let boxed = sk.to_box(None).map_err(|e| Error::Invalid { path: out.to_path_buf(), message: format!("could not encode the secret key: {e}") })?;
+    let boxed = sk
+        .to_box(None)
+        .map_err(|e| Error::Invalid { path: out.to_path_buf(), message: format!("could not encode the secret key: {e}") })?;
     let text = boxed.into_string();
     let line = text.lines().nth(1).unwrap_or_default();
     Ok(format!("{line}\n"))
@@ -522,7 +530,9 @@ mod tests {
         }
         assert_eq!(SignatureCheck::of(None, manifest, None), SignatureCheck::Unsigned);
         assert_eq!(SignatureCheck::of(None, manifest, Some(&key)), SignatureCheck::Missing);
-        assert!(matches!(SignatureCheck::of(Some(b"junk"), manifest, None), SignatureCheck::Refused(why) if why.contains("not a minisign signature")));
+        assert!(
+            matches!(SignatureCheck::of(Some(b"junk"), manifest, None), SignatureCheck::Refused(why) if why.contains("not a minisign signature"))
+        );
     }
 
     #[test]

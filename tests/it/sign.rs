@@ -31,11 +31,7 @@ fn keygen(dir: &Path, name: &str) -> (PathBuf, String, String) {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     let field = |label: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(label))
-            .unwrap_or_else(|| panic!("keygen prints {label:?}:\n{text}"))
-            .trim()
-            .to_string()
+        text.lines().find_map(|l| l.strip_prefix(label)).unwrap_or_else(|| panic!("keygen prints {label:?}:\n{text}")).trim().to_string()
     };
     (key, field("key id"), field("public key string"))
 }
@@ -142,7 +138,10 @@ fn a_bundle_sealed_with_sign_verifies_with_the_pub_file_the_key_string_and_minis
     }
     let out = minisign_verify(&bundle, &pub_of(&key));
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(&comment) || stdout(&out).contains(&comment), "minisign shows the trusted comment");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&comment) || stdout(&out).contains(&comment),
+        "minisign shows the trusted comment"
+    );
 
     // Without a key the signature is named, not checked.
     let out = run(&["verify", s(&bundle)]);
@@ -215,6 +214,10 @@ fn a_missing_malformed_or_linked_signature_fails_verify() {
     let out = run(&["verify", s(&bundle)]);
     assert_eq!(out.status.code(), Some(1), "a malformed signature fails even unchecked");
     assert!(stdout(&out).contains("is not a minisign signature"), "{}", stdout(&out));
+    let packet = dir.path().join("packet");
+    let out = run(&["report", "--evidence", s(&bundle), "--out", s(&packet), "--framework", "hipaa"]);
+    assert_eq!(out.status.code(), Some(2), "report refuses it without --public-key too");
+    assert!(stderr(&out).contains("is not a minisign signature") && !packet.exists(), "{}", stderr(&out));
 
     std::fs::remove_file(&sig).unwrap();
     #[cfg(unix)]
@@ -282,7 +285,9 @@ fn attach_with_sign_signs_the_new_manifest_and_without_it_removes_the_stale_sign
     assert!(minisign_verify(&bundle, &pub_of(&key)).status.success());
 
     let out = attach("records-Q4.csv", false);
-    assert!(stderr(&out).contains("removed") && stderr(&out).contains("manifest.json.minisig") && stderr(&out).contains("no longer matches"));
+    assert!(
+        stderr(&out).contains("removed") && stderr(&out).contains("manifest.json.minisig") && stderr(&out).contains("no longer matches")
+    );
     assert!(!bundle.join("manifest.json.minisig").exists(), "no stale signature is left");
     assert_eq!(run(&["verify", s(&bundle)]).status.code(), Some(0), "the bundle still verifies, unsigned");
 
