@@ -81,7 +81,8 @@ refused (exit 2). Outputs are byte-identical for the same bundle: the generation
 set, else the bundle's collected_at.\n\n\
 With --public-key, the bundle must also carry manifest.json.minisig, a minisign signature of its manifest \
 by that key: a bundle unsigned, signed by another key or whose manifest changed since signing is refused \
-(exit 2) and nothing is written. The cover and the summary say whether the bundle is signed, and by which \
+(exit 2) and nothing is written; a manifest.json.minisig that is no minisign signature at all is refused \
+with or without --public-key. The cover and the summary say whether the bundle is signed, and by which \
 key, and whether that signature was verified (only with --public-key); results.json records it under \
 evidence.signature.\n\n\
 The packet is written into a staging directory beside OUT and moves into place only when every file is \
