@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
-use crate::evidence::{sha256_hex, Bundle, MANIFEST_FILE};
+use crate::evidence::{sha256_hex, Bundle, MANIFEST_FILE, SIGNATURE_FILE};
 
 /// The checksum list at the root of the archive.
 pub const SUMS: &str = "SHA256SUMS";
-/// The signature of a bundle's manifest, kept beside it (`auditpack keygen`, `--sign`).
-pub const MANIFEST_SIGNATURE: &str = "manifest.json.minisig";
+/// Its minisign signature, when the archive is signed (`report --sign`).
+pub const SUMS_SIGNATURE: &str = "SHA256SUMS.minisig";
 
 /// One member: its path in the archive and its bytes.
 pub struct Member {
@@ -54,9 +54,9 @@ pub fn members(packet: &Path, evidence: &Path, bundle: &Bundle) -> Result<Vec<Me
         );
     }
     out.push(Member { path: format!("evidence/{MANIFEST_FILE}"), bytes: manifest });
-    let signature = evidence.join(MANIFEST_SIGNATURE);
+    let signature = evidence.join(SIGNATURE_FILE);
     if signature.is_file() {
-        out.push(Member { path: format!("evidence/{MANIFEST_SIGNATURE}"), bytes: std::fs::read(&signature)? });
+        out.push(Member { path: format!("evidence/{SIGNATURE_FILE}"), bytes: std::fs::read(&signature)? });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)

@@ -16,7 +16,7 @@ SHA-256 manifest) against GDPR, the HIPAA Security Rule and PCI DSS v4.0, splits
 the AWS Shared Responsibility Model (AWS, shared, customer), and writes HTML and PDF audit packets plus \
 results.json. `collect` is the only subcommand that talks to AWS; everything else works offline from the \
 bundle.",
-    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" training.pdf\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, `collect --strict` met gaps, or `report --fail-on` met a control in that state; 2 error (bad input, a bundle that does not verify, invalid mappings)."
+    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" training.pdf\n  auditpack keygen --out keys/auditpack && auditpack collect --out evidence/ --sign keys/auditpack\n  auditpack verify evidence/ --public-key keys/auditpack.pub\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, or a signature that is missing (with --public-key), malformed, by another key or not matching the manifest, `collect --strict` met gaps, or `report --fail-on` met a control in that state; 2 error (bad input, a bad key file, a bundle that does not verify or whose signature does not, invalid mappings)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,8 +35,8 @@ Credentials, profile and region come from the standard AWS chain (environment, ~
 assume-role profiles, instance metadata). Only read calls are sent: policy/auditpack-readonly.json lists them. \
 A call that still fails after retries (AccessDenied, throttling, timeout) is recorded as a gap in the manifest \
 and collection goes on; the controls that need it are reported not_assessed.",
-        after_help = "Examples:\n  auditpack collect --out evidence/2026-Q4\n  auditpack collect --out evidence/2026-Q4 --profile audit --region us-east-1,eu-west-1\n  auditpack collect --out evidence/2026-Q4 --all-regions --strict\n  auditpack collect --out e/ --endpoint-url http://127.0.0.1:5000   # an emulator such as moto\n\nThen: auditpack verify evidence/2026-Q4 && auditpack report --evidence evidence/2026-Q4 --out packet/\n\nExit codes: 0 bundle written (gaps are listed on stderr); 1 gaps and --strict; 2 error (no credentials, \
-nothing collected, output directory not empty)."
+        after_help = "Examples:\n  auditpack collect --out evidence/2026-Q4\n  auditpack collect --out evidence/2026-Q4 --profile audit --region us-east-1,eu-west-1\n  auditpack collect --out evidence/2026-Q4 --all-regions --strict\n  auditpack collect --out e/ --endpoint-url http://127.0.0.1:5000   # an emulator such as moto\n  auditpack collect --out evidence/2026-Q4 --sign keys/auditpack   # and manifest.json.minisig\n\nThen: auditpack verify evidence/2026-Q4 && auditpack report --evidence evidence/2026-Q4 --out packet/\n\nExit codes: 0 bundle written (gaps are listed on stderr); 1 gaps and --strict; 2 error (no credentials, \
+nothing collected, output directory not empty, a --sign key that is missing or not an unencrypted minisign secret key: checked before any call)."
     )]
     Collect {
         /// The bundle directory to create (must be new or empty).
@@ -69,6 +69,8 @@ nothing collected, output directory not empty)."
         /// Log every request (-v), and the SDK's own debug log too (-vv), on stderr.
         #[arg(short, long, action = clap::ArgAction::Count)]
         verbose: u8,
+        #[command(flatten)]
+        sign: Sign,
     },
     /// Evaluate an evidence bundle and write the audit packets.
     #[command(
@@ -77,13 +79,19 @@ results.json, <framework>.html and <framework>.pdf, and the one-page summary.htm
 output directory. A bundle that does not verify is \
 refused (exit 2). Outputs are byte-identical for the same bundle: the generation time is SOURCE_DATE_EPOCH when \
 set, else the bundle's collected_at.\n\n\
+With --public-key, the bundle must also carry manifest.json.minisig, a minisign signature of its manifest \
+by that key: a bundle unsigned, signed by another key or whose manifest changed since signing is refused \
+(exit 2) and nothing is written; a manifest.json.minisig that is no minisign signature at all is refused \
+with or without --public-key. The cover and the summary say whether the bundle is signed, and by which \
+key, and whether that signature was verified (only with --public-key); results.json records it under \
+evidence.signature.\n\n\
 The packet is written into a staging directory beside OUT and moves into place only when every file is \
 written, so OUT never holds half a packet, nor a mix of two runs' files: a failed or interrupted run leaves \
 the previous packet as it was. An OUT holding a previous packet (it carries .auditpack-packet.json) is \
 replaced whole, files of other frameworks or formats included; an OUT holding anything else is refused \
 unless --force. OUT may never be, hold or lie inside the evidence bundle, nor hold the --templates or \
 --mappings directory, the current or the home directory.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n\n\
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n  auditpack report --evidence evidence/ --out packet/ --public-key auditpack.pub --archive handoff.zip\n\n\
 The second example replaces the packet of the first whole: packet/ then holds hipaa.pdf and .auditpack-packet.json only. \
 The third replaces a directory auditpack did not write, deleting what it held.\n\n\
 In a pipeline:\n  auditpack report --evidence e/ --out p/ --previous last/ --fail-on new_failure,not_assessed\n\n\
@@ -103,6 +111,9 @@ Exit codes: 0 packet written; 1 packet written, and --fail-on met a control in o
         /// Also write one zip for the auditor: the packet (packet/), the evidence bundle with its manifest and signature (evidence/) and SHA256SUMS of every member; the same inputs give the same bytes (docs/handoff.md).
         #[arg(long, value_name = "FILE.zip")]
         archive: Option<PathBuf>,
+        /// Sign the archive's SHA256SUMS with this minisign secret key (SHA256SUMS.minisig in the archive), so the auditor checks every member with `minisign -V` and `sha256sum -c` alone. Needs --archive.
+        #[arg(long = "sign", value_name = "KEYFILE", requires = "archive")]
+        sign_archive: Option<PathBuf>,
         /// Replace OUT whole even when it holds files auditpack did not write (they are deleted); and an --archive path that holds something other than a zip.
         #[arg(long)]
         force: bool,
@@ -112,6 +123,9 @@ Exit codes: 0 packet written; 1 packet written, and --fail-on met a control in o
         /// Directory of handlebars templates replacing the built-in ones by file name (packet.html.hbs, control.html.hbs, style.css.hbs, summary.html.hbs).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// The signer's public key (a minisign .pub file, or the key string itself): the bundle's manifest.json.minisig must verify against it, or nothing is written; the packet then says the signature was verified.
+        #[arg(long, value_name = "PUBFILE|KEY")]
+        public_key: Option<String>,
     },
     /// Check every file of an evidence bundle against its manifest.
     #[command(
@@ -124,8 +138,13 @@ place); and every gap or absent record stands for documents the bundle does not 
 What it does not prove: that the manifest is the one written at collection. Anyone who edits a file and runs \
 `auditpack seal` again gets a bundle that verifies. To tie a bundle to its collection, record the manifest's \
 SHA-256 (collect prints it) somewhere the bundle's holder cannot change (a ticket, an email to the auditor) and \
-check it with --expect.",
-        after_help = "Examples:\n  auditpack verify evidence/\n  auditpack verify evidence/ --expect 3f1c…   # the SHA-256 collect printed, from the audit ticket\n\nExit codes: 0 intact (and the manifest hash matches --expect); 1 a difference, or a manifest hash other than --expect; 2 not a bundle."
+check it with --expect, or sign the manifest (`--sign KEYFILE` on collect, seal and attach) and give the \
+auditor the public key out of band.\n\n\
+With --public-key, verify also checks manifest.json.minisig, the minisign signature of the exact manifest \
+bytes, against that key, and prints the key id and the signature's trusted comment (what was signed and \
+when). A signature that is missing, malformed, made by another key or not matching the manifest fails. \
+Without --public-key a signature is reported, with its key id, as not checked.",
+        after_help = "Examples:\n  auditpack verify evidence/\n  auditpack verify evidence/ --expect 3f1c…   # the SHA-256 collect printed, from the audit ticket\n  auditpack verify evidence/ --public-key auditpack.pub\n  auditpack verify evidence/ --public-key \"$(tail -n 1 auditpack.pub)\"   # the key string itself\n\nThe same signature check without auditpack: minisign -Vm evidence/manifest.json -p auditpack.pub\n\nExit codes: 0 intact (and the manifest hash matches --expect, and the signature verifies with --public-key); 1 a difference, a manifest hash other than --expect, or a signature that is missing (with --public-key), malformed, by another key or not matching; 2 not a bundle, or a --public-key that is no minisign public key."
     )]
     Verify {
         /// The evidence bundle directory.
@@ -134,6 +153,9 @@ check it with --expect.",
         /// The SHA-256 of manifest.json recorded elsewhere at collection time; verify fails unless the manifest has it.
         #[arg(long, value_name = "SHA256", value_parser = parse_sha256)]
         expect: Option<String>,
+        /// The signer's public key, a minisign .pub file or the key string itself (RW…): manifest.json.minisig must be a signature of the manifest by this key.
+        #[arg(long, value_name = "PUBFILE|KEY")]
+        public_key: Option<String>,
     },
     /// List the controls of the catalogues with owner, evidence method and checks.
     #[command(
@@ -185,8 +207,11 @@ The second example replaces the first demo whole: demo-packet then holds evidenc
         long_about = "Hash every file below DIR and write DIR/manifest.json. An existing manifest keeps its \
 collected_at, gaps, absent and manual entries; accounts, regions and files are recomputed from the directory layout \
 <account-id>/<region or global>/<service>/<file>. Files below manual/ are kept only as `auditpack attach` \
-recorded them: one no manual entry describes, or one edited since, is refused.",
-        after_help = "Example:\n  auditpack seal evidence/ --collected-at 2026-11-27T09:00:00Z"
+recorded them: one no manual entry describes, or one edited since, is refused.\n\n\
+With --sign KEYFILE, manifest.json.minisig is written next to the manifest: a minisign signature of its exact \
+bytes. Without it, a signature the new manifest no longer matches is removed (and stderr says so): a bundle \
+never keeps a stale signature.",
+        after_help = "Examples:\n  auditpack seal evidence/ --collected-at 2026-11-27T09:00:00Z\n  auditpack seal evidence/ --sign keys/auditpack   # and write manifest.json.minisig"
     )]
     Seal {
         #[arg(value_name = "DIR")]
@@ -194,6 +219,8 @@ recorded them: one no manual entry describes, or one edited since, is refused.",
         /// When the evidence was collected (RFC 3339, UTC): required for a new manifest, since every age is measured from it.
         #[arg(long, value_name = "TIME")]
         collected_at: Option<chrono::DateTime<chrono::Utc>>,
+        #[command(flatten)]
+        sign: Sign,
     },
     /// Attach evidence no API holds (training records, a signed policy) to a manual control of a bundle.
     #[command(
@@ -209,10 +236,12 @@ The copies are written first and the manifest last; if anything fails, the copie
 bundle is left as it was. From then on `verify` hashes the attached files with the rest, and `seal` keeps \
 them but refuses one edited since.\n\n\
 Attaching changes manifest.json, so its SHA-256 changes: the new one is printed, and it is the one to \
-record for `verify --expect` in place of the hash printed at collection.",
+record for `verify --expect` in place of the hash printed at collection. For the same reason a signature \
+of the old manifest no longer matches: pass --sign KEYFILE to sign the new one, or the old signature is \
+removed (stderr says so).",
         after_help = "Examples:\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" \\\n      training-programme-2026.pdf completion-records-2026-Q4.csv\n  auditpack attach evidence/ --framework gdpr --control 'Art. 30' --by \"A. Roe, DPO\" \\\n      --note \"Register of processing activities as approved 2026-11-02\" ropa-2026.xlsx\n\nThen: auditpack verify evidence/ --expect <the manifest.json sha256 attach printed>\n\nExit codes: 0 attached (or already attached); 2 error (a bundle that does not verify, an unknown framework or \
-control, a control whose evidence is not manual, a FILE that is missing or not a regular file); nothing is \
-changed on error."
+control, a control whose evidence is not manual, a FILE that is missing or not a regular file, a bad --sign \
+key); nothing is changed on error."
     )]
     Attach {
         /// The evidence bundle directory (holds manifest.json).
@@ -236,6 +265,29 @@ changed on error."
         /// The files to attach; each keeps its name.
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        sign: Sign,
+    },
+    /// Create a minisign key pair for signing evidence bundles (--sign) and checking them (--public-key).
+    #[command(
+        long_about = "Write a new minisign key pair: the secret key to KEYFILE (mode 0600) and the public key to \
+KEYFILE.pub, in the format of the minisign tool, so that `minisign -V -p KEYFILE.pub` checks what auditpack \
+signs. The secret key is not encrypted, so that `collect --sign` can run unattended: keep it like a password \
+(a secrets store, a file only the collecting account can read). Anyone holding it can sign bundles in your \
+name.\n\n\
+The public key string and the key id are printed. Give KEYFILE.pub (or that string) to the auditor out of \
+band (not with the bundle, or whoever can change the bundle can change the key too); they check a bundle \
+with `auditpack verify DIR --public-key KEYFILE.pub` or `minisign -Vm DIR/manifest.json -p KEYFILE.pub`. \
+Neither file is ever overwritten.",
+        after_help = "Examples:\n  auditpack keygen --out keys/auditpack\n  auditpack keygen --out keys/auditpack-2027 --comment \"Acme evidence signing, 2027\"\n\nExit codes: 0 key pair written; 2 error (KEYFILE or KEYFILE.pub exists, or cannot be written)."
+    )]
+    Keygen {
+        /// Where to write the secret key; the public key goes to the same path with .pub appended. Neither may exist.
+        #[arg(long, value_name = "KEYFILE")]
+        out: PathBuf,
+        /// Added to the untrusted comment line of both key files, e.g. who the key belongs to.
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
     },
     /// Write the built-in templates to a directory, to edit and pass back with --templates.
     #[command(
@@ -317,6 +369,14 @@ impl FailOn {
             FailOn::NotAssessed => "not_assessed",
         }
     }
+}
+
+/// Signing the manifest a command writes.
+#[derive(Debug, clap::Args)]
+pub struct Sign {
+    /// Sign manifest.json with this unencrypted minisign secret key (from `auditpack keygen`): manifest.json.minisig is written beside it. The key is read before anything is written.
+    #[arg(long = "sign", value_name = "KEYFILE")]
+    pub key: Option<PathBuf>,
 }
 
 /// A hex SHA-256 as printed by `collect` (64 hex digits, either case).

@@ -28,7 +28,10 @@ macro_rules! say {
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Report { evidence, out, select, cycle, archive, mappings, templates, force } => {
+        Command::Report { evidence, out, select, cycle, archive, sign_archive, mappings, templates, force, public_key } => {
+            let key = public_key.as_deref().map(evidence::PublicKey::from_arg).transpose()?;
+            // The archive's key is read before any work, so a bad one costs nothing.
+            let archive_signer = sign_archive.as_deref().map(evidence::Signer::load).transpose()?;
             if let Some(a) = &archive {
                 auditpack::archive::check_target(a, &evidence, &out, force)?;
             }
@@ -45,17 +48,35 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 .previous(cycle.previous.as_deref())
                 .files(cycle.exceptions.as_deref(), cycle.attestations.as_deref());
             let staging = output::Staging::begin(&out, &safety, &mut note)?;
-            // Refuses a bundle that does not verify.
-            let bundle = auditpack::evidence::Bundle::open(&evidence)?;
+            // Refuses a bundle that does not verify, or whose signature does not verify against `key`.
+            let bundle = auditpack::evidence::Bundle::open_with_key(&evidence, key.as_ref())?;
             let code = report(&bundle, staging, select, Some(cycle), mappings, templates)?;
             if let Some(a) = &archive {
-                write_archive(a, &out, &evidence, &bundle)?;
+                write_archive(a, &out, &evidence, &bundle, archive_signer.as_ref())?;
             }
             Ok(code)
         }
-        Command::Verify { dir, expect } => verify(&dir, expect.as_deref()),
-        Command::Collect { out, profile, regions, all_regions, endpoint_url, strict, concurrency, max_attempts, timeout, verbose } => {
+        Command::Verify { dir, expect, public_key } => {
+            let key = public_key.as_deref().map(evidence::PublicKey::from_arg).transpose()?;
+            verify(&dir, expect.as_deref(), key.as_ref())
+        }
+        Command::Collect {
+            out,
+            profile,
+            regions,
+            all_regions,
+            endpoint_url,
+            strict,
+            concurrency,
+            max_attempts,
+            timeout,
+            verbose,
+            sign,
+        } => {
+            // A bad key is refused before any call is sent.
+            let signer = signer(&sign)?;
             let mut opts = collect::Options::new(out);
+            opts.signer = signer;
             opts.profile = profile;
             opts.regions = regions;
             opts.all_regions = all_regions;
@@ -77,8 +98,10 @@ pub fn run(command: Command) -> Result<ExitCode> {
             eprintln!("auditpack: demo evidence bundle written to {}", out.join("evidence").display());
             Ok(code)
         }
-        Command::Seal { dir, collected_at } => {
-            let m = evidence::seal_dir(&dir, &evidence::SealOptions { collected_at })?;
+        Command::Seal { dir, collected_at, sign } => {
+            let signer = signer(&sign)?;
+            let sealed = evidence::seal_dir(&dir, &evidence::SealOptions { collected_at, signer })?;
+            let m = &sealed.manifest;
             say!(
                 "sealed {}: {} files, {} account(s), {} region(s), {} gap(s), {} absent",
                 dir.join(evidence::MANIFEST_FILE).display(),
@@ -88,15 +111,34 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 m.gaps.len(),
                 m.absent.len()
             );
+            say!("manifest.json sha256 {}", sealed.manifest_sha256);
+            signature_change(&dir, &sealed.signature);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Attach { bundle, framework, control, by, note, mappings, files } => {
+        Command::Attach { bundle, framework, control, by, note, mappings, files, sign } => {
+            let signer = signer(&sign)?;
             let catalog = mappings::Catalog::load(mappings.as_deref())?;
             let at = auditpack::report::source_date_epoch().unwrap_or_else(chrono::Utc::now);
             let at = chrono::SubsecRound::trunc_subsecs(at, 0);
-            let opts = evidence::AttachOptions { framework, control, by, note, files, at };
-            let recorded = evidence::attach(&bundle, &opts, &catalog)?;
-            attached(&bundle, &opts, &recorded)
+            let opts = evidence::AttachOptions { framework, control, by, note, files, at, signer };
+            let done = evidence::attach(&bundle, &opts, &catalog)?;
+            let code = attached(&bundle, &opts, &done.recorded)?;
+            signature_change(&bundle, &done.signature);
+            Ok(code)
+        }
+        Command::Keygen { out, comment } => {
+            let key = evidence::sign::keygen(&out, comment.as_deref())?;
+            say!("secret key  {}  (unencrypted: keep it like a password; it signs with --sign)", key.secret.display());
+            say!("public key  {}", key.public.display());
+            say!("key id      {}", key.key_id);
+            say!("public key string  {}", key.public_key);
+            say!(
+                "Give {} (or the string above) to the auditor out of band, not with the bundle; they check a signed bundle with\n  auditpack verify DIR --public-key {}\nor\n  minisign -Vm DIR/manifest.json -p {}",
+                key.public.display(),
+                key.public.display(),
+                key.public.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Templates { out, force } => {
             let files: Vec<(&str, &[u8])> = render::html::BUILTIN.iter().map(|(name, text)| (*name, text.as_bytes())).collect();
@@ -118,6 +160,30 @@ pub fn run(command: Command) -> Result<ExitCode> {
 /// A progress line on stderr.
 fn note(line: &str) {
     eprintln!("auditpack: {line}");
+}
+
+/// The secret key of `--sign`, read before anything is written.
+fn signer(sign: &crate::cli::Sign) -> Result<Option<evidence::Signer>> {
+    Ok(sign.key.as_deref().map(evidence::Signer::load).transpose()?)
+}
+
+/// What rewriting a manifest did to its signature: on stdout when signed, on stderr when a
+/// stale signature was removed.
+fn signature_change(dir: &Path, change: &evidence::SignatureChange) {
+    let path = dir.join(evidence::SIGNATURE_FILE);
+    match change {
+        evidence::SignatureChange::Signed(s) => {
+            say!("{}: signed by key {}: {}", path.display(), s.key_id, s.trusted_comment);
+        }
+        evidence::SignatureChange::Removed => note(&format!(
+            "removed {}: it signed the previous manifest.json and no longer matches; the bundle is now unsigned (pass --sign KEYFILE to sign it)",
+            path.display()
+        )),
+        evidence::SignatureChange::Kept => {
+            note(&format!("{} kept: manifest.json is byte for byte what it signed", path.display()))
+        }
+        evidence::SignatureChange::None => {}
+    }
 }
 
 fn report(
@@ -166,12 +232,24 @@ fn report(
 }
 
 /// `--archive`: the packet just written, the bundle and SHA256SUMS in one deterministic zip.
-fn write_archive(archive: &Path, out: &Path, evidence: &Path, bundle: &evidence::Bundle) -> Result<()> {
+fn write_archive(
+    archive: &Path,
+    out: &Path,
+    evidence: &Path,
+    bundle: &evidence::Bundle,
+    signer: Option<&evidence::Signer>,
+) -> Result<()> {
     use auditpack::archive;
     let members = archive::members(out, evidence, bundle)?;
     let sums = archive::Member { path: archive::SUMS.into(), bytes: archive::sums(&members) };
     let at = auditpack::report::generation_time(bundle.manifest.collected_at);
-    let bytes = archive::zip(&members, std::slice::from_ref(&sums), at)?;
+    let mut extra = vec![];
+    if let Some(s) = signer {
+        extra.push(archive::Member { path: archive::SUMS_SIGNATURE.into(), bytes: s.sign_bytes(archive::SUMS, &sums.bytes, at)? });
+        note(&format!("{} signed with key {}", archive::SUMS, s.key_id()));
+    }
+    extra.insert(0, sums);
+    let bytes = archive::zip(&members, &extra, at)?;
     archive::write(archive, &bytes)?;
     note(&format!(
         "archive {}: {} members and {}, {} KiB, sha256 {}",
@@ -225,26 +303,29 @@ fn gate(report: &auditpack::report::Report, fail_on: &[crate::cli::FailOn]) -> R
     }
 }
 
-fn verify(dir: &Path, expect: Option<&str>) -> Result<ExitCode> {
-    let report = evidence::verify_dir(dir)?;
+fn verify(dir: &Path, expect: Option<&str>, key: Option<&evidence::PublicKey>) -> Result<ExitCode> {
+    let report = evidence::verify_dir_with_key(dir, key)?;
+    let signed = signature_report(dir, &report.signature, key);
     let manifest_sha256 = &report.manifest_sha256;
     if report.is_intact() {
         say!("{}: intact ({} files match manifest.json)", dir.display(), report.intact_files);
         say!("manifest.json sha256 {manifest_sha256}");
-        match expect {
+        let expected = match expect {
             Some(want) if want != manifest_sha256.as_str() => {
                 say!(
                     "{}: the manifest is not the one recorded: expected sha256 {want}; the bundle was sealed again or is another bundle",
                     dir.display()
                 );
-                Ok(ExitCode::from(1))
+                false
             }
             Some(_) => {
                 say!("the manifest is the one recorded (--expect matches)");
-                Ok(ExitCode::SUCCESS)
+                true
             }
-            None => Ok(ExitCode::SUCCESS),
-        }
+            None => true,
+        };
+        emit(&signed.0);
+        Ok(if expected && signed.1 { ExitCode::SUCCESS } else { ExitCode::from(1) })
     } else {
         emit(&format!("{}: the bundle does not verify\n{report}", dir.display()));
         say!(
@@ -257,7 +338,38 @@ fn verify(dir: &Path, expect: Option<&str>) -> Result<ExitCode> {
         if !report.inconsistent.is_empty() {
             say!("{} manifest entries contradict the evidence catalogue", report.inconsistent.len());
         }
+        emit(&signed.0);
         Ok(ExitCode::from(1))
+    }
+}
+
+/// The lines `verify` prints about the signature, and whether it passes.
+fn signature_report(dir: &Path, check: &evidence::SignatureCheck, key: Option<&evidence::PublicKey>) -> (String, bool) {
+    use evidence::SignatureCheck as C;
+    match check {
+        C::Verified(s) => (
+            format!(
+                "signed by key {}: {}\nthe signature matches manifest.json and the public key given ({})\n",
+                s.key_id,
+                s.trusted_comment,
+                evidence::SIGNATURE_FILE
+            ),
+            true,
+        ),
+        C::NotChecked(s) => (format!("signed by key {}, not checked (pass --public-key)\n", s.key_id), true),
+        C::Unsigned => (format!("not signed (no {})\n", evidence::SIGNATURE_FILE), true),
+        C::Missing | C::Refused(_) => {
+            let against = key.map(|k| format!(" against key {}", k.key_id())).unwrap_or_default();
+            (
+                format!(
+                    "{}: the signature does not verify{against}: {}\n  fix: {}\n",
+                    dir.display(),
+                    check.problem().unwrap_or_default(),
+                    check.fix()
+                ),
+                false,
+            )
+        }
     }
 }
 
@@ -418,6 +530,9 @@ fn collect_bundle(opts: &collect::Options, strict: bool, verbose: u8) -> Result<
         }
     }
     say!("{}  sha256 {}", opts.out.join(evidence::MANIFEST_FILE).display(), outcome.manifest_sha256);
+    if let Some(sig) = &outcome.signature {
+        signature_change(&opts.out, &evidence::SignatureChange::Signed(sig.clone()));
+    }
     if strict && !m.gaps.is_empty() {
         eprintln!("auditpack: --strict: exiting 1 because of the gaps above");
         return Ok(ExitCode::from(1));

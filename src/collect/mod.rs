@@ -28,7 +28,9 @@ use tokio::sync::Semaphore;
 pub use calls::{CallLog, Failure};
 pub use progress::Progress;
 
-use crate::evidence::{sha256_hex, Absent, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
+use crate::evidence::{
+    sha256_hex, Absent, FileEntry, Gap, Manifest, Signature, SignatureChange, Signer, Tool, MANIFEST_FILE, SCHEMA_VERSION,
+};
 
 /// Regions of the commercial partition where AWS Config runs, for `--all-regions`. Regions the
 /// account has not opted into answer with an authentication error and are reported as gaps.
@@ -89,6 +91,9 @@ pub struct Options {
     pub initial_backoff: Duration,
     /// How long to wait for IAM to finish generating the credential report.
     pub report_wait: Duration,
+    /// Sign the manifest (`manifest.json.minisig`, written right after it). The CLI loads the
+    /// key before any call, so a bad key costs no request.
+    pub signer: Option<Signer>,
 }
 
 impl Options {
@@ -104,6 +109,7 @@ impl Options {
             attempt_timeout: Duration::from_secs(30),
             initial_backoff: Duration::from_secs(1),
             report_wait: Duration::from_secs(120),
+            signer: None,
         }
     }
 }
@@ -133,6 +139,9 @@ pub enum Error {
         gaps.first().map(|g| format!("{} {}: {}", g.api, g.error, g.message)).unwrap_or_default()
     )]
     NothingCollected { gaps: Vec<Gap> },
+    /// Signing the manifest failed.
+    #[error("{0}")]
+    Evidence(#[from] crate::evidence::Error),
 }
 
 /// What a collection produced.
@@ -141,6 +150,8 @@ pub struct Outcome {
     pub manifest: Manifest,
     /// SHA-256 of manifest.json: the bundle's identity.
     pub manifest_sha256: String,
+    /// The signature written beside the manifest, with `Options::signer`.
+    pub signature: Option<Signature>,
     /// Every request the SDK sent (retries included), as `service:Operation`, in order.
     pub calls: Vec<String>,
 }
@@ -245,9 +256,14 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
     manifest.absent.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));
     let path = opts.out.join(MANIFEST_FILE);
     let bytes = manifest.to_json();
+    let prepared = crate::evidence::sign::prepare(opts.signer.as_ref(), &bytes)?;
     crate::util::write_atomic(&path, &bytes).map_err(|source| Error::Io { path, source })?;
+    let signature = match crate::evidence::sign::after_write(&opts.out, None, &bytes, prepared)? {
+        SignatureChange::Signed(s) => Some(s),
+        _ => None,
+    };
     progress.finish();
-    Ok(Outcome { manifest, manifest_sha256: sha256_hex(&bytes), calls: log.calls() })
+    Ok(Outcome { manifest, manifest_sha256: sha256_hex(&bytes), signature, calls: log.calls() })
 }
 
 fn select_regions(opts: &Options, sdk: &SdkConfig) -> Result<Vec<String>, Error> {

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::catalogue::{manual_dir, manual_name};
+use super::sign::{self, SignatureChange, Signer};
 use super::verify::{self, VerifyReport};
 use super::{io_err, sha256_hex, Attachment, Error, FileEntry, Manifest, MANIFEST_FILE, SCHEMA_VERSION};
 use crate::mappings::{Catalog, Control, EvidenceMethod};
@@ -33,6 +34,18 @@ pub struct AttachOptions {
     pub files: Vec<PathBuf>,
     /// Recorded as `attached_at` (the CLI passes `SOURCE_DATE_EPOCH` or now, in whole seconds).
     pub at: DateTime<Utc>,
+    /// Sign the manifest (`manifest.json.minisig`) once the files are recorded. Without it, a
+    /// signature of the previous manifest is removed when the manifest changes.
+    pub signer: Option<Signer>,
+}
+
+/// What `attach` did.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    /// The entries this call recorded, in the order of the files given (those already attached
+    /// are left out).
+    pub recorded: Vec<Attachment>,
+    pub signature: SignatureChange,
 }
 
 /// A file given to `attach`, read and placed.
@@ -49,12 +62,14 @@ struct Source {
 /// attached to the control with the same bytes is skipped, not recorded twice (and not
 /// returned); one whose place holds other bytes is refused. The copies are written first and
 /// the manifest last, only `files` and `manual` gaining entries; if anything fails before the
-/// manifest is written, the copies are removed, so the bundle is left as it was.
-pub fn attach(dir: &Path, opts: &AttachOptions, catalog: &Catalog) -> Result<Vec<Attachment>, Error> {
+/// manifest is written, the copies are removed, so the bundle is left as it was. Then the
+/// signature: with `opts.signer` the manifest is signed (even when nothing new was attached),
+/// without it a signature of the replaced manifest is removed.
+pub fn attach(dir: &Path, opts: &AttachOptions, catalog: &Catalog) -> Result<Attached, Error> {
     let refuse = |message: String, fix: String| Error::Invalid { path: dir.to_path_buf(), message: format!("{message}\n  fix: {fix}") };
 
     // What the bundle holds must be what its manifest says before anything is added to it.
-    let (manifest_bytes, manifest, on_disk) = verify::open_dir(dir)?;
+    let verify::Opened { bytes: manifest_bytes, manifest, on_disk, .. } = verify::open_dir(dir)?;
     let report = verify::check(&manifest, &on_disk, &mut |p| verify::read_listed(dir, p), |_, _, _| {})?;
     if !report.is_intact() {
         let report = VerifyReport { manifest_sha256: sha256_hex(&manifest_bytes), ..report };
@@ -113,7 +128,10 @@ pub fn attach(dir: &Path, opts: &AttachOptions, catalog: &Catalog) -> Result<Vec
         }
     }
     if new.is_empty() {
-        return Ok(Vec::new());
+        // The manifest stays as it is: its signature still covers it, or is made now.
+        let prepared = sign::prepare(opts.signer.as_ref(), &manifest_bytes)?;
+        let signature = sign::after_write(dir, Some(&manifest_bytes), &manifest_bytes, prepared)?;
+        return Ok(Attached { recorded: Vec::new(), signature });
     }
 
     let recorded: Vec<Attachment> = new
@@ -130,6 +148,7 @@ pub fn attach(dir: &Path, opts: &AttachOptions, catalog: &Catalog) -> Result<Vec
         })
         .collect();
     let next = with_attachments(&manifest, &recorded);
+    let next_bytes = next.to_json();
     let problems = verify::structure(&next);
     if !problems.is_empty() {
         return Err(refuse(
@@ -147,9 +166,15 @@ pub fn attach(dir: &Path, opts: &AttachOptions, catalog: &Catalog) -> Result<Vec
             created.push(at.clone());
         }
     }
+    // Signed in memory before anything is written, so a key that cannot sign changes nothing.
+    let prepared = sign::prepare(opts.signer.as_ref(), &next_bytes)?;
     let mut copied = Vec::new();
-    match write(dir, &new, &next, &manifest_bytes, &mut copied) {
-        Ok(()) => Ok(recorded),
+    match write(dir, &new, &next_bytes, &manifest_bytes, &mut copied) {
+        // The manifest now lists the copies: from here on they stay, whatever the signature does.
+        Ok(()) => {
+            let signature = sign::after_write(dir, Some(&manifest_bytes), &next_bytes, prepared)?;
+            Ok(Attached { recorded, signature })
+        }
         Err(e) => {
             for path in copied.iter().rev() {
                 let _ = std::fs::remove_file(path);
@@ -260,7 +285,7 @@ fn with_attachments(manifest: &Manifest, recorded: &[Attachment]) -> Manifest {
 }
 
 /// Write the copies, then the manifest. `copied` receives every file written, for undoing.
-fn write(dir: &Path, new: &[Source], next: &Manifest, read_bytes: &[u8], copied: &mut Vec<PathBuf>) -> Result<(), Error> {
+fn write(dir: &Path, new: &[Source], next: &[u8], read_bytes: &[u8], copied: &mut Vec<PathBuf>) -> Result<(), Error> {
     for source in new {
         let path = dir.join(&source.rel);
         crate::util::write_atomic(&path, &source.bytes).map_err(io_err(&path))?;
@@ -274,5 +299,5 @@ fn write(dir: &Path, new: &[Source], next: &Manifest, read_bytes: &[u8], copied:
             message: "changed while the files were being attached\n  fix: attach again once nothing else writes to the bundle".into(),
         });
     }
-    crate::util::write_atomic(&manifest_path, &next.to_json()).map_err(io_err(&manifest_path))
+    crate::util::write_atomic(&manifest_path, next).map_err(io_err(&manifest_path))
 }

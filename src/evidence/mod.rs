@@ -3,7 +3,8 @@
 //! This module owns the bundle's contract (see `docs/evidence-bundle.md`): the catalogue of
 //! documents (`catalogue`), their typed readers (`docs`), reading a bundle, verifying every file
 //! against the SHA-256 recorded in the manifest, writing a manifest for a directory (`seal`),
-//! and adding files attached by hand to manual controls (`attach`).
+//! adding files attached by hand to manual controls (`attach`), and signing the manifest in the
+//! minisign format (`sign`).
 //! A bundle is read in one pass: each file is read once, hashed, compared with the manifest and
 //! parsed from exactly those bytes, so what the checks evaluate is what was verified. It knows
 //! nothing about AWS SDKs or pass/fail logic.
@@ -14,12 +15,14 @@ mod consistency;
 pub mod docs;
 mod manifest;
 mod paths;
+pub mod sign;
 mod verify;
 
-pub use attach::{attach, AttachOptions};
+pub use attach::{attach, AttachOptions, Attached};
 pub use catalogue::{manual_dir, DocId, Kind, ResourceType};
 pub use manifest::{Absent, Attachment, Entry, FileEntry, Gap, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
-pub use verify::{seal_dir, verify_dir, SealOptions, VerifyReport};
+pub use sign::{PublicKey, Signature, SignatureChange, SignatureCheck, Signer, SIGNATURE_FILE};
+pub use verify::{seal_dir, verify_dir, verify_dir_with_key, SealOptions, Sealed, VerifyReport};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,6 +44,8 @@ pub enum Error {
     Invalid { path: PathBuf, message: String },
     #[error("{dir}: the bundle does not verify:\n{report}  fix: collect the evidence again, or restore the original files; `auditpack verify {dir}` lists every difference")]
     NotVerified { dir: PathBuf, report: Box<VerifyReport> },
+    #[error("{dir}: the bundle's signature does not verify: {problem}\n  fix: {fix}")]
+    Signature { dir: PathBuf, problem: String, fix: &'static str },
 }
 
 pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -64,6 +69,9 @@ pub struct Bundle {
     pub manifest: Manifest,
     /// SHA-256 of the `manifest.json` bytes: one hash that pins every file of the bundle.
     pub manifest_sha256: String,
+    /// `manifest.json.minisig`: `Unsigned`, `NotChecked` or `Verified` (a bundle whose signature
+    /// is refused, or missing while a public key was given, is not opened).
+    pub signature: SignatureCheck,
     docs: BTreeMap<DocId, Stored>,
     gaps: Vec<(Matcher, usize)>,
     absent: Vec<(Matcher, usize)>,
@@ -100,10 +108,24 @@ impl Bundle {
     }
 
     /// Read and verify a bundle directory in one pass. A bundle that does not verify, or holds
-    /// symlinks or special files, is refused.
+    /// symlinks or special files, or a signature that is not a minisign signature, is refused. A
+    /// signature is read, not checked: see [`Bundle::open_with_key`].
     pub fn open(dir: &Path) -> Result<Bundle, Error> {
-        let (manifest_bytes, manifest, on_disk) = verify::open_dir(dir)?;
-        Bundle::assemble(manifest, &manifest_bytes, &on_disk, dir, |path| verify::read_listed(dir, path))
+        Bundle::open_with_key(dir, None)
+    }
+
+    /// `open`, and with a public key, the check of the signature: a bundle whose
+    /// `manifest.json.minisig` is missing, by another key, or does not match its manifest is
+    /// refused.
+    pub fn open_with_key(dir: &Path, key: Option<&PublicKey>) -> Result<Bundle, Error> {
+        let opened = verify::open_dir(dir)?;
+        let mut bundle = Bundle::assemble(opened.manifest, &opened.bytes, &opened.on_disk, dir, |path| verify::read_listed(dir, path))?;
+        let check = SignatureCheck::of(opened.signature.as_deref(), &opened.bytes, key);
+        if let Some(problem) = check.problem() {
+            return Err(Error::Signature { dir: dir.to_path_buf(), problem, fix: check.fix() });
+        }
+        bundle.signature = check;
+        Ok(bundle)
     }
 
     fn assemble(
@@ -155,7 +177,7 @@ impl Bundle {
         };
         let gaps = resolve(manifest.gaps.iter().map(Gap::entry).collect(), false);
         let absent = resolve(manifest.absent.iter().map(Absent::entry).collect(), true);
-        Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, docs, gaps, absent })
+        Ok(Bundle { manifest_sha256: sha256_hex(manifest_bytes), manifest, signature: SignatureCheck::Unsigned, docs, gaps, absent })
     }
 
     /// Look a document up, saying why it is not there (or not usable) when it is not.

@@ -6,7 +6,8 @@
 //! manifest lists or a file attached by hand below `manual/` that a `manual` entry describes,
 //! and every gap or absent record stands for documents the bundle does not hold. What it does
 //! not prove: who wrote the manifest. A bundle edited and sealed again verifies; only a manifest
-//! hash recorded elsewhere (`verify --expect`) or a signature ties a bundle to its collection.
+//! hash recorded elsewhere (`verify --expect`) or a signature checked against a public key had
+//! out of band (`verify --public-key`, see `sign`) ties a bundle to its collection.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -16,6 +17,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::catalogue::{is_manual, manual_dir, manual_name, DocId, Matcher};
+use super::sign::{self, PublicKey, SignatureChange, SignatureCheck, Signer, SIGNATURE_FILE};
 use super::{io_err, sha256_hex, Attachment, Error, FileEntry, Manifest, Tool, MANIFEST_FILE, SCHEMA_VERSION};
 
 /// What `verify` found. A bundle is intact when every list is empty.
@@ -33,9 +35,14 @@ pub struct VerifyReport {
     pub intact_files: usize,
     /// SHA-256 of manifest.json (set by `verify_dir`).
     pub manifest_sha256: String,
+    /// `manifest.json.minisig`: absent, not checked, verified, or what is wrong with it (set by
+    /// `verify_dir` and `verify_dir_with_key`).
+    pub signature: SignatureCheck,
 }
 
 impl VerifyReport {
+    /// Every listed file matches, none is missing or unlisted, and the manifest agrees with the
+    /// catalogue. (The signature is judged apart: see `signature`.)
     pub fn is_intact(&self) -> bool {
         self.changed.is_empty() && self.missing.is_empty() && self.unlisted.is_empty() && self.inconsistent.is_empty()
     }
@@ -219,8 +226,9 @@ fn placed(a: &Attachment) -> Result<(), String> {
     }
 }
 
-/// Every file below `dir` except the manifest, as sorted `/`-separated relative paths. Symlinks
-/// and special files (FIFOs, devices, sockets) are refused, all of them named.
+/// Every file below `dir` except the manifest and its signature, as sorted `/`-separated
+/// relative paths. Symlinks and special files (FIFOs, devices, sockets) are refused, all of them
+/// named, at the names of the manifest and the signature too.
 fn list_files(dir: &Path) -> Result<Vec<String>, Error> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>, refused: &mut Vec<String>) -> Result<(), Error> {
         for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
@@ -255,7 +263,7 @@ fn list_files(dir: &Path) -> Result<Vec<String>, Error> {
             ),
         });
     }
-    out.retain(|p| p != MANIFEST_FILE);
+    out.retain(|p| p != MANIFEST_FILE && p != SIGNATURE_FILE);
     out.sort();
     Ok(out)
 }
@@ -293,8 +301,17 @@ pub(crate) fn read_listed(dir: &Path, rel: &str) -> Result<Option<Vec<u8>>, Erro
     }
 }
 
-/// The manifest (bytes and parsed) and the files present in a bundle directory.
-pub(crate) fn open_dir(dir: &Path) -> Result<(Vec<u8>, Manifest, Vec<String>), Error> {
+/// A bundle directory as read: the manifest (bytes and parsed), the files present, and the bytes
+/// of its signature when it has one.
+pub(crate) struct Opened {
+    pub bytes: Vec<u8>,
+    pub manifest: Manifest,
+    pub on_disk: Vec<String>,
+    pub signature: Option<Vec<u8>>,
+}
+
+/// Read the manifest, list the files and read the signature of a bundle directory.
+pub(crate) fn open_dir(dir: &Path) -> Result<Opened, Error> {
     if !dir.is_dir() {
         return Err(Error::Invalid {
             path: dir.to_path_buf(),
@@ -311,21 +328,42 @@ pub(crate) fn open_dir(dir: &Path) -> Result<(Vec<u8>, Manifest, Vec<String>), E
     let on_disk = list_files(dir)?;
     let bytes = read_regular(&manifest_path)?;
     let manifest = Manifest::parse(&bytes, &manifest_path)?;
-    Ok((bytes, manifest, on_disk))
+    let signature = sign::read_signature(dir)?;
+    Ok(Opened { bytes, manifest, on_disk, signature })
 }
 
 /// Recompute every hash of the bundle in `dir` and compare with its manifest and the catalogue.
+/// A signature is read (and reported malformed when it is) but not checked.
 pub fn verify_dir(dir: &Path) -> Result<VerifyReport, Error> {
-    let (bytes, manifest, on_disk) = open_dir(dir)?;
-    let report = check(&manifest, &on_disk, &mut |p| read_listed(dir, p), |_, _, _| {})?;
-    Ok(VerifyReport { manifest_sha256: sha256_hex(&bytes), ..report })
+    verify_dir_with_key(dir, None)
 }
 
-/// How `seal` fills the fields it cannot derive from the files.
+/// `verify_dir`, and with a public key, the check of `manifest.json.minisig` against it: the
+/// signature must be there, by that key, over the exact manifest bytes.
+pub fn verify_dir_with_key(dir: &Path, key: Option<&PublicKey>) -> Result<VerifyReport, Error> {
+    let opened = open_dir(dir)?;
+    let report = check(&opened.manifest, &opened.on_disk, &mut |p| read_listed(dir, p), |_, _, _| {})?;
+    let signature = SignatureCheck::of(opened.signature.as_deref(), &opened.bytes, key);
+    Ok(VerifyReport { manifest_sha256: sha256_hex(&opened.bytes), signature, ..report })
+}
+
+/// How `seal` fills the fields it cannot derive from the files, and whether it signs.
 #[derive(Debug, Clone, Default)]
 pub struct SealOptions {
     /// Required when the directory has no manifest yet: when the evidence was collected.
     pub collected_at: Option<DateTime<Utc>>,
+    /// Sign the new manifest (`manifest.json.minisig`). Without it, a signature the new manifest
+    /// no longer matches is removed.
+    pub signer: Option<Signer>,
+}
+
+/// What `seal` wrote.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    pub manifest: Manifest,
+    /// SHA-256 of the manifest.json written.
+    pub manifest_sha256: String,
+    pub signature: SignatureChange,
 }
 
 /// Write `manifest.json` for the files in `dir`. An existing manifest keeps its collection times,
@@ -335,13 +373,17 @@ pub struct SealOptions {
 /// written. Files below `manual/` are kept only with the bytes they were attached with: one no
 /// `manual` entry describes, or one edited since, is refused (seal never adopts an attachment;
 /// `attach` records them).
-pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
+///
+/// With `opts.signer`, `manifest.json.minisig` is written after the manifest; without it, a
+/// signature of the previous manifest is removed unless the manifest came out unchanged.
+pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Sealed, Error> {
     let manifest_path = dir.join(MANIFEST_FILE);
-    let previous = if std::fs::symlink_metadata(&manifest_path).is_ok() {
+    let (previous_bytes, previous) = if std::fs::symlink_metadata(&manifest_path).is_ok() {
         let bytes = read_regular(&manifest_path)?;
-        Some(Manifest::parse(&bytes, &manifest_path)?)
+        let parsed = Manifest::parse(&bytes, &manifest_path)?;
+        (Some(bytes), Some(parsed))
     } else {
-        None
+        (None, None)
     };
     let mut files = Vec::new();
     let mut accounts = BTreeSet::new();
@@ -445,6 +487,9 @@ pub fn seal_dir(dir: &Path, opts: &SealOptions) -> Result<Manifest, Error> {
             ),
         });
     }
-    crate::util::write_atomic(&manifest_path, &manifest.to_json()).map_err(io_err(&manifest_path))?;
-    Ok(manifest)
+    let bytes = manifest.to_json();
+    let prepared = sign::prepare(opts.signer.as_ref(), &bytes)?;
+    crate::util::write_atomic(&manifest_path, &bytes).map_err(io_err(&manifest_path))?;
+    let signature = sign::after_write(dir, previous_bytes.as_deref(), &bytes, prepared)?;
+    Ok(Sealed { manifest, manifest_sha256: sha256_hex(&bytes), signature })
 }

@@ -22,6 +22,8 @@ pub struct SummaryView {
     pub collected_at: String,
     pub generated_at: String,
     pub manifest_sha256: String,
+    /// The bundle's signature in words (as on the packet covers).
+    pub signature: String,
     pub tool: String,
     pub prepared_for: Option<String>,
     pub frameworks: Vec<FrameworkSummary>,
@@ -373,6 +375,7 @@ impl SummaryView {
             collected_at: e.collected_at.clone(),
             generated_at: report.generated_at.clone(),
             manifest_sha256: e.manifest_sha256.clone(),
+            signature: crate::report::SignatureInfo::describe(e.signature.as_ref()),
             tool: format!("{} {}", report.tool.name, report.tool.version),
             prepared_for,
             frameworks,

@@ -23,6 +23,11 @@ pub struct Packet {
     pub collected_at: String,
     pub generated_at: String,
     pub manifest_sha256: String,
+    /// The bundle's signature in words: verified against the public key given, not checked, or
+    /// not signed.
+    pub signature: String,
+    /// Its trusted comment (what was signed and when), when the signature was verified.
+    pub signature_comment: Option<String>,
     pub tool: String,
     /// The audit period, who the packet is for and who prepared it (report options), when given.
     pub period: Option<String>,
@@ -654,6 +659,8 @@ impl Packet {
             collected_at: e.collected_at.clone(),
             generated_at: report.generated_at.clone(),
             manifest_sha256: e.manifest_sha256.clone(),
+            signature: crate::report::SignatureInfo::describe(e.signature.as_ref()),
+            signature_comment: e.signature.as_ref().filter(|s| s.verified).map(|s| s.trusted_comment.clone()),
             tool: format!("{} {}", report.tool.name, report.tool.version),
             period: None,
             prepared_for: None,

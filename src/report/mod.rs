@@ -240,6 +240,36 @@ pub struct EvidenceInfo {
     pub files: Vec<FileRef>,
     pub gaps: Vec<Gap>,
     pub absent: Vec<Absent>,
+    /// The minisign signature of manifest.json, when the bundle has one (`null` when not).
+    pub signature: Option<SignatureInfo>,
+}
+
+/// A bundle's signature (`manifest.json.minisig`) as the report saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureInfo {
+    /// The id of the key that made it, as minisign shows it (16 hex digits).
+    pub key_id: String,
+    /// What the signer signed and when, e.g. `auditpack manifest sha256 … signed 2026-12-02T10:00:00Z`.
+    pub trusted_comment: String,
+    /// Checked against the public key given (`report --public-key`): true only then.
+    pub verified: bool,
+}
+
+impl SignatureInfo {
+    /// The report's view of a bundle's signature check.
+    pub fn of(check: &crate::evidence::SignatureCheck) -> Option<SignatureInfo> {
+        let verified = matches!(check, crate::evidence::SignatureCheck::Verified(_));
+        check.signature().map(|s| SignatureInfo { key_id: s.key_id.clone(), trusted_comment: s.trusted_comment.clone(), verified })
+    }
+
+    /// One line for the packet cover and the summary.
+    pub fn describe(info: Option<&SignatureInfo>) -> String {
+        match info {
+            Some(s) if s.verified => format!("minisign key {}, verified against the public key given", s.key_id),
+            Some(s) => format!("signed by key {}, not checked", s.key_id),
+            None => "not signed".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
@@ -508,6 +538,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
             files: m.files.iter().map(|f| FileRef { path: f.path.clone(), sha256: f.sha256.clone() }).collect(),
             gaps: m.gaps.clone(),
             absent: m.absent.clone(),
+            signature: SignatureInfo::of(&bundle.signature),
         },
         frameworks,
     }

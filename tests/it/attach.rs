@@ -281,7 +281,7 @@ fn seal_keeps_attachments_and_refuses_edited_or_undescribed_ones() {
     let dir = tempdir();
     let bundle = attached(dir.path());
     let before = manifest(&bundle);
-    let sealed = evidence::seal_dir(&bundle, &Default::default()).unwrap();
+    let sealed = evidence::seal_dir(&bundle, &Default::default()).unwrap().manifest;
     assert_eq!(sealed.manual, before.manual);
     assert_eq!(sealed.files, before.files);
     assert!(evidence::verify_dir(&bundle).unwrap().is_intact());

@@ -78,7 +78,7 @@ fn seal_keeps_gaps_and_collection_time_and_makes_the_bundle_verify() {
         .unwrap();
     assert!(!evidence::verify_dir(&bundle).unwrap().is_intact());
     let before = Bundle::open(Path::new(DEMO)).unwrap().manifest;
-    let after = evidence::seal_dir(&bundle, &Default::default()).unwrap();
+    let after = evidence::seal_dir(&bundle, &Default::default()).unwrap().manifest;
     assert!(evidence::verify_dir(&bundle).unwrap().is_intact());
     assert_eq!(after.collected_at, before.collected_at);
     assert_eq!(after.gaps, before.gaps);
@@ -131,7 +131,7 @@ fn a_schema_1_manifest_is_still_read_with_the_collection_start_taken_as_its_end(
     m["schema_version"] = 1.into();
     m.as_object_mut().unwrap().remove("collection_started_at");
     std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
-    let sealed = evidence::seal_dir(&bundle, &Default::default()).unwrap();
+    let sealed = evidence::seal_dir(&bundle, &Default::default()).unwrap().manifest;
     assert_eq!(sealed.schema_version, 2);
     assert_eq!(sealed.collection_started_at, sealed.collected_at);
 }

@@ -4,7 +4,7 @@ use crate::util::*;
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for cmd in ["collect", "report", "verify", "controls", "checks", "demo", "seal", "attach", "templates"] {
+    for cmd in ["collect", "report", "verify", "controls", "checks", "demo", "seal", "attach", "keygen", "templates"] {
         let out = run(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{cmd} --help");
         let text = stdout(&out);

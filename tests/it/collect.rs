@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use super::inventory::{Inventory, Item, RuleResults, MOTO_ACCOUNT};
 use super::moto::Moto;
 use super::router::{json_error, xml_error, Reply, Req, Router};
-use super::util::{run, stderr, tempdir};
+use super::util::{run, stderr, stdout, tempdir, tool};
 
 const HOME: &str = "us-east-1";
 const OTHER: &str = "eu-west-1";
@@ -689,6 +689,37 @@ fn collect_command_writes_a_bundle_that_verify_and_report_accept() {
     let o = collect_cmd(&moto, &["--out", strict.to_str().unwrap(), "--region", HOME, "--strict"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(strict.join("manifest.json").exists());
+}
+
+#[test]
+fn collect_with_sign_refuses_a_bad_key_before_any_call_and_signs_the_manifest_with_a_good_one() {
+    let moto = Moto::start(false);
+    let dir = tempdir();
+    let out = dir.path().join("evidence");
+    let out_s = out.to_str().unwrap();
+
+    // A missing key: refused before any request, nothing written.
+    let missing = dir.path().join("no-such-key");
+    let o = collect_cmd(&moto, &["--out", out_s, "--region", HOME, "--sign", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(missing.to_str().unwrap()) && err.contains("does not exist") && err.contains("fix:"), "{err}");
+    assert!(!err.contains("request(s)"), "no call was sent: {err}");
+    assert!(!out.exists(), "nothing is written");
+
+    let key = dir.path().join("auditpack");
+    let k = run(&["keygen", "--out", key.to_str().unwrap()]);
+    assert_eq!(k.status.code(), Some(0), "{}", stderr(&k));
+    let public = format!("{}.pub", key.display());
+    let o = collect_cmd(&moto, &["--out", out_s, "--region", HOME, "--sign", key.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let manifest_sha256 = auditpack::evidence::sha256_hex(&std::fs::read(out.join("manifest.json")).unwrap());
+    assert!(text.contains(&format!(": auditpack manifest sha256 {manifest_sha256} signed ")), "{text}");
+    let v = run(&["verify", out_s, "--public-key", &public]);
+    assert_eq!(v.status.code(), Some(0), "{}{}", stdout(&v), stderr(&v));
+    let m = tool("minisign", &["-Vm", out.join("manifest.json").to_str().unwrap(), "-p", &public]);
+    assert!(m.status.success(), "{}", stderr(&m));
 }
 
 #[test]

@@ -279,3 +279,88 @@ fn results_json_validates_against_its_json_schema_and_the_schema_is_strict() {
     assert!(errors.iter().any(|e| e.contains("'colour' was unexpected")), "{errors:?}");
     assert!(errors.iter().any(|e| e.contains("'id' is a required property")), "{errors:?}");
 }
+
+/// The lines of the first ```sh block after `marker` in a document.
+fn doc_block(doc: &str, marker: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc)).unwrap();
+    let block = &text[text.find(marker).unwrap_or_else(|| panic!("{doc} has {marker}"))..];
+    let block = &block[block.find("```sh\n").unwrap() + 6..];
+    block[..block.find("```").unwrap()].lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+}
+
+fn sh(line: &str, dir: &Path) -> std::process::Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_auditpack")).parent().unwrap().to_path_buf();
+    std::process::Command::new("sh")
+        .args(["-c", line])
+        .current_dir(dir)
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_auditor_checks_a_signed_archive_with_sha256sum_and_minisign_alone_as_docs_handoff_says() {
+    let dir = tempdir();
+    let d = dir.path();
+    // What docs/handoff.md has the team do, on the demo bundle (seal --sign stands for collect --sign).
+    let bundle = demo_copy(d);
+    ok(&run(&["keygen", "--out", d.join("signing.key").to_str().unwrap()]));
+    ok(&run(&["seal", bundle.to_str().unwrap(), "--sign", d.join("signing.key").to_str().unwrap()]));
+    std::fs::write(d.join("training.txt"), "training records\n").unwrap();
+    ok(&run(&[
+        "attach", bundle.to_str().unwrap(), "--framework", "hipaa", "--control", "164.308(a)(5)(i)", "--by", "J. Doe",
+        "--sign", d.join("signing.key").to_str().unwrap(), d.join("training.txt").to_str().unwrap(),
+    ]));
+    let zip = d.join("acme-2026-Q4.zip");
+    let report = |out: &str| {
+        run(&[
+            "report", "--evidence", bundle.to_str().unwrap(), "--out", d.join(out).to_str().unwrap(), "--format", "json,csv,html",
+            "--public-key", d.join("signing.key.pub").to_str().unwrap(), "--archive", zip.to_str().unwrap(),
+            "--sign", d.join("signing.key").to_str().unwrap(),
+        ])
+    };
+    ok(&report("packet"));
+    // Every member but the signature is the same bytes for the same inputs (minisign signatures
+    // are randomised, so SHA256SUMS.minisig differs from run to run, and verifies every time).
+    let members = |bytes: Vec<u8>| {
+        let mut z = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = std::collections::BTreeMap::new();
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut b).unwrap();
+            out.insert(f.name().unwrap().to_string(), b);
+        }
+        out
+    };
+    let mut first = members(std::fs::read(&zip).unwrap());
+    ok(&report("packet"));
+    let mut second = members(std::fs::read(&zip).unwrap());
+    assert!(first.remove("SHA256SUMS.minisig").is_some() && second.remove("SHA256SUMS.minisig").is_some());
+    assert!(first == second, "the same members for the same inputs");
+
+    // What the auditor runs, line by line as the document gives it.
+    let auditor = doc_block("docs/handoff.md", "<!-- auditor:");
+    assert!(auditor.len() >= 4, "{auditor:?}");
+    for line in &auditor {
+        let o = sh(line, d);
+        assert_eq!(o.status.code(), Some(0), "{line}\n{}{}", stdout(&o), stderr(&o));
+    }
+    let x = d.join("acme-2026-Q4");
+    let evidence_check = doc_block("docs/handoff.md", "without auditpack:");
+    let o = sh(&evidence_check[0], &x);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(std::fs::read_to_string(x.join("SHA256SUMS")).unwrap().contains("  evidence/manual/hipaa/"), "the attachment is in the archive");
+
+    // One changed byte anywhere is caught: in a member by sha256sum, in the list by minisign.
+    let member = x.join("packet/results.json");
+    let mut bytes = std::fs::read(&member).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(&member, bytes).unwrap();
+    assert_ne!(sh("sha256sum -c --quiet SHA256SUMS", &x).status.code(), Some(0), "a changed member fails sha256sum -c");
+    let sums = x.join("SHA256SUMS");
+    let text = std::fs::read_to_string(&sums).unwrap();
+    std::fs::write(&sums, text.replacen('0', "1", 1)).unwrap();
+    let o = sh("minisign -Vm SHA256SUMS -p ../signing.key.pub", &x);
+    assert_ne!(o.status.code(), Some(0), "an edited SHA256SUMS fails minisign -V: {}", stdout(&o));
+}

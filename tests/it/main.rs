@@ -17,4 +17,5 @@ mod moto;
 mod output;
 mod report;
 mod router;
+mod sign;
 mod util;

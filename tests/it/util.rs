@@ -79,7 +79,7 @@ pub fn write_bundle(dir: &Path, files: impl IntoIterator<Item = (String, String)
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, t).unwrap();
     }
-    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()) };
+    let opts = auditpack::evidence::SealOptions { collected_at: Some("2026-11-27T09:00:00Z".parse().unwrap()), ..Default::default() };
     auditpack::evidence::seal_dir(&root, &opts).unwrap();
     root
 }
