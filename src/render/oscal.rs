@@ -261,11 +261,8 @@ says what stood in for one."
         if let Some(x) = &r.exceptions {
             props.push(prop("exceptions-sha256", &x.sha256));
         }
-        let counts: Vec<String> = ControlStatus::ALL
-            .iter()
-            .filter(|st| s.get(**st) > 0)
-            .map(|st| format!("{} {}", s.get(*st), st.as_str()))
-            .collect();
+        let counts: Vec<String> =
+            ControlStatus::ALL.iter().filter(|st| s.get(**st) > 0).map(|st| format!("{} {}", s.get(*st), st.as_str())).collect();
         let gaps = r.evidence.gaps.len();
         let description = format!(
             "{tool} {version} evaluated the evidence bundle collected at {collected} from AWS account {accounts} in region \
@@ -461,7 +458,8 @@ longer accepted and count as failures again:\n",
             )
         };
         for k in covered {
-            statement.push_str(&format!("\n- control {}: `{}` on {} (finding {})", k.control.id, k.check, k.finding.resource, k.finding.id));
+            statement
+                .push_str(&format!("\n- control {}: `{}` on {} (finding {})", k.control.id, k.check, k.finding.resource, k.finding.id));
         }
         let mut props = vec![
             prop("exception", &x.index.to_string()),
@@ -538,7 +536,7 @@ regions and evidence gaps. `auditpack verify` checks the bundle against it."
                 rlinks: vec![Rlink {
                     href: "manifest.json".into(),
                     media_type: Some("application/json"),
-                    hashes: vec![Hash { algorithm: "SHA-256", value: r.evidence.manifest_sha256.clone() }],
+                    hashes: sha256_hashes(&r.evidence.manifest_sha256),
                 }],
             },
         ];
@@ -546,11 +544,7 @@ regions and evidence gaps. `auditpack verify` checks the bundle against it."
             uuid: self.file_resource(path),
             title: line(path),
             description: None,
-            rlinks: vec![Rlink {
-                href: path.to_string(),
-                media_type: media_type(path),
-                hashes: Some(s.sha256()).filter(|h| !h.is_empty()).map(|h| Hash { algorithm: "SHA-256", value: h.to_string() }).into_iter().collect(),
-            }],
+            rlinks: vec![Rlink { href: path.to_string(), media_type: media_type(path), hashes: sha256_hashes(s.sha256()) }],
         }));
         BackMatter { resources }
     }
@@ -582,6 +576,15 @@ fn covered<'a>(report: &'a Report, f: &'a FrameworkReport, e: &ExceptionResult) 
         }
     }
     out
+}
+
+/// The SHA-256 of a resource as OSCAL hashes, none when it is not known.
+fn sha256_hashes(hex: &str) -> Vec<Hash> {
+    if hex.is_empty() {
+        Vec::new()
+    } else {
+        vec![Hash { algorithm: "SHA-256", value: hex.to_string() }]
+    }
 }
 
 fn prop(name: &'static str, value: &str) -> Prop {
