@@ -13,6 +13,7 @@ mod fuzz_corpus;
 mod inventory;
 mod mappings;
 mod moto;
+mod oscal;
 mod output;
 mod report;
 mod router;
