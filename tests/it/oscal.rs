@@ -279,7 +279,7 @@ fn oscal_documents_are_byte_identical_when_rendered_twice() {
 }
 
 /// The risk of the accepted-risk entry numbered `index`.
-fn risk<'a>(doc: &'a Value, index: usize) -> Option<&'a Value> {
+fn risk(doc: &Value, index: usize) -> Option<&Value> {
     list(&doc["assessment-results"]["results"][0], "risks").iter().find(|r| prop(r, "exception") == Some(&index.to_string()))
 }
 
@@ -424,6 +424,9 @@ fn oscal_attached_documents_are_examined_observations_of_their_control() {
     assert_eq!(f["target"]["status"]["reason"], "other");
 }
 
+/// A change to a document.
+type Edit = Box<dyn FnOnce(&mut Value)>;
+
 /// A copy of `doc` changed by `edit`, written to `dir/name`.
 fn broken(doc: &Value, dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
     let mut v = doc.clone();
@@ -440,7 +443,7 @@ fn oscal_trestle_rejects_broken_copies_so_the_validation_is_live() {
     let trestle = Trestle::new();
     trestle.validate(&good).unwrap_or_else(|e| panic!("{e}"));
     let doc = json(&good);
-    let cases: Vec<(&str, &str, Box<dyn FnOnce(&mut Value)>)> = vec![
+    let cases: Vec<(&str, &str, Edit)> = vec![
         // Version 1 is not an OSCAL UUID (only 4 and 5 are).
         (
             "bad-uuid.json",
