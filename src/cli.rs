@@ -76,7 +76,8 @@ nothing collected, output directory not empty, a --sign key that is missing or n
     #[command(
         long_about = "Verify the evidence bundle, run every check the selected frameworks use, and write \
 results.json, <framework>.html and <framework>.pdf, and the one-page summary.html and summary.pdf, to the \
-output directory. A bundle that does not verify is \
+output directory; with --format oscal, also <framework>.oscal.json, the OSCAL assessment results of each \
+framework (docs/oscal.md). A bundle that does not verify is \
 refused (exit 2). Outputs are byte-identical for the same bundle: the generation time is SOURCE_DATE_EPOCH when \
 set, else the bundle's collected_at.\n\n\
 With --public-key, the bundle must also carry manifest.json.minisig, a minisign signature of its manifest \
@@ -91,7 +92,7 @@ the previous packet as it was. An OUT holding a previous packet (it carries .aud
 replaced whole, files of other frameworks or formats included; an OUT holding anything else is refused \
 unless --force. OUT may never be, hold or lie inside the evidence bundle, nor hold the --templates or \
 --mappings directory, the current or the home directory.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n  auditpack report --evidence evidence/ --out packet/ --public-key auditpack.pub --archive handoff.zip\n\n\
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --format html,pdf,json,csv,oscal\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n  auditpack report --evidence evidence/ --out packet/ --public-key auditpack.pub --archive handoff.zip\n\n\
 The second example replaces the packet of the first whole: packet/ then holds hipaa.pdf and .auditpack-packet.json only. \
 The third replaces a directory auditpack did not write, deleting what it held.\n\n\
 In a pipeline:\n  auditpack report --evidence e/ --out p/ --previous last/ --fail-on new_failure,not_assessed\n\n\
@@ -183,7 +184,7 @@ Without --public-key a signature is reported, with its key id, as not checked.",
     /// Render every packet for the built-in sample account (no AWS needed).
     #[command(
         long_about = "Write the built-in demo evidence bundle to OUT/evidence and render results.json and the \
-HTML and PDF packets of every framework into OUT. The sample account has users without MFA, an old access key, \
+HTML and PDF packets of every framework into OUT (--format oscal adds the OSCAL assessment results). The sample account has users without MFA, an old access key, \
 an admin user, a weak password policy and two regions, one without a Config recorder, so every status appears.\n\n\
 The evidence and the packets appear in OUT together, once every file is written. Running the demo again \
 replaces OUT whole (it carries .auditpack-packet.json); an OUT holding anything else is refused unless \
@@ -312,7 +313,7 @@ pub struct Selection {
     /// Only these frameworks (repeat or comma-separate): gdpr, hipaa, pci-dss-4.0. Default: all.
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub framework: Vec<String>,
-    /// Only these formats (comma-separated). Default: html,pdf,json.
+    /// Only these formats (comma-separated). Default: html,pdf,json; oscal only when named.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<Format>,
     /// The audit period the packet covers, printed on the cover (e.g. "2026-10-01 to 2026-12-31").

@@ -7,17 +7,28 @@ use anyhow::Result;
 use crate::evidence::Bundle;
 use crate::mappings::Catalog;
 use crate::output;
-use crate::render::{html::HtmlRenderer, pdf, Packet};
+use crate::render::{html::HtmlRenderer, oscal, pdf, Packet};
 use crate::report::{self, Report};
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Format {
+    /// <framework>.html and summary.html
     Html,
+    /// <framework>.pdf and summary.pdf
     Pdf,
+    /// results.json (docs/results.md)
     Json,
-    /// controls.csv and findings.csv.
+    /// controls.csv and findings.csv (one row per framework × control, one per finding); not in the default
     Csv,
+    /// <framework>.oscal.json: OSCAL 1.2.1 assessment results for OSCAL tools (docs/oscal.md); not in the default
+    Oscal,
+}
+
+impl Format {
+    /// The formats written when none is asked for: CSV and OSCAL are left out, since they are for
+    /// tools that import them and not part of the packet people read.
+    pub const DEFAULT: [Format; 3] = [Format::Html, Format::Pdf, Format::Json];
 }
 
 #[derive(Debug, Clone)]
@@ -25,7 +36,7 @@ pub struct ReportOptions {
     pub out: PathBuf,
     /// Framework ids; empty means every framework of the catalogue.
     pub frameworks: Vec<String>,
-    /// Formats; empty means all.
+    /// Formats; empty means [`Format::DEFAULT`].
     pub formats: Vec<Format>,
     pub mappings: Option<PathBuf>,
     pub templates: Option<PathBuf>,
@@ -48,7 +59,7 @@ pub struct ReportOptions {
 }
 
 impl ReportOptions {
-    /// Options writing every format of every framework to `out`, with nothing else set.
+    /// Options writing the default formats of every framework to `out`, with nothing else set.
     pub fn new(out: PathBuf) -> ReportOptions {
         ReportOptions {
             out,
@@ -154,7 +165,7 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
     } else {
         opts.frameworks.iter().map(|id| catalog.select(id)).collect::<Result<_>>()?
     };
-    let formats = if opts.formats.is_empty() { vec![Format::Html, Format::Pdf, Format::Json] } else { opts.formats.clone() };
+    let formats = if opts.formats.is_empty() { Format::DEFAULT.to_vec() } else { opts.formats.clone() };
     let report = build_report(bundle, &catalog, &selected, opts, progress)?;
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
     // Every file is rendered from the finished report and independently of the others: render
@@ -186,15 +197,21 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
                 }
             }
             Job::Framework(f) => {
-                let mut packet = Packet::new(&report, f);
-                packet.period = opts.period.clone();
-                packet.prepared_for = opts.prepared_for.clone();
-                packet.prepared_by = opts.prepared_by.clone();
-                if let Some(h) = &html {
-                    files.push((format!("{}.html", f.id), h.render(&packet)?.into_bytes()));
+                if html.is_some() || formats.contains(&Format::Pdf) {
+                    let mut packet = Packet::new(&report, f);
+                    packet.period = opts.period.clone();
+                    packet.prepared_for = opts.prepared_for.clone();
+                    packet.prepared_by = opts.prepared_by.clone();
+                    if let Some(h) = &html {
+                        files.push((format!("{}.html", f.id), h.render(&packet)?.into_bytes()));
+                    }
+                    if formats.contains(&Format::Pdf) {
+                        files.push((format!("{}.pdf", f.id), pdf::render(&packet)));
+                    }
                 }
-                if formats.contains(&Format::Pdf) {
-                    files.push((format!("{}.pdf", f.id), pdf::render(&packet)));
+                // OSCAL is written from the report itself, not from the packet view.
+                if formats.contains(&Format::Oscal) {
+                    files.push((format!("{}.oscal.json", f.id), oscal::assessment_results(&report, f)));
                 }
             }
         }

@@ -14,6 +14,7 @@ mod handoff;
 mod inventory;
 mod mappings;
 mod moto;
+mod oscal;
 mod output;
 mod report;
 mod router;
