@@ -232,13 +232,7 @@ fn report(
 }
 
 /// `--archive`: the packet just written, the bundle and SHA256SUMS in one deterministic zip.
-fn write_archive(
-    archive: &Path,
-    out: &Path,
-    evidence: &Path,
-    bundle: &evidence::Bundle,
-    signer: Option<&evidence::Signer>,
-) -> Result<()> {
+fn write_archive(archive: &Path, out: &Path, evidence: &Path, bundle: &evidence::Bundle, signer: Option<&evidence::Signer>) -> Result<()> {
     use auditpack::archive;
     let members = archive::members(out, evidence, bundle)?;
     let sums = archive::Member { path: archive::SUMS.into(), bytes: archive::sums(&members) };

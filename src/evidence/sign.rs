@@ -111,7 +111,8 @@ impl Signer {
     /// `what`, the bytes' SHA-256 and the packet's generation time `generated` (not the clock, so
     /// the same packet gives the same archive; Ed25519 signatures are deterministic).
     pub fn sign_bytes(&self, what: &str, bytes: &[u8], generated: DateTime<Utc>) -> Result<Vec<u8>, Error> {
-        let trusted = format!("auditpack {what} sha256 {} of the packet generated {}", sha256_hex(bytes), crate::report::rfc3339(generated));
+        let trusted =
+            format!("auditpack {what} sha256 {} of the packet generated {}", sha256_hex(bytes), crate::report::rfc3339(generated));
         let untrusted = format!("signature from auditpack secret key {}", self.key_id);
         let sig = minisign::sign(Some(&self.pk), &self.sk, bytes, Some(&trusted), Some(&untrusted)).map_err(|e| Error::Invalid {
             path: self.path.clone(),

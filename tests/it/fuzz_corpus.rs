@@ -6,12 +6,13 @@ use std::path::Path;
 
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 5] = [
+const TARGETS: [Target; 6] = [
     ("credential_report", auditpack::fuzz::credential_report),
     ("authorization_details", auditpack::fuzz::authorization_details),
     ("config_items", auditpack::fuzz::config_items),
     ("manifest", auditpack::fuzz::manifest),
     ("mappings", auditpack::fuzz::mappings),
+    ("cycle_inputs", auditpack::fuzz::cycle_inputs),
 ];
 
 fn inputs(dir: &Path) -> Vec<std::path::PathBuf> {

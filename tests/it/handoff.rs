@@ -308,15 +308,34 @@ fn an_auditor_checks_a_signed_archive_with_sha256sum_and_minisign_alone_as_docs_
     ok(&run(&["seal", bundle.to_str().unwrap(), "--sign", d.join("signing.key").to_str().unwrap()]));
     std::fs::write(d.join("training.txt"), "training records\n").unwrap();
     ok(&run(&[
-        "attach", bundle.to_str().unwrap(), "--framework", "hipaa", "--control", "164.308(a)(5)(i)", "--by", "J. Doe",
-        "--sign", d.join("signing.key").to_str().unwrap(), d.join("training.txt").to_str().unwrap(),
+        "attach",
+        bundle.to_str().unwrap(),
+        "--framework",
+        "hipaa",
+        "--control",
+        "164.308(a)(5)(i)",
+        "--by",
+        "J. Doe",
+        "--sign",
+        d.join("signing.key").to_str().unwrap(),
+        d.join("training.txt").to_str().unwrap(),
     ]));
     let zip = d.join("acme-2026-Q4.zip");
     let report = |out: &str| {
         run(&[
-            "report", "--evidence", bundle.to_str().unwrap(), "--out", d.join(out).to_str().unwrap(), "--format", "json,csv,html",
-            "--public-key", d.join("signing.key.pub").to_str().unwrap(), "--archive", zip.to_str().unwrap(),
-            "--sign", d.join("signing.key").to_str().unwrap(),
+            "report",
+            "--evidence",
+            bundle.to_str().unwrap(),
+            "--out",
+            d.join(out).to_str().unwrap(),
+            "--format",
+            "json,csv,html",
+            "--public-key",
+            d.join("signing.key.pub").to_str().unwrap(),
+            "--archive",
+            zip.to_str().unwrap(),
+            "--sign",
+            d.join("signing.key").to_str().unwrap(),
         ])
     };
     ok(&report("packet"));
@@ -350,7 +369,10 @@ fn an_auditor_checks_a_signed_archive_with_sha256sum_and_minisign_alone_as_docs_
     let evidence_check = doc_block("docs/handoff.md", "without auditpack:");
     let o = sh(&evidence_check[0], &x);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert!(std::fs::read_to_string(x.join("SHA256SUMS")).unwrap().contains("  evidence/manual/hipaa/"), "the attachment is in the archive");
+    assert!(
+        std::fs::read_to_string(x.join("SHA256SUMS")).unwrap().contains("  evidence/manual/hipaa/"),
+        "the attachment is in the archive"
+    );
 
     // One changed byte anywhere is caught: in a member by sha256sum, in the list by minisign.
     let member = x.join("packet/results.json");

@@ -15,21 +15,6 @@ const NS: &str = "https://auditpack.dev/ns/oscal";
 const FRAMEWORKS: [&str; 3] = ["gdpr", "hipaa", "pci-dss-4.0"];
 const EXCEPTIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/exceptions.toml");
 
-/// The python of the test venv that `scripts/install-moto` fills: $AUDITPACK_VENV/bin/python,
-/// else ~/.cache/auditpack-venv/bin/python. Missing, the test fails: it never skips.
-fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("AUDITPACK_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/auditpack-venv"));
-    let python = venv.join("bin/python");
-    assert!(
-        python.exists(),
-        "the test venv's python is not at {}: run `bash scripts/test` (or scripts/install-moto), which installs the pinned compliance-trestle",
-        python.display()
-    );
-    python
-}
-
 fn python(args: &[&str], cwd: &Path) -> Output {
     let py = venv_python();
     Command::new(&py)
