@@ -358,6 +358,11 @@ fn an_auditor_checks_a_signed_archive_with_sha256sum_and_minisign_alone_as_docs_
     assert!(first.remove("SHA256SUMS.minisig").is_some() && second.remove("SHA256SUMS.minisig").is_some());
     assert!(first == second, "the same members for the same inputs");
 
+    let signed = results(&d.join("packet"));
+    assert_eq!(signed["evidence"]["signature"]["verified"], true);
+    let errors = schema_errors(&[&d.join("packet/results.json")]);
+    assert!(errors.is_empty(), "a signed bundle's results.json matches the schema: {errors:?}");
+
     // What the auditor runs, line by line as the document gives it.
     let auditor = doc_block("docs/handoff.md", "<!-- auditor:");
     assert!(auditor.len() >= 4, "{auditor:?}");
