@@ -521,6 +521,39 @@ impl Staging {
     }
 
     /// `write` for bytes whose SHA-256 the caller already computed (on another thread).
+    /// Write a file by streaming it through `fill` (buffered, hashed as it is written), so a large
+    /// file such as results.json is never held in memory whole.
+    pub fn write_streamed(&mut self, name: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+        use sha2::Digest;
+        struct Hashing<W> {
+            inner: W,
+            hash: sha2::Sha256,
+        }
+        impl<W: Write> Write for Hashing<W> {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                let n = self.inner.write(buf)?;
+                self.hash.update(&buf[..n]);
+                Ok(n)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                self.inner.flush()
+            }
+        }
+        let path = self.tree.join(name);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err(dir, "creating a directory in the staging directory"))?;
+        }
+        let f = File::create_new(&path).map_err(io_err(&path, "creating a packet file"))?;
+        let mut w = Hashing { inner: std::io::BufWriter::with_capacity(1 << 20, f), hash: sha2::Sha256::new() };
+        fill(&mut w).and_then(|_| w.flush()).map_err(io_err(&path, "writing a packet file"))?;
+        let digest = w.hash.finalize();
+        let f = w.inner.into_inner().map_err(|e| e.into_error()).map_err(io_err(&path, "writing a packet file"))?;
+        f.sync_all().map_err(io_err(&path, "writing a packet file"))?;
+        let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        self.files.insert(name.to_string(), sha256);
+        Ok(())
+    }
+
     pub fn write_hashed(&mut self, name: &str, bytes: &[u8], sha256: String) -> Result<(), Error> {
         let path = self.tree.join(name);
         if let Some(dir) = path.parent() {

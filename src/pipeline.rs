@@ -172,9 +172,6 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
     // them on all cores, then write them in one fixed order.
     let summary = crate::render::summary::SummaryView::new(&report, opts.prepared_for.clone());
     let mut jobs: Vec<Job> = Vec::new();
-    if formats.contains(&Format::Json) {
-        jobs.push(Job::Results);
-    }
     if formats.contains(&Format::Csv) {
         jobs.push(Job::Csv);
     }
@@ -183,7 +180,6 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
     let render_job = |job: &Job| -> Result<Vec<(String, String, Vec<u8>)>> {
         let mut files = Vec::new();
         match job {
-            Job::Results => files.push(("results.json".to_string(), report.to_json())),
             Job::Csv => {
                 files.push(("controls.csv".to_string(), crate::render::csv::controls(&report)));
                 files.push(("findings.csv".to_string(), crate::render::csv::findings(&report)));
@@ -217,6 +213,12 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
         }
         Ok(files.into_iter().map(|(name, bytes)| (name, crate::evidence::sha256_hex(&bytes), bytes)).collect())
     };
+    // results.json is streamed to its file (it grows with the findings: 138 MB for 10,000 users
+    // and 100,000 items), never held in memory whole.
+    if formats.contains(&Format::Json) {
+        staging.write_streamed("results.json", |w| report.write_json(w))?;
+        progress("rendered results.json");
+    }
     for rendered in crate::util::in_parallel(&jobs, render_job) {
         for (name, sha256, bytes) in rendered? {
             staging.write_hashed(&name, &bytes, sha256)?;
@@ -228,7 +230,6 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
 
 /// One piece of the packet to render.
 enum Job<'a> {
-    Results,
     Csv,
     Summary,
     Framework(&'a crate::report::FrameworkReport),

@@ -292,7 +292,7 @@ fn day(rfc3339: &str) -> String {
 
 fn period_label(start: Option<&str>, end: Option<&str>, collected_at: &str) -> String {
     match (start, end) {
-        (Some(s), Some(e)) => format!("{s} to {e}"),
+        (Some(s), Some(e)) => format!("the period {s} to {e}"),
         (Some(s), None) => format!("the period from {s}"),
         (None, Some(e)) => format!("the period to {e}"),
         (None, None) => day(collected_at),

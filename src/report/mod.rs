@@ -584,6 +584,12 @@ fn control_status(method: EvidenceMethod, checks: &[CheckResult]) -> (ControlSta
 }
 
 impl Report {
+    /// `results.json` written to `w`: the bytes of [`Report::to_json`], without holding them.
+    pub fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    }
+
     /// `results.json` bytes: pretty JSON, stable key order, trailing newline.
     pub fn to_json(&self) -> Vec<u8> {
         let mut out = serde_json::to_vec_pretty(self).expect("report serialises");

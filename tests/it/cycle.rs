@@ -505,3 +505,39 @@ pub(crate) fn full_cycle_packet(previous: &Path, work: &Path) -> PathBuf {
     ]));
     out
 }
+
+#[test]
+fn the_previous_period_is_named_by_its_audit_period_when_it_had_one() {
+    let dir = tempdir();
+    let q3 = dir.path().join("q3");
+    ok(&run(&[
+        "report",
+        "--evidence",
+        DEMO,
+        "--out",
+        q3.to_str().unwrap(),
+        "--format",
+        "json",
+        "--period-start",
+        "2026-07-01",
+        "--period-end",
+        "2026-09-30",
+    ]));
+    let out = dir.path().join("q4");
+    ok(&run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--format", "json,html", "--previous", q3.to_str().unwrap()]));
+    let r = results(&out);
+    assert_eq!(r["changes"]["previous"]["label"], "the period 2026-07-01 to 2026-09-30");
+    let html = std::fs::read_to_string(out.join("gdpr.html")).unwrap();
+    assert!(html.contains("<h2>Changes since the period 2026-07-01 to 2026-09-30</h2>"));
+    // The same evidence both times: nothing moved, nothing new, nothing resolved.
+    for f in r["frameworks"].as_array().unwrap() {
+        let c = &f["changes"];
+        assert_eq!(
+            (c["new_failure"].as_u64(), c["fixed"].as_u64(), c["no_longer_assessed"].as_u64()),
+            (Some(0), Some(0), Some(0)),
+            "{}",
+            f["id"]
+        );
+    }
+    assert_eq!((r["changes"]["findings"]["new"].as_u64(), r["changes"]["findings"]["resolved"].as_u64()), (Some(0), Some(0)));
+}
