@@ -35,6 +35,19 @@ pub enum CheckStatus {
     AcceptedRisk,
 }
 
+impl CheckStatus {
+    /// The results.json word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::NotAssessed => "not_assessed",
+            CheckStatus::NotApplicable => "not_applicable",
+            CheckStatus::AcceptedRisk => "accepted_risk",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {

@@ -116,7 +116,7 @@ pub fn findings(report: &Report) -> Vec<u8> {
                 id.clone(),
                 k.title.clone(),
                 x.severity.as_str().to_string(),
-                status_word(x.status).to_string(),
+                x.status.as_str().to_string(),
                 x.account.clone().unwrap_or_default(),
                 x.region.clone().unwrap_or_default(),
                 x.resource.clone(),
@@ -131,16 +131,6 @@ pub fn findings(report: &Report) -> Vec<u8> {
         }
     }
     write(&FINDING_COLUMNS, rows)
-}
-
-fn status_word(s: CheckStatus) -> &'static str {
-    match s {
-        CheckStatus::Pass => "pass",
-        CheckStatus::Fail => "fail",
-        CheckStatus::NotAssessed => "not_assessed",
-        CheckStatus::NotApplicable => "not_applicable",
-        CheckStatus::AcceptedRisk => "accepted_risk",
-    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::checks::CheckStatus;
 use crate::exceptions::Target as ExceptionTarget;
 use crate::report::accept::{ExceptionResult, ExceptionState};
 use crate::report::manual::AttachmentRef;
@@ -114,16 +113,6 @@ fn slug(s: &str) -> String {
 /// included) become one space, and none leads or trails.
 fn line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn check_status(s: CheckStatus) -> &'static str {
-    match s {
-        CheckStatus::Pass => "pass",
-        CheckStatus::Fail => "fail",
-        CheckStatus::NotAssessed => "not_assessed",
-        CheckStatus::NotApplicable => "not_applicable",
-        CheckStatus::AcceptedRisk => "accepted_risk",
-    }
 }
 
 fn media_type(path: &str) -> Option<&'static str> {
@@ -384,7 +373,7 @@ the linked back-matter resource."
         if !c.checks.is_empty() {
             description.push_str("\n\nChecks:\n");
             for k in &c.checks {
-                description.push_str(&format!("\n- `{}` ({}, {}): {}", k.id, k.title, k.severity.as_str(), check_status(k.status)));
+                description.push_str(&format!("\n- `{}` ({}, {}): {}", k.id, k.title, k.severity.as_str(), k.status.as_str()));
                 if let Some(why) = &k.reason {
                     description.push_str(&format!(": {}", line(why)));
                 }
