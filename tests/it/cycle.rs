@@ -294,6 +294,23 @@ fn a_previous_packet_of_other_accounts_or_an_unknown_schema_is_refused_with_the_
         "{}",
         stderr(&o)
     );
+    // Truncated, or of the right schema but missing what the comparison needs.
+    let truncated = dir.path().join("truncated.json");
+    let whole = std::fs::read(q3.join("results.json")).unwrap();
+    std::fs::write(&truncated, &whole[..whole.len() / 2]).unwrap();
+    let o = run(&["report", "--evidence", q4.to_str().unwrap(), "--out", out.to_str().unwrap(), "--previous", truncated.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("{}:", truncated.display())) && stderr(&o).contains("fix: "), "{}", stderr(&o));
+    let mut no_checks = results(&q3);
+    no_checks.as_object_mut().unwrap().remove("checks");
+    let o = previous(&no_checks, "no-checks.json");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing field `checks`") && stderr(&o).contains("fix: "), "{}", stderr(&o));
+    let mut bad_status = results(&q3);
+    bad_status["frameworks"][0]["controls"][0]["status"] = "passed".into();
+    let o = previous(&bad_status, "bad-status.json");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown variant `passed`"), "{}", stderr(&o));
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let o = run(&["report", "--evidence", q4.to_str().unwrap(), "--out", out.to_str().unwrap(), "--previous", empty.to_str().unwrap()]);
