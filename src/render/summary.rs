@@ -252,11 +252,7 @@ fn framework_summary(
         _ => (None, 0, 0),
     };
     let needed: Vec<&str> = f.controls.iter().filter(|c| c.status == ControlStatus::Manual).map(|c| c.id.as_str()).collect();
-    let needed_ids = match needed.len() {
-        0 => String::new(),
-        n if n <= NEEDED_NAMED => needed.join(", "),
-        _ => needed[..NEEDED_NAMED].join(", "),
-    };
+    let needed_ids = needed.iter().take(NEEDED_NAMED).copied().collect::<Vec<_>>().join(", ");
     let expiring = expiring_soon(f, exceptions);
     FrameworkSummary {
         id: f.id.clone(),

@@ -592,8 +592,8 @@ impl Report {
 
     /// `results.json` bytes: pretty JSON, stable key order, trailing newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).expect("report serialises");
-        out.push(b'\n');
+        let mut out = Vec::new();
+        self.write_json(&mut out).expect("a report serialises to memory");
         out
     }
 }
