@@ -8,14 +8,6 @@ use serde_json::Value;
 use crate::report::pdf_outline;
 use crate::util::*;
 
-fn results(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
-}
-
-fn ok(o: &std::process::Output) {
-    assert_eq!(o.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
-}
-
 fn pdf_text(path: &Path) -> String {
     stdout(&tool("pdftotext", &["-layout", path.to_str().unwrap(), "-"]))
 }
@@ -55,11 +47,6 @@ fn next_quarter(dir: &Path) -> PathBuf {
     std::fs::write(&summary_path, serde_json::to_vec_pretty(&summary).unwrap()).unwrap();
     auditpack::evidence::seal_dir(&bundle, &Default::default()).unwrap();
     bundle
-}
-
-fn control<'a>(r: &'a Value, framework: &str, id: &str) -> &'a Value {
-    let f = r["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == framework).unwrap();
-    f["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("{framework} {id}"))
 }
 
 fn framework<'a>(r: &'a Value, id: &str) -> &'a Value {

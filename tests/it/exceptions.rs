@@ -6,15 +6,6 @@ use serde_json::Value;
 
 use crate::util::*;
 
-fn results(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
-}
-
-fn control<'a>(r: &'a Value, framework: &str, id: &str) -> &'a Value {
-    let f = r["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == framework).unwrap();
-    f["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()
-}
-
 fn counts<'a>(r: &'a Value, framework: &str) -> &'a Value {
     &r["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == framework).unwrap()["summary"]["by_status"]
 }

@@ -7,10 +7,6 @@ use serde_json::Value;
 
 use crate::util::*;
 
-fn results(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
-}
-
 fn demo_packet() -> tempfile::TempDir {
     let dir = tempdir();
     let out = run(&["demo", "--out", dir.path().to_str().unwrap()]);

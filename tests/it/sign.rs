@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use serde_json::Value;
-
 use crate::util::*;
 
 /// 2026-12-03T09:00:00Z, the time in every trusted comment these tests make.
@@ -73,10 +71,6 @@ fn flip_one_byte(path: &Path) {
     let i = bytes.iter().position(u8::is_ascii_alphabetic).expect("a letter to change");
     bytes[i] ^= 0x20;
     std::fs::write(path, bytes).unwrap();
-}
-
-fn results(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
 }
 
 #[test]

@@ -158,3 +158,19 @@ pub fn venv_python() -> PathBuf {
     assert!(python.exists(), "the test virtualenv is not installed at {}: run `bash scripts/test`, which installs it", venv.display());
     python
 }
+
+/// The results.json of a packet directory.
+pub fn results(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
+}
+
+/// Assert that a run of the binary exited 0, showing its output when it did not.
+pub fn ok(o: &Output) {
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
+}
+
+/// One control of one framework of a results.json.
+pub fn control<'a>(r: &'a serde_json::Value, framework: &str, id: &str) -> &'a serde_json::Value {
+    let f = r["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == framework).unwrap_or_else(|| panic!("no framework {framework}"));
+    f["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no control {framework} {id}"))
+}
