@@ -4,7 +4,7 @@
 //!
 //! What moto cannot hold is answered in the shape AWS documents, through the test router:
 //! - AWS Config configuration items and rule results (moto has no compliance API and its item
-//!   timestamps do not parse): from scripts/demo-inventory.json;
+//!   timestamps do not parse): from scripts/demo-inventory.json and scripts/demo-inventory/*.json;
 //! - the credential report: moto has no root user row and dates everything "now", so the report
 //!   is written here with the demo's story (an old key, an unused key, an idle console user),
 //!   dated relative to the time of collection;
@@ -291,7 +291,24 @@ fn inventory_from(data: &Value) -> Inventory {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let target = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| root.join("examples/demo-evidence"));
-    let data: Value = serde_json::from_slice(&std::fs::read(root.join("scripts/demo-inventory.json"))?)?;
+    let mut data: Value = serde_json::from_slice(&std::fs::read(root.join("scripts/demo-inventory.json"))?)?;
+    // Each family of checks keeps the demo's items of its resource types in its own file,
+    // scripts/demo-inventory/<family>.json, of the same shape: merged in file-name order.
+    let mut extra: Vec<PathBuf> = match std::fs::read_dir(root.join("scripts/demo-inventory")) {
+        Ok(dir) => dir.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect(),
+        Err(_) => Vec::new(),
+    };
+    extra.sort();
+    for path in extra {
+        let more: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+        for key in ["items", "rules", "counts"] {
+            let add = more[key].as_array().cloned().unwrap_or_default();
+            match data[key].as_array_mut() {
+                Some(list) => list.extend(add),
+                None => data[key] = Value::Array(add),
+            }
+        }
+    }
 
     let moto = moto::Moto::start_with(false, &[("MOTO_ACCOUNT_ID", ACCOUNT)]);
     let staging = tempfile::tempdir()?;

@@ -7,10 +7,14 @@
 //! with the reason naming the file. Nothing in scope (no buckets) is `not_applicable`, never a
 //! pass. Checks do not know which frameworks use them (`mappings` does).
 
+mod compute;
 mod config_rules;
 mod config_service;
+mod data;
 pub(crate) mod eval;
 mod iam;
+mod items;
+mod monitoring;
 mod policy;
 mod resources;
 
@@ -77,6 +81,7 @@ pub enum Duty {
     NetworkSecurity,
     OsPatching,
     MonitoringAndLogging,
+    ApplicationSecurity,
 }
 
 impl Duty {
@@ -87,6 +92,7 @@ impl Duty {
             Duty::NetworkSecurity => "Network security",
             Duty::OsPatching => "Operating system patching",
             Duty::MonitoringAndLogging => "Monitoring and logging",
+            Duty::ApplicationSecurity => "Application security",
         }
     }
 }
@@ -188,6 +194,9 @@ pub fn registry() -> Vec<&'static Check> {
     all.extend(config_service::CHECKS.iter());
     all.extend(config_rules::CHECKS.iter());
     all.extend(resources::CHECKS.iter());
+    all.extend(compute::CHECKS.iter());
+    all.extend(data::CHECKS.iter());
+    all.extend(monitoring::CHECKS.iter());
     all
 }
 

@@ -10,11 +10,12 @@
 use std::collections::BTreeSet;
 
 use super::eval::Live;
+use super::items::{each_item, field, needed, verdict, verdict_field_str, Fail, Pass, Skip, Unknown, Verdict};
 use super::policy::open_statement;
 use super::{Check, Duty, Eval, Need, Severity};
 use crate::evidence::docs::items::{
-    Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, PublicAccessBlock, SecurityGroup, Supplementary,
-    Trail, Volume, WebAcl,
+    Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, PublicAccessBlock, SecurityGroup, Trail, Volume,
+    WebAcl,
 };
 use crate::evidence::docs::policy::Effect;
 use crate::evidence::docs::Resources;
@@ -253,64 +254,6 @@ pub static CHECKS: &[Check] = &[
     },
 ];
 
-/// What a check concluded about one resource.
-enum Verdict {
-    Pass(String),
-    Fail(String),
-    /// The item lacks what the check needs.
-    Unknown(String),
-    /// The resource is outside the check's scope (an AWS managed key, an internal load balancer).
-    Skip,
-}
-use Verdict::{Fail, Pass, Skip, Unknown};
-
-/// Run `judge` on every live resource of type `C`. Assessed regions with no resource in scope are
-/// not applicable.
-fn each_item<C: Config>(e: &mut Eval, noun: &str, judge: impl Fn(&Live<C>) -> Verdict) {
-    let (items, assessed) = e.items::<C>();
-    let mut seen = BTreeSet::new();
-    for live in &items {
-        let verdict = judge(live);
-        if !matches!(verdict, Skip) {
-            seen.insert(live.scope());
-        }
-        match verdict {
-            Pass(d) => e.pass(live.item.id(), d),
-            Fail(d) => e.fail(live.item.id(), d),
-            Unknown(d) => e.not_assessed(live.item.id(), format!("{}: {d}", DocId::resources(&live.account, &live.region, C::TYPE))),
-            Skip => {}
-        }
-    }
-    for scope in assessed {
-        if !seen.contains(&scope) {
-            e.not_applicable(&scope, format!("no {noun} recorded in this region"));
-        }
-    }
-}
-
-/// A supplementary configuration entry the check needs: its value, or the verdict when it cannot
-/// be read.
-fn needed<'a, T>(entry: &'a Supplementary<T>, key: &str) -> Result<Option<&'a T>, Verdict> {
-    match entry {
-        Ok(v) => Ok(v.as_ref()),
-        Err(why) => Err(Unknown(format!("its {key} cannot be read: {why}"))),
-    }
-}
-
-/// A field the check needs; its absence leaves the resource not assessed.
-fn field<T: Copy>(v: Option<T>, what: &str) -> Result<T, Verdict> {
-    v.ok_or_else(|| Unknown(format!("the configuration item does not say {what}")))
-}
-
-macro_rules! verdict {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(verdict) => return verdict,
-        }
-    };
-}
-
 fn s3_encryption(e: &mut Eval) {
     each_item::<Bucket>(e, "S3 buckets", |b| {
         match verdict!(needed(&b.config.encryption, "ServerSideEncryptionConfiguration")).and_then(|algos| algos.first()) {
@@ -503,10 +446,6 @@ fn cloudtrail_cloudwatch(e: &mut Eval) {
 /// Whether a key is customer managed; a key that does not say is not assessed.
 fn customer_managed(k: &KmsKey) -> Result<bool, Verdict> {
     Ok(verdict_field_str(k.key_manager.as_deref(), "who manages the key")? == "CUSTOMER")
-}
-
-fn verdict_field_str<'a>(v: Option<&'a str>, what: &str) -> Result<&'a str, Verdict> {
-    v.ok_or_else(|| Unknown(format!("the configuration item does not say {what}")))
 }
 
 fn kms_rotation(e: &mut Eval) {

@@ -86,7 +86,7 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
             if !recorders.recorders.is_empty() {
                 resource_counts(ctx, &client, r).await?;
             }
-            types = ResourceType::ALL.into_iter().filter(|t| recorders.record(&status, t.as_str())).collect();
+            types = ResourceType::ALL.iter().copied().filter(|t| recorders.record(&status, t.as_str())).collect();
         }
     }
     let fetched = futures_util::future::join_all(types.iter().map(|t| resources(ctx, &client, r, *t))).await;

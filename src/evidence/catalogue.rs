@@ -190,54 +190,52 @@ pub fn actions() -> Vec<&'static str> {
     all
 }
 
-/// The AWS Config resource types whose configuration items the bundle holds (and `collect`
-/// fetches), each with its typed reader in `docs::items`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub enum ResourceType {
-    CloudTrailTrail,
-    Ec2SecurityGroup,
-    Ec2Volume,
-    ElbV2LoadBalancer,
-    KmsKey,
-    RdsDbInstance,
-    S3AccountPublicAccessBlock,
-    S3Bucket,
-    SsmPatchCompliance,
-    Wafv2WebAcl,
+/// Declares the resource types: the enum, `ALL` (in declaration order) and their AWS Config names.
+macro_rules! resource_types {
+    ($($variant:ident => $name:literal,)*) => {
+        /// The AWS Config resource types whose configuration items the bundle holds (and `collect`
+        /// fetches), each with its typed reader in `docs::items`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        pub enum ResourceType {
+            $($variant,)*
+        }
+
+        impl ResourceType {
+            pub const ALL: &'static [ResourceType] = &[$(ResourceType::$variant,)*];
+
+            /// The AWS Config name, e.g. `AWS::S3::Bucket`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ResourceType::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+resource_types! {
+    CloudTrailTrail => "AWS::CloudTrail::Trail",
+    Ec2SecurityGroup => "AWS::EC2::SecurityGroup",
+    Ec2Volume => "AWS::EC2::Volume",
+    ElbV2LoadBalancer => "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    KmsKey => "AWS::KMS::Key",
+    RdsDbInstance => "AWS::RDS::DBInstance",
+    S3AccountPublicAccessBlock => "AWS::S3::AccountPublicAccessBlock",
+    S3Bucket => "AWS::S3::Bucket",
+    SsmPatchCompliance => "AWS::SSM::PatchCompliance",
+    Wafv2WebAcl => "AWS::WAFv2::WebACL",
+
+    // Compute and network (checks/compute.rs, docs/items/compute.rs).
+
+    // Data protection (checks/data.rs, docs/items/data.rs).
+
+    // Monitoring, logging, applications and identity (checks/monitoring.rs, docs/items/monitoring.rs).
+
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 10] = [
-        ResourceType::CloudTrailTrail,
-        ResourceType::Ec2SecurityGroup,
-        ResourceType::Ec2Volume,
-        ResourceType::ElbV2LoadBalancer,
-        ResourceType::KmsKey,
-        ResourceType::RdsDbInstance,
-        ResourceType::S3AccountPublicAccessBlock,
-        ResourceType::S3Bucket,
-        ResourceType::SsmPatchCompliance,
-        ResourceType::Wafv2WebAcl,
-    ];
-
-    /// The AWS Config name, e.g. `AWS::S3::Bucket`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceType::CloudTrailTrail => "AWS::CloudTrail::Trail",
-            ResourceType::Ec2SecurityGroup => "AWS::EC2::SecurityGroup",
-            ResourceType::Ec2Volume => "AWS::EC2::Volume",
-            ResourceType::ElbV2LoadBalancer => "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            ResourceType::KmsKey => "AWS::KMS::Key",
-            ResourceType::RdsDbInstance => "AWS::RDS::DBInstance",
-            ResourceType::S3AccountPublicAccessBlock => "AWS::S3::AccountPublicAccessBlock",
-            ResourceType::S3Bucket => "AWS::S3::Bucket",
-            ResourceType::SsmPatchCompliance => "AWS::SSM::PatchCompliance",
-            ResourceType::Wafv2WebAcl => "AWS::WAFv2::WebACL",
-        }
-    }
-
     pub fn parse(name: &str) -> Option<ResourceType> {
-        ResourceType::ALL.into_iter().find(|t| t.as_str() == name)
+        ResourceType::ALL.iter().copied().find(|t| t.as_str() == name)
     }
 
     /// The file name part: `AWS__S3__Bucket`.
@@ -334,7 +332,7 @@ impl DocId {
                 DocId::rule(account, region, &rule)
             }
             [_, region, "config", "resources", file] if *region != "global" => {
-                let t = ResourceType::ALL.into_iter().find(|t| file.strip_suffix(".json") == Some(t.file_stem().as_str()))?;
+                let t = ResourceType::ALL.iter().copied().find(|t| file.strip_suffix(".json") == Some(t.file_stem().as_str()))?;
                 DocId::resources(account, region, t)
             }
             _ => return None,

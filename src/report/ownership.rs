@@ -95,6 +95,7 @@ pub fn area_of(c: &Control) -> Option<String> {
             Duty::NetworkSecurity => "network-configuration",
             Duty::OsPatching => "operating-system",
             Duty::MonitoringAndLogging => "monitoring-logging",
+            Duty::ApplicationSecurity => "application",
         }
         .to_string(),
     )

@@ -1,20 +1,11 @@
 //! Each check family on passing, failing and missing evidence.
 
-use auditpack::checks::{self, CheckStatus, Outcome};
+use auditpack::checks::{self, CheckStatus};
 use auditpack::evidence::{Absent, Bundle};
 use serde_json::{json, Value};
 
+use crate::cases::*;
 use crate::util::*;
-
-fn eval(id: &str, b: &Bundle) -> Outcome {
-    checks::find(id).unwrap_or_else(|| panic!("no check {id}")).evaluate(b)
-}
-
-fn assert_status(id: &str, b: &Bundle, want: CheckStatus) -> Outcome {
-    let o = eval(id, b);
-    assert_eq!(o.status, want, "{id}: {:#?}", o);
-    o
-}
 
 #[test]
 fn registry_has_at_least_30_documented_checks_with_unique_ids() {
@@ -233,34 +224,6 @@ fn authorization_details_checks_pass_and_fail() {
 
 // --- AWS Config service ------------------------------------------------------------------
 
-fn recorder_files(region: &str, recording: bool, all: bool) -> Vec<(String, String)> {
-    let base = format!("{ACCOUNT}/{region}/config");
-    vec![
-        (
-            format!("{base}/describe-configuration-recorders.json"),
-            json!({"ConfigurationRecorders": [{"name": "default", "recordingGroup": {"allSupported": all, "includeGlobalResourceTypes": all, "resourceTypes": if all { json!([]) } else { json!(["AWS::EC2::Volume"]) }}}]}).to_string(),
-        ),
-        (
-            format!("{base}/describe-configuration-recorder-status.json"),
-            json!({"ConfigurationRecordersStatus": [{"name": "default", "recording": recording, "lastStatus": if recording { "SUCCESS" } else { "FAILURE" }}]}).to_string(),
-        ),
-        (format!("{base}/describe-delivery-channels.json"), json!({"DeliveryChannels": [{"name": "default", "s3BucketName": "logs"}]}).to_string()),
-    ]
-}
-
-fn no_recorder(region: &str) -> Vec<(String, String)> {
-    let base = format!("{ACCOUNT}/{region}/config");
-    vec![
-        (format!("{base}/describe-configuration-recorders.json"), "{\"ConfigurationRecorders\": []}".into()),
-        (format!("{base}/describe-configuration-recorder-status.json"), "{\"ConfigurationRecordersStatus\": []}".into()),
-        (format!("{base}/describe-delivery-channels.json"), "{\"DeliveryChannels\": []}".into()),
-    ]
-}
-
-fn owned(files: &[(String, String)]) -> Vec<(&str, String)> {
-    files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect()
-}
-
 #[test]
 fn config_service_checks_pass_fail_and_name_the_region_without_a_recorder() {
     let ok = bundle(&owned(&recorder_files("us-east-1", true, true)));
@@ -323,31 +286,6 @@ fn config_rule_results_fail_per_non_compliant_resource() {
 }
 
 // --- configuration items -----------------------------------------------------------------
-
-fn ci(resource_type: &str, id: &str, configuration: Value, supplementary: Value) -> Value {
-    json!({"accountId": ACCOUNT, "resourceType": resource_type, "resourceId": id, "resourceName": id,
-           "arn": format!("arn:aws:test:::{id}"), "awsRegion": "us-east-1", "configurationItemStatus": "OK",
-           "configuration": configuration.to_string(), "supplementaryConfiguration": supplementary})
-}
-
-fn resources_bundle(resource_type: &str, items: Vec<Value>) -> Bundle {
-    let mut files = recorder_files("us-east-1", true, true);
-    if resource_type == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
-        files.push((
-            crate::util::resource_path(ACCOUNT, "us-east-1", "AWS::WAFv2::WebACL"),
-            json!({"baseConfigurationItems": []}).to_string(),
-        ));
-    }
-    files.push((crate::util::resource_path(ACCOUNT, "us-east-1", resource_type), json!({"baseConfigurationItems": items}).to_string()));
-    bundle(&owned(&files))
-}
-
-struct Case {
-    check: &'static str,
-    resource_type: &'static str,
-    good: Value,
-    bad: Value,
-}
 
 fn s3(enc: bool, pab: bool, public: bool) -> Value {
     let mut sup = serde_json::Map::new();
@@ -433,110 +371,179 @@ fn cases() -> Vec<Case> {
             resource_type: "AWS::S3::Bucket",
             good: bucket_with("BucketVersioningConfiguration", json!({"status": "Enabled"})),
             bad: bucket_with("BucketVersioningConfiguration", json!({"status": "Suspended"})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
-        Case { check: "s3-secure-transport", resource_type: "AWS::S3::Bucket", good: tls_policy(true), bad: tls_policy(false) },
+        Case {
+            check: "s3-secure-transport",
+            resource_type: "AWS::S3::Bucket",
+            good: tls_policy(true),
+            bad: tls_policy(false),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
+        },
         Case {
             check: "s3-access-logging",
             resource_type: "AWS::S3::Bucket",
             good: bucket_with("BucketLoggingConfiguration", json!({"destinationBucketName": "logs"})),
             bad: bucket_with("BucketLoggingConfiguration", json!({"destinationBucketName": null})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "rds-no-public-access",
             resource_type: "AWS::RDS::DBInstance",
             good: rds(json!({"publiclyAccessible": false})),
             bad: rds(json!({"publiclyAccessible": true})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "rds-backups",
             resource_type: "AWS::RDS::DBInstance",
             good: rds(json!({"backupRetentionPeriod": 7})),
             bad: rds(json!({"backupRetentionPeriod": 0})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "rds-iam-authentication",
             resource_type: "AWS::RDS::DBInstance",
             good: rds(json!({"iAMDatabaseAuthenticationEnabled": true})),
             bad: rds(json!({"iAMDatabaseAuthenticationEnabled": false})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "rds-log-exports",
             resource_type: "AWS::RDS::DBInstance",
             good: rds(json!({"enabledCloudwatchLogsExports": ["error", "postgresql"]})),
             bad: rds(json!({"enabledCloudwatchLogsExports": []})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "rds-multi-az",
             resource_type: "AWS::RDS::DBInstance",
             good: rds(json!({"multiAZ": true})),
             bad: rds(json!({"multiAZ": false})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "kms-key-not-pending-deletion",
             resource_type: "AWS::KMS::Key",
             good: kms_state("Enabled"),
             bad: kms_state("PendingDeletion"),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "cloudtrail-kms-encryption",
             resource_type: "AWS::CloudTrail::Trail",
             good: trail_cfg(json!({"name": "t", "kmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/k"})),
             bad: trail_cfg(json!({"name": "t"})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "cloudtrail-cloudwatch-logs",
             resource_type: "AWS::CloudTrail::Trail",
             good: trail_cfg(json!({"name": "t", "cloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111122223333:log-group:trail"})),
             bad: trail_cfg(json!({"name": "t", "cloudWatchLogsLogGroupArn": ""})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "ec2-sg-no-open-all-traffic",
             resource_type: "AWS::EC2::SecurityGroup",
             good: sg_all("10.0.0.0/8"),
             bad: sg_all("0.0.0.0/0"),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
     ];
     let mut all = vec![
-        Case { check: "s3-default-encryption", resource_type: "AWS::S3::Bucket", good: s3(true, true, false), bad: s3(false, true, false) },
+        Case {
+            check: "s3-default-encryption",
+            resource_type: "AWS::S3::Bucket",
+            good: s3(true, true, false),
+            bad: s3(false, true, false),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
+        },
         Case {
             check: "s3-public-access-block",
             resource_type: "AWS::S3::Bucket",
             good: s3(true, true, false),
             bad: s3(true, false, false),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
-        Case { check: "s3-no-public-policy", resource_type: "AWS::S3::Bucket", good: s3(true, true, true), bad: s3(true, false, true) },
+        Case {
+            check: "s3-no-public-policy",
+            resource_type: "AWS::S3::Bucket",
+            good: s3(true, true, true),
+            bad: s3(true, false, true),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
+        },
         Case {
             check: "ebs-volume-encryption",
             resource_type: "AWS::EC2::Volume",
             good: ci("AWS::EC2::Volume", "vol-1", json!({"encrypted": true}), json!({})),
             bad: ci("AWS::EC2::Volume", "vol-1", json!({"encrypted": false}), json!({})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "rds-storage-encryption",
             resource_type: "AWS::RDS::DBInstance",
             good: ci("AWS::RDS::DBInstance", "db", json!({"storageEncrypted": true, "engine": "postgres"}), json!({})),
             bad: ci("AWS::RDS::DBInstance", "db", json!({"storageEncrypted": false, "engine": "mysql"}), json!({})),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "ec2-sg-no-open-admin-ports",
             resource_type: "AWS::EC2::SecurityGroup",
             good: sg("10.0.0.0/8", 22),
             bad: sg("0.0.0.0/0", 3389),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "cloudtrail-multi-region",
             resource_type: "AWS::CloudTrail::Trail",
             good: trail(true, false),
             bad: trail(false, true),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
         Case {
             check: "cloudtrail-log-validation",
             resource_type: "AWS::CloudTrail::Trail",
             good: trail(false, true),
             bad: trail(true, false),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
-        Case { check: "kms-key-rotation", resource_type: "AWS::KMS::Key", good: key("true"), bad: key("false") },
-        Case { check: "ssm-patch-compliance", resource_type: "AWS::SSM::PatchCompliance", good: patch("Installed"), bad: patch("Missing") },
+        Case {
+            check: "kms-key-rotation",
+            resource_type: "AWS::KMS::Key",
+            good: key("true"),
+            bad: key("false"),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
+        },
+        Case {
+            check: "ssm-patch-compliance",
+            resource_type: "AWS::SSM::PatchCompliance",
+            good: patch("Installed"),
+            bad: patch("Missing"),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
+        },
         Case {
             check: "elb-waf-attached",
             resource_type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
@@ -556,6 +563,8 @@ fn cases() -> Vec<Case> {
                 json!({"scheme": "internet-facing", "type": "application"}),
                 json!({}),
             ),
+            with: vec![],
+            when_empty: CheckStatus::NotApplicable,
         },
     ];
     all.extend(extra);

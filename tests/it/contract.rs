@@ -206,6 +206,13 @@ fn clean() -> BTreeMap<String, String> {
         (res(ResourceType::Wafv2WebAcl), items(vec![acl])),
     ];
     let mut files: BTreeMap<String, String> = docs.into_iter().map(|(p, v)| (p, serde_json::to_string_pretty(&v).unwrap())).collect();
+    // The resource types of the check families, each family's clean items from its test module.
+    for (t, list) in [crate::checks_compute::clean(), crate::checks_data::clean(), crate::checks_monitoring::clean()].into_iter().flatten()
+    {
+        let path = crate::util::resource_path(ACCOUNT, R, t);
+        assert!(!files.contains_key(&path), "{t} is in clean() twice");
+        files.insert(path, serde_json::to_string_pretty(&items(list)).unwrap());
+    }
     files.insert(iam("credential-report.csv"), credential_report());
     files
 }

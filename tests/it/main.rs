@@ -3,7 +3,11 @@
 mod architecture;
 mod attach;
 mod bundle;
+mod cases;
 mod checks;
+mod checks_compute;
+mod checks_data;
+mod checks_monitoring;
 mod cli;
 mod collect;
 mod contract;

@@ -651,7 +651,7 @@ fn empty_account(dir: &Path) -> std::path::PathBuf {
         (cfg("describe-compliance-by-config-rule.json"), r#"{"ComplianceByConfigRules": []}"#.into()),
         (cfg("get-discovered-resource-counts.json"), r#"{"totalDiscoveredResources": 0, "resourceCounts": []}"#.into()),
     ];
-    for t in auditpack::evidence::ResourceType::ALL {
+    for &t in auditpack::evidence::ResourceType::ALL {
         files.push((auditpack::evidence::DocId::resources(ACCOUNT, "us-east-1", t).path(), r#"{"baseConfigurationItems": []}"#.into()));
     }
     write_bundle(dir, files)
