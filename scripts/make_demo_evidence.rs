@@ -284,7 +284,18 @@ fn inventory_from(data: &Value) -> Inventory {
             (f("region"), f("resourceType"), c["count"].as_u64().unwrap_or(0))
         })
         .collect();
-    Inventory { items, rules, page_size: 100, account: ACCOUNT.to_string(), unprocessed_once: 0, extra_counts }
+    // Conformance packs: region, name and the names of its rules (among `rules`).
+    let packs = data["packs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let f = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+            let rules = p["rules"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+            (f("region"), f("name"), rules)
+        })
+        .collect();
+    Inventory { items, rules, page_size: 100, account: ACCOUNT.to_string(), unprocessed_once: 0, extra_counts, packs }
 }
 
 #[tokio::main]
@@ -301,7 +312,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     extra.sort();
     for path in extra {
         let more: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
-        for key in ["items", "rules", "counts"] {
+        for key in ["items", "rules", "counts", "packs"] {
             let add = more[key].as_array().cloned().unwrap_or_default();
             match data[key].as_array_mut() {
                 Some(list) => list.extend(add),

@@ -162,7 +162,7 @@ Without --public-key a signature is reported, with its key id, as not checked.",
     },
     /// List the controls of the catalogues with owner, evidence method and checks.
     #[command(
-        after_help = "Examples:\n  auditpack controls\n  auditpack controls --framework pci-dss-4.0 --format json\n  auditpack controls --stats"
+        after_help = "Examples:\n  auditpack controls\n  auditpack controls --framework pci-dss-4.0 --format json\n  auditpack controls --stats\n  auditpack controls --rules --framework hipaa"
     )]
     Controls {
         /// Only this framework (gdpr, hipaa, pci-dss-4.0).
@@ -171,6 +171,11 @@ Without --public-key a signature is reported, with its key id, as not checked.",
         /// Counts instead of the list: controls by owner, by evidence method and by section.
         #[arg(long)]
         stats: bool,
+        /// The AWS Config rule mappings instead: each managed rule identifier (or custom rule
+        /// name) with its duty, the conformance packs that hold it, the controls it evidences and
+        /// the checks that judge the same thing.
+        #[arg(long, conflicts_with = "stats")]
+        rules: bool,
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
         /// Directory of mapping files replacing the built-in ones.

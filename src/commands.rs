@@ -86,7 +86,13 @@ pub fn run(command: Command) -> Result<ExitCode> {
             opts.attempt_timeout = std::time::Duration::from_secs(timeout);
             collect_bundle(&opts, strict, verbose)
         }
-        Command::Controls { framework, stats, format, mappings } => controls(framework.as_deref(), stats, format, mappings.as_deref()),
+        Command::Controls { framework, stats, rules, format, mappings } => {
+            if rules {
+                config_rules(framework.as_deref(), format, mappings.as_deref())
+            } else {
+                controls(framework.as_deref(), stats, format, mappings.as_deref())
+            }
+        }
         Command::Checks { format } => list_checks(format),
         Command::Demo { out, select, force } => {
             // The evidence goes into the staging directory too: it appears with the packets.
@@ -431,7 +437,12 @@ fn controls(framework: Option<&str>, stats: bool, format: ListFormat, dir: Optio
                         c.owner.as_str(),
                         c.evidence.as_str(),
                         truncate(&c.title, 55),
-                        if c.checks.is_empty() { "-".to_string() } else { c.checks.join(", ") }
+                        match (c.checks.is_empty(), c.config_rules.len()) {
+                            (true, 0) => "-".to_string(),
+                            (false, 0) => c.checks.join(", "),
+                            (true, n) => format!("{n} Config rule(s)"),
+                            (false, n) => format!("{} + {n} Config rule(s)", c.checks.join(", ")),
+                        }
                     );
                 }
                 say!("");
@@ -441,8 +452,41 @@ fn controls(framework: Option<&str>, stats: bool, format: ListFormat, dir: Optio
     Ok(ExitCode::SUCCESS)
 }
 
+/// `controls --rules`: the Config rule mappings, for one framework or all.
+fn config_rules(framework: Option<&str>, format: ListFormat, dir: Option<&Path>) -> Result<ExitCode> {
+    let catalog = mappings::Catalog::load(dir)?;
+    if let Some(id) = framework {
+        catalog.select(id)?;
+    }
+    let rules: Vec<&mappings::config_rules::RuleMapping> =
+        catalog.config_rules.rules.iter().filter(|r| framework.is_none_or(|f| r.controls.contains_key(f))).collect();
+    match format {
+        ListFormat::Json => {
+            say!("{}", serde_json::to_string_pretty(&serde_json::json!({"duties": catalog.config_rules.duties, "rules": rules}))?)
+        }
+        ListFormat::Table => {
+            say!("{} AWS Config rule(s) mapped to controls{}", rules.len(), framework.map(|f| format!(" of {f}")).unwrap_or_default());
+            for r in rules {
+                let packs = if r.packs.is_empty() { String::new() } else { format!("  [{}]", r.packs.join(", ")) };
+                say!("{}  ({}){packs}", r.key.label(), r.duty.as_deref().unwrap_or("no duty"));
+                for (fw, ids) in r.controls.iter().filter(|(fw, _)| framework.is_none_or(|f| f == fw.as_str())) {
+                    say!("    {fw}: {}", ids.join(", "));
+                }
+                if !r.checks.is_empty() {
+                    say!("    judged the same by: {}", r.checks.join(", "));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn list_checks(format: ListFormat) -> Result<ExitCode> {
     let all = checks::registry();
+    let catalog = mappings::Catalog::load(None)?;
+    let rules_of = |id: &str| -> Vec<String> {
+        catalog.config_rules.rules.iter().filter(|r| r.checks.iter().any(|c| c == id)).map(|r| r.key.label().to_string()).collect()
+    };
     match format {
         ListFormat::Json => {
             let rows: Vec<serde_json::Value> = all
@@ -451,6 +495,7 @@ fn list_checks(format: ListFormat) -> Result<ExitCode> {
                     serde_json::json!({
                         "id": c.id, "title": c.title, "duty": c.duty, "severity": c.severity,
                         "rationale": c.rationale, "remediation": c.remediation, "evidence": c.evidence_patterns(),
+                        "aws_config_rules": rules_of(c.id),
                     })
                 })
                 .collect();

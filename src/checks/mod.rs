@@ -8,7 +8,7 @@
 //! pass. Checks do not know which frameworks use them (`mappings` does).
 
 mod compute;
-mod config_rules;
+pub mod config_rules;
 mod config_service;
 mod data;
 pub(crate) mod eval;
@@ -192,7 +192,6 @@ pub fn registry() -> Vec<&'static Check> {
     let mut all: Vec<&'static Check> = Vec::new();
     all.extend(iam::CHECKS.iter());
     all.extend(config_service::CHECKS.iter());
-    all.extend(config_rules::CHECKS.iter());
     all.extend(resources::CHECKS.iter());
     all.extend(compute::CHECKS.iter());
     all.extend(data::CHECKS.iter());

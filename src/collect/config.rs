@@ -5,11 +5,12 @@
 
 use aws_sdk_config::types::{
     BaseConfigurationItem, Compliance, ComplianceByConfigRule, ComplianceContributorCount, ComplianceType, ConfigRule, ConfigRuleState,
-    ConfigSnapshotDeliveryProperties, ConfigurationItemStatus, ConfigurationRecorder, ConfigurationRecorderStatus, CustomPolicyDetails,
-    DeliveryChannel, EvaluationMode, EvaluationModeConfiguration, EvaluationResult, EvaluationResultIdentifier, EvaluationResultQualifier,
-    EventSource, ExclusionByResourceTypes, MaximumExecutionFrequency, MessageType, Owner, RecorderStatus, RecordingFrequency,
-    RecordingGroup, RecordingMode, RecordingModeOverride, RecordingScope, RecordingStrategy, RecordingStrategyType, ResourceKey,
-    ResourceType as ResourceType_, Scope, Source, SourceDetail,
+    ConfigSnapshotDeliveryProperties, ConfigurationItemStatus, ConfigurationRecorder, ConfigurationRecorderStatus,
+    ConformancePackComplianceType, ConformancePackDetail, ConformancePackEvaluationResult, ConformancePackRuleCompliance,
+    CustomPolicyDetails, DeliveryChannel, EvaluationMode, EvaluationModeConfiguration, EvaluationResult, EvaluationResultIdentifier,
+    EvaluationResultQualifier, EventSource, ExclusionByResourceTypes, MaximumExecutionFrequency, MessageType, Owner, RecorderStatus,
+    RecordingFrequency, RecordingGroup, RecordingMode, RecordingModeOverride, RecordingScope, RecordingStrategy, RecordingStrategyType,
+    ResourceKey, ResourceType as ResourceType_, Scope, Source, SourceDetail,
 };
 use aws_sdk_config::Client;
 use serde_json::Value;
@@ -25,6 +26,7 @@ fn path(ctx: &Ctx<'_>, kind: Kind, region: &str) -> String {
 
 enum_to_json!(
     ComplianceType,
+    ConformancePackComplianceType,
     ConfigRuleState,
     ConfigurationItemStatus,
     EvaluationMode,
@@ -68,10 +70,15 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
         }
     };
 
-    let (status, channels, rules) =
-        tokio::join!(recorder_status(ctx, &client, r), delivery_channels(ctx, &client, r), rules(ctx, &client, r));
+    let (status, channels, rules, packs) = tokio::join!(
+        recorder_status(ctx, &client, r),
+        delivery_channels(ctx, &client, r),
+        rules(ctx, &client, r),
+        conformance_packs(ctx, &client, r)
+    );
     let (status, ()) = (status?, channels?);
     let rule_count = rules?;
+    let pack_count = packs?;
 
     // Resource types a region's recorder does not record cannot be evidence (the checks mark
     // them not assessed), so they are not fetched. The coverage is read from the files just
@@ -94,7 +101,10 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
     for n in fetched {
         items += n?;
     }
-    ctx.progress.done(&format!("{r}: {rule_count} Config rule(s), {items} configuration item(s) of {} resource type(s)", types.len()));
+    ctx.progress.done(&format!(
+        "{r}: {rule_count} Config rule(s), {pack_count} conformance pack(s), {items} configuration item(s) of {} resource type(s)",
+        types.len()
+    ));
     Ok(true)
 }
 
@@ -196,6 +206,64 @@ async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> 
         }
     });
     for written in futures_util::future::join_all(details).await {
+        written?;
+    }
+    Ok(names.len())
+}
+
+/// The conformance packs of the region, and for each its rules' compliance and the evaluation
+/// results of its rules (all pages). moto does not implement these calls: tests answer them
+/// through the router, shaped as AWS documents them.
+async fn conformance_packs(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> {
+    let packs_path = path(ctx, Kind::ConformancePacks, r);
+    let packs = match all_pages!(ctx, client.describe_conformance_packs().into_paginator(), conformance_pack_details) {
+        Ok(items) => {
+            ctx.write_json(&packs_path, &wrap("ConformancePackDetails", items.clone()))?;
+            items
+        }
+        Err(f) => {
+            ctx.gap("config:DescribeConformancePacks", Some(r), &packs_path, f);
+            return Ok(0);
+        }
+    };
+    let names: Vec<String> =
+        packs.iter().filter_map(|p| p.get("ConformancePackName").and_then(Value::as_str)).map(str::to_string).collect();
+    let each = names.iter().map(|name| async move {
+        let compliance_path = DocId::pack(Kind::ConformancePackCompliance, &ctx.account, r, name).path();
+        let details_path = DocId::pack(Kind::ConformancePackDetails, &ctx.account, r, name).path();
+        let (compliance, details) = tokio::join!(
+            async {
+                all_pages!(
+                    ctx,
+                    client.describe_conformance_pack_compliance().conformance_pack_name(name).limit(100).into_paginator(),
+                    conformance_pack_rule_compliance_list
+                )
+            },
+            async {
+                all_pages!(
+                    ctx,
+                    client.get_conformance_pack_compliance_details().conformance_pack_name(name).limit(100).into_paginator(),
+                    conformance_pack_rule_evaluation_results
+                )
+            },
+        );
+        match compliance {
+            Ok(items) => {
+                let doc = serde_json::json!({"ConformancePackName": name, "ConformancePackRuleComplianceList": items});
+                ctx.write_json(&compliance_path, &doc)?;
+            }
+            Err(f) => ctx.gap("config:DescribeConformancePackCompliance", Some(r), &compliance_path, f),
+        }
+        match details {
+            Ok(items) => {
+                let doc = serde_json::json!({"ConformancePackName": name, "ConformancePackRuleEvaluationResults": items});
+                ctx.write_json(&details_path, &doc)?;
+            }
+            Err(f) => ctx.gap("config:GetConformancePackComplianceDetails", Some(r), &details_path, f),
+        }
+        Ok::<(), Error>(())
+    });
+    for written in futures_util::future::join_all(each).await {
         written?;
     }
     Ok(names.len())
@@ -540,6 +608,42 @@ impl ToJson for BaseConfigurationItem {
             "supplementaryConfiguration" => j(self.supplementary_configuration()),
             "recordingFrequency" => j(self.recording_frequency()),
             "configurationItemDeliveryTime" => j(self.configuration_item_delivery_time()),
+        }
+    }
+}
+
+impl ToJson for ConformancePackDetail {
+    fn to_json(&self) -> Value {
+        obj! {
+            "ConformancePackName" => j(self.conformance_pack_name()),
+            "ConformancePackArn" => j(self.conformance_pack_arn()),
+            "ConformancePackId" => j(self.conformance_pack_id()),
+            "DeliveryS3Bucket" => j(self.delivery_s3_bucket()),
+            "DeliveryS3KeyPrefix" => j(self.delivery_s3_key_prefix()),
+            "LastUpdateRequestedTime" => j(self.last_update_requested_time()),
+            "CreatedBy" => j(self.created_by()),
+        }
+    }
+}
+
+impl ToJson for ConformancePackRuleCompliance {
+    fn to_json(&self) -> Value {
+        obj! {
+            "ConfigRuleName" => j(self.config_rule_name()),
+            "ComplianceType" => j(self.compliance_type()),
+            "Controls" => j(self.controls()),
+        }
+    }
+}
+
+impl ToJson for ConformancePackEvaluationResult {
+    fn to_json(&self) -> Value {
+        obj! {
+            "ComplianceType" => j(self.compliance_type()),
+            "EvaluationResultIdentifier" => j(self.evaluation_result_identifier()),
+            "ConfigRuleInvokedTime" => j(self.config_rule_invoked_time()),
+            "ResultRecordedTime" => j(self.result_recorded_time()),
+            "Annotation" => j(self.annotation()),
         }
     }
 }

@@ -23,16 +23,20 @@ pub enum Kind {
     RuleDetails,
     ResourceCounts,
     Resources,
+    ConformancePacks,
+    ConformancePackCompliance,
+    ConformancePackDetails,
 }
 
 /// Where a document sits: once per account, once per region, once per Config rule of a region,
-/// or once per resource type of a region.
+/// once per resource type of a region, or once per conformance pack of a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Global,
     Region,
     Rule,
     ResourceType,
+    Pack,
 }
 
 /// What the catalogue says about one kind of document.
@@ -173,6 +177,33 @@ pub const CATALOGUE: &[Spec] = &[
         can_be_absent: false,
         paged: false,
     },
+    Spec {
+        kind: Kind::ConformancePacks,
+        pattern: "<account>/<region>/config/describe-conformance-packs.json",
+        actions: &["config:DescribeConformancePacks"],
+        cli: "aws configservice describe-conformance-packs",
+        scope: Scope::Region,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::ConformancePackCompliance,
+        pattern: "<account>/<region>/config/describe-conformance-pack-compliance/<pack-name>.json",
+        actions: &["config:DescribeConformancePackCompliance"],
+        cli: "aws configservice describe-conformance-pack-compliance --conformance-pack-name PACK",
+        scope: Scope::Pack,
+        can_be_absent: false,
+        paged: true,
+    },
+    Spec {
+        kind: Kind::ConformancePackDetails,
+        pattern: "<account>/<region>/config/get-conformance-pack-compliance-details/<pack-name>.json",
+        actions: &["config:GetConformancePackComplianceDetails"],
+        cli: "aws configservice get-conformance-pack-compliance-details --conformance-pack-name PACK",
+        scope: Scope::Pack,
+        can_be_absent: false,
+        paged: true,
+    },
 ];
 
 impl Kind {
@@ -257,7 +288,7 @@ pub struct DocId {
     pub account: String,
     /// `None` for global documents (IAM).
     pub region: Option<String>,
-    /// The Config rule name (`RuleDetails`) or resource type (`Resources`).
+    /// The Config rule name (`RuleDetails`), resource type (`Resources`) or conformance pack name.
     pub name: Option<String>,
 }
 
@@ -272,6 +303,11 @@ impl DocId {
 
     pub fn rule(account: &str, region: &str, rule: &str) -> DocId {
         DocId { name: Some(rule.to_string()), ..DocId::regional(Kind::RuleDetails, account, region) }
+    }
+
+    /// A per-pack document (`ConformancePackCompliance` or `ConformancePackDetails`).
+    pub fn pack(kind: Kind, account: &str, region: &str, pack: &str) -> DocId {
+        DocId { name: Some(pack.to_string()), ..DocId::regional(kind, account, region) }
     }
 
     pub fn resources(account: &str, region: &str, t: ResourceType) -> DocId {
@@ -306,7 +342,7 @@ impl DocId {
                 Kind::Resources => n.replace("::", "__"),
                 _ => file_name(n),
             };
-            path = path.replace("<rule-name>", &part).replace("<resource-type>", &part);
+            path = path.replace("<rule-name>", &part).replace("<resource-type>", &part).replace("<pack-name>", &part);
         }
         path
     }
@@ -330,6 +366,17 @@ impl DocId {
             [_, region, "config", "get-compliance-details-by-config-rule", file] if *region != "global" => {
                 let rule = rule_name(file.strip_suffix(".json").filter(|r| !r.is_empty())?)?;
                 DocId::rule(account, region, &rule)
+            }
+            [_, region, "config", dir @ ("describe-conformance-pack-compliance" | "get-conformance-pack-compliance-details"), file]
+                if *region != "global" =>
+            {
+                let pack = rule_name(file.strip_suffix(".json").filter(|r| !r.is_empty())?)?;
+                let kind = if *dir == "describe-conformance-pack-compliance" {
+                    Kind::ConformancePackCompliance
+                } else {
+                    Kind::ConformancePackDetails
+                };
+                DocId::pack(kind, account, region, &pack)
             }
             [_, region, "config", "resources", file] if *region != "global" => {
                 let t = ResourceType::ALL.iter().copied().find(|t| file.strip_suffix(".json") == Some(t.file_stem().as_str()))?;

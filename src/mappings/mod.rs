@@ -16,6 +16,7 @@ use toml::Spanned;
 use crate::checks;
 
 pub mod attestations;
+pub mod config_rules;
 pub mod service_models;
 pub use service_models::ServiceModel;
 
@@ -147,6 +148,9 @@ pub struct Control {
     /// The owner under each service model, for controls whose owner moves with the model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_by_model: Option<BTreeMap<ServiceModel, Owner>>,
+    /// The AWS Config rules whose results evidence it (`config-rules.toml`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub config_rules: Vec<config_rules::RuleKey>,
 }
 
 /// How a framework's controls divide: by owner, by evidence method, by section.
@@ -228,6 +232,9 @@ pub struct Catalog {
     /// An `attestations.toml` of the override directory (how to name it, its text): it replaces
     /// the built-in attestations unless `--attestations` is given.
     pub attestations: Option<(String, String)>,
+    /// Which controls each AWS Config rule evidences (built in, and a `config-rules.toml` of the
+    /// override directory added to it); also set on each control as `config_rules`.
+    pub config_rules: config_rules::RuleMap,
 }
 
 impl Catalog {
@@ -261,7 +268,8 @@ impl Catalog {
             },
         };
         let attestations = sources.remove(attestations::FILE);
-        let mut frameworks = Vec::new();
+        let user_rules = sources.remove(config_rules::FILE);
+        let mut frameworks: Vec<Framework> = Vec::new();
         for (name, (display, text)) in &sources {
             match parse(name, display, text, &table) {
                 Ok(f) => frameworks.push(f),
@@ -271,7 +279,22 @@ impl Catalog {
         if !diagnostics.is_empty() {
             return Err(Error::Invalid(diagnostics));
         }
-        let catalog = Catalog { frameworks, service_models: table, attestations };
+        // The built-in rule file is strict against the built-in catalogues only.
+        let builtin_catalogues = override_dir.is_none()
+            || frameworks
+                .iter()
+                .all(|f| BUILTIN.iter().any(|(name, text)| f.source_file == format!("mappings/{name}") && !text.is_empty()));
+        let mut rules = config_rules::parse(config_rules::BUILTIN, "mappings/config-rules.toml", &frameworks, None, builtin_catalogues)
+            .map_err(Error::Invalid)?;
+        if let Some((display, text)) = &user_rules {
+            rules = config_rules::parse(text, display, &frameworks, Some(&rules), true).map_err(Error::Invalid)?;
+        }
+        for f in &mut frameworks {
+            for c in &mut f.controls {
+                c.config_rules = rules.for_control(&f.id, &c.id).into_iter().map(|r| r.key.clone()).collect();
+            }
+        }
+        let catalog = Catalog { frameworks, service_models: table, attestations, config_rules: rules };
         // An attestations file of the directory is checked now, like the catalogues beside it.
         if let Some((display, text)) = &catalog.attestations {
             attestations::Attestations::parse(text, display, &catalog).map_err(Error::Invalid)?;
@@ -422,6 +445,7 @@ pub fn parse(name: &str, display: &str, text: &str, table: &service_models::Tabl
             manual_evidence: c.manual_evidence,
             area: c.area.map(Spanned::into_inner),
             owner_by_model: c.owner_by_model.map(Spanned::into_inner),
+            config_rules: Vec::new(),
         });
     }
     if controls.is_empty() {

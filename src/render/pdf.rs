@@ -704,6 +704,10 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         );
     }
 
+    // AWS Config rules.
+    toc_pages.push(l.section(&title_of("config-rules")));
+    draw_config_rules(&mut l, &packet.config_rules);
+
     // AWS attestations.
     if !packet.attestations.is_empty() {
         toc_pages.push(l.section(&title_of("attestations")));
@@ -918,6 +922,85 @@ fn draw_changes(l: &mut Layout, c: &crate::render::view::ChangesView) {
 }
 
 /// The "Accepted risks" section.
+fn draw_config_rules(l: &mut Layout, v: &crate::render::view::ConfigRulesView) {
+    l.para(
+        "The account's own continuous controls. A managed rule is recognised by its identifier, under whatever name it is deployed (conformance packs add a suffix); its NON_COMPLIANT results fail exactly the controls it evidences, its COMPLIANT results evidence them.",
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        6.0,
+    );
+    if v.at_controls.is_empty() {
+        l.para("The account runs none of the AWS Config rules mapped to this framework's controls.", Style::Regular, BODY, INK, 0.0, 6.0);
+    } else {
+        let rows = v
+            .at_controls
+            .iter()
+            .map(|r| {
+                let failing = if r.failing > 0 { r.failing.to_string() } else { String::new() };
+                vec![cell(&r.rule), cell(&r.deployed_as), badge_cell(r.status_label, r.status_class), cell(failing), cell(&r.controls)]
+            })
+            .collect();
+        l.table(
+            Some("Rules at this framework's controls"),
+            &[0.28, 0.27, 0.11, 0.11, 0.23],
+            &["Rule", "Deployed as", "Result", "Non-compliant", "Controls"],
+            rows,
+        );
+    }
+    l.heading("The account's own Config rules", 11.0, 40.0);
+    if v.own.is_empty() {
+        l.para("Every rule the account runs is mapped to controls.", Style::Regular, BODY, INK, 0.0, 6.0);
+    } else {
+        l.para(
+            "Custom rules, and managed rules no mapping names: listed here, they change no control. Map them to controls in a config-rules.toml of a --mappings directory (docs/mappings.md).",
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            6.0,
+        );
+        let rows = v
+            .own
+            .iter()
+            .map(|r| vec![cell(&r.scope), cell(&r.name), cell(&r.kind), badge_cell(r.status_label, r.status_class), cell(&r.detail)])
+            .collect();
+        l.table(
+            Some("Rules no mapping places at a control"),
+            &[0.17, 0.23, 0.2, 0.12, 0.28],
+            &["Account / region", "Rule", "Kind", "Result", "Detail"],
+            rows,
+        );
+    }
+    l.heading("Conformance packs", 11.0, 40.0);
+    if v.packs.is_empty() {
+        l.para("No conformance pack is deployed in the collected regions.", Style::Regular, BODY, INK, 0.0, 6.0);
+    } else {
+        let rows = v
+            .packs
+            .iter()
+            .map(|p| vec![cell(&p.scope), cell(&p.name), badge_cell(&p.compliance, p.compliance_class), cell(&p.detail)])
+            .collect();
+        l.table(
+            Some("Conformance packs deployed, with their compliance"),
+            &[0.18, 0.3, 0.16, 0.36],
+            &["Account / region", "Pack", "Compliance", "Detail"],
+            rows,
+        );
+    }
+    if !v.unknown.is_empty() {
+        l.para(
+            &format!("Rules unknown in {}: the rule list could not be read there (see Evidence gaps).", v.unknown),
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            6.0,
+        );
+    }
+}
+
 fn draw_accepted(l: &mut Layout, a: &crate::render::view::AcceptedView) {
     l.para(
         &format!(

@@ -63,8 +63,54 @@ pub struct Packet {
     pub stale_attachments: Vec<AttachmentView>,
     /// The AWS attestations this framework's AWS-owned and shared controls cite.
     pub attestations: Vec<AttestationView>,
+    /// The account's AWS Config rules: those at this framework's controls, and its own.
+    pub config_rules: ConfigRulesView,
     /// The sections of the packet in order, for the contents.
     pub sections: Vec<SectionRef>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct ConfigRulesView {
+    /// Rules the mappings place at this framework's controls.
+    pub at_controls: Vec<RuleRow>,
+    /// Custom rules and managed rules no mapping names.
+    pub own: Vec<OwnRuleRow>,
+    /// The regions whose rules could not be read, in words (empty when none).
+    pub unknown: String,
+    /// The conformance packs deployed, with their compliance.
+    pub packs: Vec<PackRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackRow {
+    pub scope: String,
+    pub name: String,
+    pub compliance: String,
+    pub compliance_class: &'static str,
+    /// `3 of 40 rules NON_COMPLIANT, 7 resources`.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleRow {
+    pub rule: String,
+    pub deployed_as: String,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    pub failing: usize,
+    /// This framework's controls it evidences.
+    pub controls: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OwnRuleRow {
+    pub scope: String,
+    pub name: String,
+    pub kind: String,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -347,6 +393,71 @@ fn score_text(s: Option<usize>) -> String {
 
 /// How many of a list a packet shows, at most.
 pub const MAX_LISTED_CHANGES: usize = 100;
+
+/// The Config rules of the report, as one framework's packet shows them.
+fn config_rules_view(info: &crate::report::rules::ConfigRulesInfo, framework: &str) -> ConfigRulesView {
+    let prefix = format!("{framework} ");
+    let at_controls = info
+        .at_controls
+        .iter()
+        .filter_map(|r| {
+            let controls: Vec<&str> = r.controls.iter().filter_map(|c| c.strip_prefix(&prefix)).collect();
+            if controls.is_empty() {
+                return None;
+            }
+            let (status_label, status_class) = check_label(r.status);
+            Some(RuleRow {
+                rule: r.rule.clone(),
+                deployed_as: r.deployed_as.join(", "),
+                status_label,
+                status_class,
+                failing: r.failing,
+                controls: controls.join(", "),
+            })
+        })
+        .collect();
+    let own = info
+        .own
+        .iter()
+        .map(|r| {
+            let (status_label, status_class) = check_label(r.status);
+            OwnRuleRow {
+                scope: format!("{}/{}", r.account, r.region),
+                name: r.name.clone(),
+                kind: r.kind.clone(),
+                status_label,
+                status_class,
+                detail: r.detail.clone(),
+            }
+        })
+        .collect();
+    let packs = info
+        .conformance_packs
+        .iter()
+        .map(|p| {
+            let class = match p.compliance.as_str() {
+                "COMPLIANT" => "pass",
+                "NON_COMPLIANT" => "fail",
+                _ => "not_assessed",
+            };
+            let mut detail = format!("{} of {} rules NON_COMPLIANT", p.non_compliant_rules, p.rules);
+            if let Some(n) = p.non_compliant_resources {
+                detail.push_str(&format!(", {n} non-compliant resource result(s)"));
+            }
+            if let Some(problem) = &p.problem {
+                detail.push_str(&format!(". {problem}"));
+            }
+            PackRow {
+                scope: format!("{}/{}", p.account, p.region),
+                name: p.name.clone(),
+                compliance: if p.compliance == "not_assessed" { "NOT ASSESSED".into() } else { p.compliance.replace('_', " ") },
+                compliance_class: class,
+                detail,
+            }
+        })
+        .collect();
+    ConfigRulesView { at_controls, own, unknown: info.unknown_scopes.join(", "), packs }
+}
 
 pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
     match s {
@@ -642,6 +753,7 @@ impl Packet {
             sections.push(SectionRef { anchor: "accepted", title: "Accepted risks".into() });
         }
         sections.push(SectionRef { anchor: "needed", title: "Evidence still needed".into() });
+        sections.push(SectionRef { anchor: "config-rules", title: "AWS Config rules".into() });
         if !framework_attestations.is_empty() {
             sections.push(SectionRef { anchor: "attestations", title: "AWS attestations".into() });
         }
@@ -693,6 +805,7 @@ impl Packet {
             needed,
             stale_attachments,
             attestations: framework_attestations,
+            config_rules: config_rules_view(&report.config_rules, &f.id),
             sections,
         }
     }

@@ -187,7 +187,7 @@ pub struct PrevFinding {
     pub detail: String,
 }
 
-// The shape of results.json that the comparison reads (schema 2 and 3): unknown keys are
+// The shape of results.json that the comparison reads (schema 2, 3 and 4): unknown keys are
 // ignored, so later additions do not break it.
 #[derive(Deserialize)]
 struct RawResults {
@@ -284,7 +284,7 @@ impl From<RawFindingStatus> for CheckStatus {
 }
 
 /// The `results.json` schema versions `--previous` reads.
-pub const READS: [u32; 2] = [2, 3];
+pub const READS: [u32; 3] = [2, 3, 4];
 
 fn day(rfc3339: &str) -> String {
     rfc3339.get(..10).unwrap_or(rfc3339).to_string()
@@ -325,7 +325,7 @@ impl Previous {
         Previous::from_results_json(&bytes, &source)
     }
 
-    /// The previous period from a results.json of schema 2 or 3.
+    /// The previous period from a results.json of schema 2, 3 or 4.
     pub fn from_results_json(bytes: &[u8], source: &str) -> Result<Previous> {
         #[derive(Deserialize)]
         struct Version {
@@ -341,9 +341,8 @@ impl Previous {
         match version.schema_version {
             Some(v) if READS.contains(&v) => {}
             Some(v) => bail!(
-                "{source}: results.json schema_version {v} cannot be compared: this auditpack reads schema {} and {}\n  fix: pass the previous period's evidence bundle instead (--previous BUNDLE), so that it is evaluated again with this version",
-                READS[0],
-                READS[1]
+                "{source}: results.json schema_version {v} cannot be compared: this auditpack reads schema {}\n  fix: pass the previous period's evidence bundle instead (--previous BUNDLE), so that it is evaluated again with this version",
+                READS.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
             ),
             None => bail!(
                 "{source}: has no schema_version, so it is not a results.json auditpack wrote\n  fix: pass the results.json of the previous period's packet, its packet directory, or its evidence bundle"

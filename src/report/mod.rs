@@ -21,6 +21,7 @@ pub mod attest;
 pub mod changes;
 pub mod manual;
 pub mod ownership;
+pub mod rules;
 
 use std::collections::BTreeMap;
 
@@ -31,8 +32,9 @@ use crate::checks::{self, CheckStatus, Finding, Outcome, Severity};
 use crate::evidence::{Absent, Bundle, Gap};
 use crate::mappings::{EvidenceMethod, Framework, Owner};
 
-/// Version of the `results.json` schema this build writes. `--previous` reads 2 and 3.
-pub const SCHEMA_VERSION: u32 = 3;
+/// Version of the `results.json` schema this build writes. `--previous` reads 2, 3 and 4. Schema 4
+/// adds `config_rules` and the `config-rule:<IDENTIFIER>` results among the checks.
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -110,8 +112,11 @@ pub struct Report {
     /// The AWS attestations the AWS-owned and shared controls cite.
     pub attestations: Vec<attest::AttestationInfo>,
     pub frameworks: Vec<FrameworkReport>,
-    /// Every check the frameworks use, once, with all its findings (controls refer to them by id).
+    /// Every check the frameworks use, once, with all its findings (controls refer to them by id);
+    /// the results of the Config rules mapped to controls too, as `config-rule:<IDENTIFIER>`.
     pub checks: BTreeMap<String, CheckFindings>,
+    /// The account's AWS Config rules: those at controls, and its own (custom or unmapped).
+    pub config_rules: rules::ConfigRulesInfo,
 }
 
 /// The audit period a packet covers.
@@ -443,6 +448,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
         used.iter().map(|id| checks::find(id).expect("mappings are validated against the registry")).collect();
     let evaluated = crate::util::in_parallel(&checks, |check| check.evaluate(bundle));
     let outcomes: BTreeMap<&str, (&'static checks::Check, Outcome)> = used.into_iter().zip(checks.into_iter().zip(evaluated)).collect();
+    let rules = rules::evaluate(bundle, frameworks);
     let in_use = ownership::models_in_use(bundle, table);
     let file_ref = |path: &str| FileRef { path: path.to_string(), sha256: bundle.file_sha256(path).unwrap_or_default().to_string() };
     let m = &bundle.manifest;
@@ -470,9 +476,14 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
                         .collect();
                     let mut files: Vec<FileRef> =
                         c.checks.iter().flat_map(|id| outcomes[id.as_str()].1.evidence_files.iter().map(|p| file_ref(p))).collect();
+                    // The results of the Config rules mapped here, for the rules the account runs.
+                    let rule_results: Vec<CheckResult> = c.config_rules.iter().filter_map(|k| rules.result(k)).collect();
+                    files.extend(c.config_rules.iter().flat_map(|k| rules.files(k)).map(|p| file_ref(p)));
                     files.sort();
                     files.dedup();
-                    let (status, status_reason) = control_status(c.evidence, &checks);
+                    let (status, status_reason) = control_status(c.evidence, &checks, &rule_results);
+                    let mut checks = checks;
+                    checks.extend(rule_results);
                     let (owner, owner_reason) = ownership::owner_for(c, &in_use);
                     ControlResult {
                         id: c.id.clone(),
@@ -524,7 +535,9 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
                     CheckFindings { title: check.title.to_string(), severity: check.severity, status: outcome.status, findings },
                 )
             })
+            .chain(rules.findings())
             .collect(),
+        config_rules: rules.info,
         period: None,
         exceptions: None,
         changes: None,
@@ -558,10 +571,25 @@ pub fn summarise(controls: &[ControlResult]) -> Summary {
     summary
 }
 
-fn control_status(method: EvidenceMethod, checks: &[CheckResult]) -> (ControlStatus, String) {
+/// The status of a control from its checks and the results of the Config rules mapped to it. A
+/// NON_COMPLIANT rule fails a manual control too: the deviation is known whatever the documents say.
+fn control_status(method: EvidenceMethod, checks: &[CheckResult], rule_results: &[CheckResult]) -> (ControlStatus, String) {
+    let failing_rules: Vec<&str> =
+        rule_results.iter().filter(|r| r.status == CheckStatus::Fail).map(|r| r.id.trim_start_matches("config-rule:")).collect();
+    let all: Vec<CheckResult> = checks.iter().chain(rule_results).cloned().collect();
+    let checks = &all[..];
     let count = |s: CheckStatus| checks.iter().filter(|c| c.status == s).count();
     match method {
         EvidenceMethod::Inherited => (ControlStatus::Inherited, "Carried by AWS; evidenced by AWS's attestations in AWS Artifact.".into()),
+        EvidenceMethod::Manual if !failing_rules.is_empty() => (
+            ControlStatus::Fail,
+            format!(
+                "The AWS Config rule{} {} report{} NON_COMPLIANT resources; the rest of the control needs evidence no AWS API holds.",
+                if failing_rules.len() == 1 { "" } else { "s" },
+                failing_rules.join(", "),
+                if failing_rules.len() == 1 { "s" } else { "" }
+            ),
+        ),
         EvidenceMethod::Manual => {
             (ControlStatus::Manual, "Needs evidence that no AWS API holds; the auditor collects it from the customer.".into())
         }

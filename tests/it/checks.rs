@@ -258,7 +258,7 @@ fn config_rule_results_fail_per_non_compliant_resource() {
         (&format!("{base}/describe-config-rules.json"), rules.clone()),
         (&format!("{base}/describe-compliance-by-config-rule.json"), compliant.clone()),
     ]);
-    assert_status("config-rules-compliant", &ok, CheckStatus::Pass);
+    assert_eq!(all_rules(&ok).status, CheckStatus::Pass);
 
     let non = compliant.replacen("COMPLIANT", "NON_COMPLIANT", 1);
     let details = json!({"EvaluationResults": [{"EvaluationResultIdentifier": {"EvaluationResultQualifier": {
@@ -270,7 +270,8 @@ fn config_rule_results_fail_per_non_compliant_resource() {
         (&format!("{base}/describe-compliance-by-config-rule.json"), non.clone()),
         (&format!("{base}/get-compliance-details-by-config-rule/restricted-ssh.json"), details),
     ]);
-    let o = assert_status("config-rules-compliant", &bad, CheckStatus::Fail);
+    let o = all_rules(&bad);
+    assert_eq!(o.status, CheckStatus::Fail);
     assert!(o.findings.iter().any(|f| f.resource.contains("sg-123") && f.detail.contains("Port 22 open")));
 
     // Details throttled away: the rule is still a failure, said at rule level.
@@ -280,9 +281,9 @@ fn config_rule_results_fail_per_non_compliant_resource() {
         vec![gap("config:GetComplianceDetailsByConfigRule", &format!("{base}/get-compliance-details-by-config-rule/restricted-ssh.json"))],
         vec![],
     );
-    let o = eval("config-rules-compliant", &gapped);
+    let o = all_rules(&gapped);
     assert!(o.findings.iter().any(|f| f.status == CheckStatus::NotAssessed && f.detail.contains("AccessDenied")));
-    assert_status("config-rules-compliant", &bundle(&[]), CheckStatus::NotAssessed);
+    assert_eq!(all_rules(&bundle(&[])).status, CheckStatus::NotAssessed);
 }
 
 // --- configuration items -----------------------------------------------------------------

@@ -56,7 +56,7 @@ fn s(v: Value) -> Value {
 
 /// Every document of the catalogue, shaped as AWS documents it, for an account where every
 /// check passes.
-fn clean() -> BTreeMap<String, String> {
+pub fn clean() -> BTreeMap<String, String> {
     let narrow =
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme/*"}]});
     let ec2_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
@@ -109,7 +109,11 @@ fn clean() -> BTreeMap<String, String> {
             "recording": true, "lastStatus": "SUCCESS", "lastStartTime": "2026-01-01T00:00:00+00:00"}]}),
         ),
         (cfg("describe-delivery-channels.json"), json!({"DeliveryChannels": [{"name": "default", "s3BucketName": "acme-config"}]})),
-        (cfg("describe-config-rules.json"), json!({"ConfigRules": [{"ConfigRuleName": "restricted-ssh", "ConfigRuleState": "ACTIVE"}]})),
+        (
+            cfg("describe-config-rules.json"),
+            json!({"ConfigRules": [{"ConfigRuleName": "restricted-ssh", "ConfigRuleState": "ACTIVE",
+            "Source": {"Owner": "AWS", "SourceIdentifier": "INCOMING_SSH_DISABLED"}}]}),
+        ),
         (
             cfg("describe-compliance-by-config-rule.json"),
             json!({"ComplianceByConfigRules": [{"ConfigRuleName": "restricted-ssh",
@@ -201,6 +205,22 @@ fn clean() -> BTreeMap<String, String> {
                 json!({"AWS:ComplianceItem": {"ComplianceType": "Patch", "Content": {"Patch": {"openssl": {"PatchState": "Installed", "Status": "COMPLIANT"}}}}}),
                 json!({}),
             )]),
+        ),
+        (
+            cfg("describe-conformance-packs.json"),
+            json!({"ConformancePackDetails": [{"ConformancePackName": "hipaa-pack", "ConformancePackId": "conformance-pack-1",
+                "ConformancePackArn": "arn:aws:config:us-east-1:111122223333:conformance-pack/hipaa-pack/conformance-pack-1"}]}),
+        ),
+        (
+            cfg("describe-conformance-pack-compliance/hipaa-pack.json"),
+            json!({"ConformancePackName": "hipaa-pack", "ConformancePackRuleComplianceList": [
+                {"ConfigRuleName": "restricted-ssh", "ComplianceType": "COMPLIANT", "Controls": []}]}),
+        ),
+        (
+            cfg("get-conformance-pack-compliance-details/hipaa-pack.json"),
+            json!({"ConformancePackName": "hipaa-pack", "ConformancePackRuleEvaluationResults": [{"ComplianceType": "COMPLIANT",
+                "EvaluationResultIdentifier": {"EvaluationResultQualifier": {"ConfigRuleName": "restricted-ssh",
+                "ResourceType": "AWS::EC2::SecurityGroup", "ResourceId": "sg-web"}}}]}),
         ),
         (res(ResourceType::ElbV2LoadBalancer), items(vec![lb])),
         (res(ResourceType::Wafv2WebAcl), items(vec![acl])),
@@ -296,6 +316,9 @@ fn shape(path: &str) -> (&'static str, Option<(&'static str, Value)>) {
         Kind::RuleDetails => ("EvaluationResults", Some(("NextToken", json!("page-2")))),
         Kind::ResourceCounts => ("resourceCounts", Some(("nextToken", json!("page-2")))),
         Kind::Resources => ("baseConfigurationItems", Some(("nextToken", json!("page-2")))),
+        Kind::ConformancePacks => ("ConformancePackDetails", Some(("NextToken", json!("page-2")))),
+        Kind::ConformancePackCompliance => ("ConformancePackRuleComplianceList", Some(("NextToken", json!("page-2")))),
+        Kind::ConformancePackDetails => ("ConformancePackRuleEvaluationResults", Some(("NextToken", json!("page-2")))),
         Kind::CredentialReport => unreachable!("the credential report is CSV"),
     }
 }
@@ -909,7 +932,7 @@ fn regression_rule_results_recorders_and_real_aws_shapes() {
     let mut files = with(&rules, |d| d["ComplianceByConfigRules"][0]["Compliance"]["ComplianceType"] = json!("NON_COMPLIANT"));
     files.remove(&details);
     let b = seal_with(&files, vec![gap_of("config:GetComplianceDetailsByConfigRule", Some(R), Some(details.clone()))], vec![]).unwrap();
-    assert_eq!(checks::find("config-rules-compliant").unwrap().evaluate(&b).status, CheckStatus::Fail);
+    assert_eq!(all_rules(&b).status, CheckStatus::Fail);
     // A result of a compliance type AWS does not have refuses the document.
     let odd = with(&details, |d| d["EvaluationResults"][0]["ComplianceType"] = json!("non_compliant"));
     assert_refused(&seal(&odd).unwrap(), &details, "an unknown ComplianceType");

@@ -68,7 +68,7 @@ fn a_fixed_and_a_new_failure_show_per_control_per_finding_in_results_packets_and
     let out = dir.path().join("packet");
     ok(&run(&["report", "--evidence", q4.to_str().unwrap(), "--out", out.to_str().unwrap(), "--previous", q3.to_str().unwrap()]));
     let r = results(&out);
-    assert_eq!(r["schema_version"], 3);
+    assert_eq!(r["schema_version"], 4);
 
     // Per control: the password length requirement is fixed, the root key control fails anew.
     let fixed = control(&r, "pci-dss-4.0", "8.3.6");

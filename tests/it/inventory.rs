@@ -113,6 +113,8 @@ pub struct Inventory {
     pub unprocessed_once: usize,
     /// Resources known only by their count (region, type, count), added to the counts of `items`.
     pub extra_counts: Vec<(String, String, u64)>,
+    /// Conformance packs: (region, pack name, the names of its rules among `rules`).
+    pub packs: Vec<(String, String, Vec<String>)>,
 }
 
 /// A page of `all` starting at the request's nextToken (an offset here; opaque to the caller).
@@ -220,6 +222,73 @@ impl Inventory {
                     })
                     .collect();
                 Some(page(req, results, page_size, ["EvaluationResults", "NextToken", "Limit"]))
+            }
+            "DescribeConformancePacks" => {
+                let packs: Vec<Value> = self
+                    .packs
+                    .iter()
+                    .filter(|(region, _, _)| *region == req.region)
+                    .map(|(region, name, _)| {
+                        json!({
+                            "ConformancePackName": name,
+                            "ConformancePackArn": format!("arn:aws:config:{region}:{account}:conformance-pack/{name}/conformance-pack-abc123"),
+                            "ConformancePackId": "conformance-pack-abc123",
+                            "ConformancePackInputParameters": [],
+                            "LastUpdateRequestedTime": CAPTURED
+                        })
+                    })
+                    .collect();
+                Some(page(req, packs, page_size, ["ConformancePackDetails", "NextToken", "Limit"]))
+            }
+            "DescribeConformancePackCompliance" | "GetConformancePackComplianceDetails" => {
+                let name = req.json.get("ConformancePackName").and_then(Value::as_str).unwrap_or_default();
+                let Some((_, _, members)) = self.packs.iter().find(|(region, n, _)| *region == req.region && n == name) else {
+                    return Some(super::router::json_error(400, "NoSuchConformancePackException", "no such conformance pack"));
+                };
+                let rules: Vec<&RuleResults> =
+                    self.rules.iter().filter(|r| r.region == req.region && members.contains(&r.rule)).collect();
+                let reply = if req.op == "DescribeConformancePackCompliance" {
+                    // A conformance pack reports COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA only.
+                    let list: Vec<Value> = rules
+                        .iter()
+                        .map(|r| {
+                            let c = match r.compliance() {
+                                "NOT_APPLICABLE" => "INSUFFICIENT_DATA",
+                                other => other,
+                            };
+                            json!({ "ConfigRuleName": r.rule, "ComplianceType": c, "Controls": [] })
+                        })
+                        .collect();
+                    let mut reply = page(req, list, page_size, ["ConformancePackRuleComplianceList", "NextToken", "Limit"]);
+                    if let Reply::Json(_, body) = &mut reply {
+                        body["ConformancePackName"] = json!(name);
+                    }
+                    reply
+                } else {
+                    let results: Vec<Value> = rules
+                        .iter()
+                        .flat_map(|r| r.results.iter().map(move |x| (r.rule.as_str(), x)))
+                        .filter(|(_, (_, _, c, _))| c == "COMPLIANT" || c == "NON_COMPLIANT")
+                        .map(|(rule, (rt, id, compliance, note))| {
+                            json!({
+                                "ComplianceType": compliance,
+                                "EvaluationResultIdentifier": {
+                                    "EvaluationResultQualifier": {"ConfigRuleName": rule, "ResourceType": rt, "ResourceId": id, "EvaluationMode": "DETECTIVE"},
+                                    "OrderingTimestamp": CAPTURED
+                                },
+                                "ConfigRuleInvokedTime": CAPTURED + 30.0,
+                                "ResultRecordedTime": CAPTURED + 60.0,
+                                "Annotation": note
+                            })
+                        })
+                        .collect();
+                    let mut reply = page(req, results, page_size, ["ConformancePackRuleEvaluationResults", "NextToken", "Limit"]);
+                    if let Reply::Json(_, body) = &mut reply {
+                        body["ConformancePackName"] = json!(name);
+                    }
+                    reply
+                };
+                Some(reply)
             }
             _ => None,
         });

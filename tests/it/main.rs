@@ -22,5 +22,6 @@ mod oscal;
 mod output;
 mod report;
 mod router;
+mod rules;
 mod sign;
 mod util;

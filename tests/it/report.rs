@@ -40,7 +40,7 @@ fn demo_writes_three_html_three_pdf_and_results_json() {
     assert_eq!(out.status.code(), Some(0), "the demo writes a bundle that verifies");
 
     let r = results(dir.path());
-    assert_eq!(r["schema_version"], 3);
+    assert_eq!(r["schema_version"], 4);
     // Each check's findings are listed once, whichever controls use the check.
     let checks = r["checks"].as_object().unwrap();
     for f in r["frameworks"].as_array().unwrap() {
@@ -183,6 +183,7 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
             "Shared responsibility by service model",
             "Controls",
             "Evidence still needed",
+            "AWS Config rules",
             "AWS attestations",
             "Evidence gaps",
             "Sign-off",

@@ -174,3 +174,9 @@ pub fn control<'a>(r: &'a serde_json::Value, framework: &str, id: &str) -> &'a s
     let f = r["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == framework).unwrap_or_else(|| panic!("no framework {framework}"));
     f["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no control {framework} {id}"))
 }
+
+/// The results of every AWS Config rule a bundle lists, as one outcome.
+pub fn all_rules(b: &Bundle) -> auditpack::checks::Outcome {
+    let (deployed, _) = auditpack::checks::config_rules::deployed(b);
+    auditpack::checks::config_rules::evaluate(b, &deployed.iter().collect::<Vec<_>>())
+}

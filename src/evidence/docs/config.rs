@@ -146,6 +146,27 @@ pub struct ConfigRules {
 pub struct ConfigRule {
     #[serde(rename = "ConfigRuleName")]
     pub name: String,
+    /// Who wrote the rule and, for AWS's managed rules, which one it is. AWS always returns it;
+    /// a rule without it is not recognised as any managed rule.
+    #[serde(default, rename = "Source")]
+    pub source: Option<RuleSource>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RuleSource {
+    /// `AWS` (managed), `CUSTOM_LAMBDA` or `CUSTOM_POLICY`.
+    #[serde(rename = "Owner")]
+    pub owner: String,
+    /// The managed rule's identifier (`S3_BUCKET_SSL_REQUESTS_ONLY`), or a custom rule's Lambda ARN.
+    #[serde(default, rename = "SourceIdentifier")]
+    pub source_identifier: Option<String>,
+}
+
+impl ConfigRule {
+    /// The managed rule it is, when AWS owns it.
+    pub fn managed_identifier(&self) -> Option<&str> {
+        self.source.as_ref().filter(|s| s.owner == "AWS").and_then(|s| s.source_identifier.as_deref())
+    }
 }
 
 /// A rule listed twice: the document contradicts itself.
@@ -248,6 +269,9 @@ impl EvaluationResult {
     pub fn resource_id(&self) -> &str {
         &self.evaluation_result_identifier.evaluation_result_qualifier.resource_id
     }
+    pub fn rule_name(&self) -> &str {
+        &self.evaluation_result_identifier.evaluation_result_qualifier.config_rule_name
+    }
 }
 
 pub(super) fn read_rule_details(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<RuleDetails, String> {
@@ -289,5 +313,97 @@ pub struct ResourceCount {
 pub(super) fn read_counts(bytes: &[u8]) -> Result<ResourceCounts, String> {
     let doc: ResourceCounts = json(bytes)?;
     complete(None, &[("nextToken", &doc.next_token)])?;
+    Ok(doc)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice describe-conformance-packs` prints")]
+pub struct ConformancePacks {
+    #[serde(rename = "ConformancePackDetails")]
+    pub packs: Vec<ConformancePack>,
+    #[serde(default, rename = "NextToken")]
+    next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConformancePack {
+    #[serde(rename = "ConformancePackName")]
+    pub name: String,
+    #[serde(default, rename = "ConformancePackArn")]
+    pub arn: Option<String>,
+    /// The service that deployed it (an organisation-wide pack), when one did.
+    #[serde(default, rename = "CreatedBy")]
+    pub created_by: Option<String>,
+}
+
+pub(super) fn read_packs(bytes: &[u8]) -> Result<ConformancePacks, String> {
+    let doc: ConformancePacks = json(bytes)?;
+    complete(None, &[("NextToken", &doc.next_token)])?;
+    each_once(doc.packs.iter().map(|p| p.name.as_str()), "conformance pack")?;
+    Ok(doc)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice describe-conformance-pack-compliance` prints")]
+pub struct ConformancePackCompliance {
+    #[serde(rename = "ConformancePackName")]
+    pub name: String,
+    #[serde(rename = "ConformancePackRuleComplianceList")]
+    pub rules: Vec<PackRuleCompliance>,
+    #[serde(default, rename = "NextToken")]
+    next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PackRuleCompliance {
+    #[serde(rename = "ConfigRuleName")]
+    pub rule: String,
+    /// COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA.
+    #[serde(default, rename = "ComplianceType")]
+    pub compliance_type: Option<String>,
+}
+
+/// The pack name a per-pack document must carry: the one its path names.
+fn same_pack(name: &str, ctx: ReadCtx<'_>) -> Result<(), String> {
+    match ctx.id.name.as_deref() {
+        Some(want) if want != name => Err(format!("the document is of conformance pack {name:?}, in the file of pack {want:?}")),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn read_pack_compliance(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<ConformancePackCompliance, String> {
+    let doc: ConformancePackCompliance = json(bytes)?;
+    complete(None, &[("NextToken", &doc.next_token)])?;
+    same_pack(&doc.name, ctx)?;
+    each_once(doc.rules.iter().map(|r| r.rule.as_str()), "the compliance of rule")?;
+    for r in &doc.rules {
+        match r.compliance_type.as_deref() {
+            Some("COMPLIANT" | "NON_COMPLIANT" | "INSUFFICIENT_DATA") => {}
+            Some(other) => return Err(format!("rule {}: unknown ComplianceType {other:?}", r.rule)),
+            None => return Err(format!("rule {}: no ComplianceType", r.rule)),
+        }
+    }
+    Ok(doc)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(expecting = "the JSON object `aws configservice get-conformance-pack-compliance-details` prints")]
+pub struct ConformancePackDetails {
+    #[serde(rename = "ConformancePackName")]
+    pub name: String,
+    #[serde(rename = "ConformancePackRuleEvaluationResults")]
+    pub results: Vec<EvaluationResult>,
+    #[serde(default, rename = "NextToken")]
+    next_token: Option<String>,
+}
+
+pub(super) fn read_pack_details(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<ConformancePackDetails, String> {
+    let doc: ConformancePackDetails = json(bytes)?;
+    complete(None, &[("NextToken", &doc.next_token)])?;
+    same_pack(&doc.name, ctx)?;
+    const TYPES: [&str; 3] = ["COMPLIANT", "NON_COMPLIANT", "INSUFFICIENT_DATA"];
+    if let Some((n, r)) = doc.results.iter().enumerate().find(|(_, r)| !TYPES.contains(&r.compliance_type.as_str())) {
+        return Err(format!("evaluation result {} has ComplianceType {:?}, not one of {}", n + 1, r.compliance_type, TYPES.join(", ")));
+    }
     Ok(doc)
 }

@@ -13,8 +13,8 @@ pub mod items;
 pub mod policy;
 
 pub use config::{
-    ComplianceByRule, ConfigRules, DeliveryChannels, EvaluationResult, Recorder, RecorderStatus, RecorderStatuses, Recorders,
-    RecordingGroup, ResourceCounts, RuleCompliance, RuleDetails,
+    ComplianceByRule, ConfigRules, ConformancePackCompliance, ConformancePackDetails, ConformancePacks, DeliveryChannels, EvaluationResult,
+    PackRuleCompliance, Recorder, RecorderStatus, RecorderStatuses, Recorders, RecordingGroup, ResourceCounts, RuleCompliance, RuleDetails,
 };
 pub use iam::{
     AccessKey, AccountSummary, AttachedPolicy, AuthorizationDetails, CredentialReport, CredentialRow, GroupDetail, InlinePolicy,
@@ -64,6 +64,9 @@ pub enum Typed {
     RuleDetails(RuleDetails),
     ResourceCounts(ResourceCounts),
     Resources(Resources),
+    ConformancePacks(ConformancePacks),
+    ConformancePackCompliance(ConformancePackCompliance),
+    ConformancePackDetails(ConformancePackDetails),
 }
 
 /// A typed document: its kind, and how to find it in a `Typed`.
@@ -107,6 +110,9 @@ documents!(
     RuleDetails => RuleDetails,
     ResourceCounts => ResourceCounts,
     Resources => Resources,
+    ConformancePacks => ConformancePacks,
+    ConformancePackCompliance => ConformancePackCompliance,
+    ConformancePackDetails => ConformancePackDetails,
 );
 
 /// Read one document with the reader its kind names. The error says what is wrong, without the
@@ -126,6 +132,9 @@ pub fn read(bytes: &[u8], ctx: ReadCtx<'_>) -> Result<Typed, String> {
         Kind::RuleDetails => Typed::RuleDetails(config::read_rule_details(bytes, ctx)?),
         Kind::ResourceCounts => Typed::ResourceCounts(config::read_counts(bytes)?),
         Kind::Resources => Typed::Resources(items::read(bytes, ctx)?),
+        Kind::ConformancePacks => Typed::ConformancePacks(config::read_packs(bytes)?),
+        Kind::ConformancePackCompliance => Typed::ConformancePackCompliance(config::read_pack_compliance(bytes, ctx)?),
+        Kind::ConformancePackDetails => Typed::ConformancePackDetails(config::read_pack_details(bytes, ctx)?),
     })
 }
 
