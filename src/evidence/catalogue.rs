@@ -257,6 +257,33 @@ resource_types! {
     Wafv2WebAcl => "AWS::WAFv2::WebACL",
 
     // Compute and network (checks/compute.rs, docs/items/compute.rs).
+    Ec2Instance => "AWS::EC2::Instance",
+    SsmManagedInstanceInventory => "AWS::SSM::ManagedInstanceInventory",
+    Ec2LaunchTemplate => "AWS::EC2::LaunchTemplate",
+    AutoScalingLaunchConfiguration => "AWS::AutoScaling::LaunchConfiguration",
+    AutoScalingGroup => "AWS::AutoScaling::AutoScalingGroup",
+    Ec2NetworkAcl => "AWS::EC2::NetworkAcl",
+    Ec2Vpc => "AWS::EC2::VPC",
+    Ec2FlowLog => "AWS::EC2::FlowLog",
+    Ec2VpcEndpoint => "AWS::EC2::VPCEndpoint",
+    Ec2VpnConnection => "AWS::EC2::VPNConnection",
+    Ec2TransitGateway => "AWS::EC2::TransitGateway",
+    Ec2ClientVpnEndpoint => "AWS::EC2::ClientVpnEndpoint",
+    ShieldRegionalProtection => "AWS::ShieldRegional::Protection",
+    CloudFrontDistribution => "AWS::CloudFront::Distribution",
+    WafWebAcl => "AWS::WAF::WebACL",
+    WafRegionalWebAcl => "AWS::WAFRegional::WebACL",
+    WafRule => "AWS::WAF::Rule",
+    WafRegionalRule => "AWS::WAFRegional::Rule",
+    WafRuleGroup => "AWS::WAF::RuleGroup",
+    WafRegionalRuleGroup => "AWS::WAFRegional::RuleGroup",
+    NetworkFirewallPolicy => "AWS::NetworkFirewall::FirewallPolicy",
+    ElbClassicLoadBalancer => "AWS::ElasticLoadBalancing::LoadBalancer",
+    ElbV2Listener => "AWS::ElasticLoadBalancingV2::Listener",
+    DmsReplicationInstance => "AWS::DMS::ReplicationInstance",
+    DmsEndpoint => "AWS::DMS::Endpoint",
+    DmsReplicationTask => "AWS::DMS::ReplicationTask",
+    SageMakerNotebookInstance => "AWS::SageMaker::NotebookInstance",
 
     // Data protection (checks/data.rs, docs/items/data.rs).
 

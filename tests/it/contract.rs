@@ -64,9 +64,22 @@ pub fn clean() -> BTreeMap<String, String> {
         "Resource": "arn:aws:s3:::acme-data/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
     let block = json!({"blockPublicAcls": true, "ignorePublicAcls": true, "blockPublicPolicy": true, "restrictPublicBuckets": true});
     let alb = format!("arn:aws:elasticloadbalancing:{R}:{ACCOUNT}:loadbalancer/app/web/1");
-    let mut lb = item(ResourceType::ElbV2LoadBalancer, "web", json!({"scheme": "internet-facing", "type": "application"}), json!({}));
+    let lb_attributes = json!([{"key": "deletion_protection.enabled", "value": "true"}, {"key": "access_logs.s3.enabled", "value": "true"},
+        {"key": "access_logs.s3.bucket", "value": "acme-lb-logs"}]);
+    let mut lb = item(
+        ResourceType::ElbV2LoadBalancer,
+        "web",
+        json!({"scheme": "internet-facing", "type": "application"}),
+        json!({"LoadBalancerAttributes": s(lb_attributes)}),
+    );
     lb["arn"] = json!(alb);
-    let mut acl = item(ResourceType::Wafv2WebAcl, "acl", json!({"name": "acl"}), json!({}));
+    let mut acl = item(
+        ResourceType::Wafv2WebAcl,
+        "acl",
+        json!({"name": "acl", "rules": [{"name": "core", "priority": 0,
+        "visibilityConfig": {"sampledRequestsEnabled": true, "cloudWatchMetricsEnabled": true, "metricName": "core"}}]}),
+        json!({}),
+    );
     acl["relationships"] =
         json!([{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "resourceId": alb, "relationshipName": "Is associated with"}]);
     let docs: Vec<(String, Value)> = vec![
@@ -167,14 +180,23 @@ pub fn clean() -> BTreeMap<String, String> {
         ),
         (
             res(ResourceType::Ec2SecurityGroup),
-            items(vec![item(
-                ResourceType::Ec2SecurityGroup,
-                "sg-web",
-                json!({"groupName": "web",
+            items(vec![
+                item(
+                    ResourceType::Ec2SecurityGroup,
+                    "sg-web",
+                    json!({"groupName": "web",
             "ipPermissions": [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}], "ipv6Ranges": [], "ipRanges": ["0.0.0.0/0"]},
                 {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipv4Ranges": [{"cidrIp": "10.0.0.0/8"}], "ipv6Ranges": [], "ipRanges": ["10.0.0.0/8"]}]}),
-                json!({}),
-            )]),
+                    json!({}),
+                ),
+                item(
+                    ResourceType::Ec2SecurityGroup,
+                    "sg-default",
+                    json!({"groupName": "default", "groupId": "sg-default", "vpcId": "vpc-1",
+                "ipPermissions": [], "ipPermissionsEgress": []}),
+                    json!({}),
+                ),
+            ]),
         ),
         (
             res(ResourceType::CloudTrailTrail),

@@ -151,6 +151,33 @@ pub use monitoring::*;
 
 family! {
     // Compute and network (docs/items/compute.rs).
+    Instance => Ec2Instance,
+    ManagedInstanceInventory => SsmManagedInstanceInventory,
+    LaunchTemplate => Ec2LaunchTemplate,
+    LaunchConfiguration => AutoScalingLaunchConfiguration,
+    AutoScalingGroup => AutoScalingGroup,
+    NetworkAcl => Ec2NetworkAcl,
+    Vpc => Ec2Vpc,
+    FlowLog => Ec2FlowLog,
+    VpcEndpoint => Ec2VpcEndpoint,
+    VpnConnection => Ec2VpnConnection,
+    TransitGateway => Ec2TransitGateway,
+    ClientVpnEndpoint => Ec2ClientVpnEndpoint,
+    ShieldProtection => ShieldRegionalProtection,
+    Distribution => CloudFrontDistribution,
+    WafWebAcl => WafWebAcl,
+    WafRegionalWebAcl => WafRegionalWebAcl,
+    WafRule => WafRule,
+    WafRegionalRule => WafRegionalRule,
+    WafRuleGroup => WafRuleGroup,
+    WafRegionalRuleGroup => WafRegionalRuleGroup,
+    FirewallPolicy => NetworkFirewallPolicy,
+    ClassicLoadBalancer => ElbClassicLoadBalancer,
+    Listener => ElbV2Listener,
+    DmsReplicationInstance => DmsReplicationInstance,
+    DmsEndpoint => DmsEndpoint,
+    DmsReplicationTask => DmsReplicationTask,
+    NotebookInstance => SageMakerNotebookInstance,
 
     // Data protection (docs/items/data.rs).
 
@@ -211,7 +238,12 @@ pub struct Trail {
 pub struct SecurityGroup {
     #[serde(default)]
     pub group_name: Option<String>,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
     pub ip_permissions: Vec<IpPermission>,
+    /// Egress rules (`None` when the item does not give them).
+    #[serde(default)]
+    pub ip_permissions_egress: Option<Vec<IpPermission>>,
 }
 
 /// One ingress permission, reduced when read to what the checks judge (a group can carry
@@ -294,6 +326,11 @@ pub struct LoadBalancer {
     pub scheme: Option<String>,
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
+    #[serde(default)]
+    pub load_balancer_name: Option<String>,
+    /// From the `LoadBalancerAttributes` supplementary entry: `Ok(None)` when the item has none.
+    #[serde(skip, default = "nothing_yet")]
+    pub attributes: Supplementary<Vec<KeyValue>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -404,7 +441,14 @@ impl PatchCompliance {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct WebAcl {}
+#[serde(rename_all = "camelCase")]
+pub struct WebAcl {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `None` when the item does not list the rules.
+    #[serde(default)]
+    pub rules: Option<Vec<Wafv2Rule>>,
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -553,7 +597,11 @@ fn judge(item: &RawItem<'_>, want: ResourceType, ctx: ReadCtx<'_>) -> Result<Con
         ResourceType::CloudTrailTrail => Configuration::Trail(embedded(raw)?),
         ResourceType::Ec2SecurityGroup => Configuration::SecurityGroup(embedded(raw)?),
         ResourceType::Ec2Volume => Configuration::Volume(embedded(raw)?),
-        ResourceType::ElbV2LoadBalancer => Configuration::LoadBalancer(embedded(raw)?),
+        ResourceType::ElbV2LoadBalancer => {
+            let mut lb: LoadBalancer = embedded(raw)?;
+            lb.attributes = supplementary(sup("LoadBalancerAttributes"));
+            Configuration::LoadBalancer(lb)
+        }
         ResourceType::KmsKey => {
             let mut key: KmsKey = embedded(raw)?;
             key.rotation = supplementary::<RotationFlag>(sup("KeyRotationStatus")).map(|v| v.map(|f| f.0));
