@@ -25,6 +25,7 @@ use crate::evidence::{DocId, ResourceType};
 
 use ResourceType as T;
 
+#[allow(clippy::too_many_arguments)]
 const fn check(
     id: &'static str,
     title: &'static str,
@@ -305,7 +306,7 @@ fn named(v: Option<&String>, what: &str) -> Result<(), Verdict> {
 }
 
 /// The engine of an RDS cluster or snapshot, which decides which family of checks it belongs to.
-fn engine<'a>(v: Option<&'a String>) -> Result<&'a str, Verdict> {
+fn engine(v: Option<&String>) -> Result<&str, Verdict> {
     verdict_field_str(v.map(String::as_str), "the engine")
 }
 

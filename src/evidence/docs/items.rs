@@ -75,7 +75,7 @@ pub enum Configuration {
     KmsKey(KmsKey),
     DbInstance(DbInstance),
     PublicAccessBlock(PublicAccessBlock),
-    Bucket(Bucket),
+    Bucket(Box<Bucket>),
     PatchCompliance(PatchCompliance),
     WebAcl(WebAcl),
     /// The resource types each read by its own `FromItem` (in the family modules).
@@ -629,7 +629,7 @@ fn judge(item: &RawItem<'_>, want: ResourceType, ctx: ReadCtx<'_>) -> Result<Con
         ResourceType::S3AccountPublicAccessBlock => Configuration::PublicAccessBlock(embedded(raw)?),
         ResourceType::S3Bucket => {
             let _: BucketConfiguration = embedded(raw)?;
-            Configuration::Bucket(Bucket {
+            Configuration::Bucket(Box::new(Bucket {
                 encryption: supplementary::<Encryption>(sup("ServerSideEncryptionConfiguration"))
                     .map(|e| e.map(|e| e.rules.into_iter().filter_map(|r| r.default.map(|d| d.algorithm)).collect())),
                 public_access_block: supplementary(sup("PublicAccessBlockConfiguration")),
@@ -647,7 +647,7 @@ fn judge(item: &RawItem<'_>, want: ResourceType, ctx: ReadCtx<'_>) -> Result<Con
                 notifications: supplementary::<Notifications>(sup("BucketNotificationConfiguration")).map(|n| n.map(Notifications::names)),
                 lifecycle: supplementary::<Lifecycle>(sup("BucketLifecycleConfiguration")).map(|l| l.map(|l| l.rules.unwrap_or_default())),
                 object_lock: supplementary::<ObjectLock>(sup("ObjectLockConfiguration")).map(|o| o.map(|o| o.object_lock_enabled)),
-            })
+            }))
         }
         ResourceType::SsmPatchCompliance => Configuration::PatchCompliance(embedded(raw)?),
         ResourceType::Wafv2WebAcl => Configuration::WebAcl(embedded(raw)?),
