@@ -286,6 +286,27 @@ resource_types! {
     SageMakerNotebookInstance => "AWS::SageMaker::NotebookInstance",
 
     // Data protection (checks/data.rs, docs/items/data.rs).
+    DynamoDbTable => "AWS::DynamoDB::Table",
+    BackupPlan => "AWS::Backup::BackupPlan",
+    BackupSelection => "AWS::Backup::BackupSelection",
+    BackupRecoveryPoint => "AWS::Backup::RecoveryPoint",
+    EfsFileSystem => "AWS::EFS::FileSystem",
+    EfsAccessPoint => "AWS::EFS::AccessPoint",
+    OpenSearchDomain => "AWS::OpenSearch::Domain",
+    RedshiftCluster => "AWS::Redshift::Cluster",
+    RedshiftClusterParameterGroup => "AWS::Redshift::ClusterParameterGroup",
+    SnsTopic => "AWS::SNS::Topic",
+    SqsQueue => "AWS::SQS::Queue",
+    SecretsManagerSecret => "AWS::SecretsManager::Secret",
+    AcmCertificate => "AWS::ACM::Certificate",
+    RdsDbCluster => "AWS::RDS::DBCluster",
+    RdsDbSnapshot => "AWS::RDS::DBSnapshot",
+    RdsDbClusterSnapshot => "AWS::RDS::DBClusterSnapshot",
+    RdsEventSubscription => "AWS::RDS::EventSubscription",
+    S3AccessPoint => "AWS::S3::AccessPoint",
+    KinesisStream => "AWS::Kinesis::Stream",
+    MskCluster => "AWS::MSK::Cluster",
+    AthenaWorkGroup => "AWS::Athena::WorkGroup",
 
     // Monitoring, logging, applications and identity (checks/monitoring.rs, docs/items/monitoring.rs).
 

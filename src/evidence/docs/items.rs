@@ -75,7 +75,7 @@ pub enum Configuration {
     KmsKey(KmsKey),
     DbInstance(DbInstance),
     PublicAccessBlock(PublicAccessBlock),
-    Bucket(Bucket),
+    Bucket(Box<Bucket>),
     PatchCompliance(PatchCompliance),
     WebAcl(WebAcl),
     /// The resource types each read by its own `FromItem` (in the family modules).
@@ -180,6 +180,27 @@ family! {
     NotebookInstance => SageMakerNotebookInstance,
 
     // Data protection (docs/items/data.rs).
+    DynamoDbTable => DynamoDbTable,
+    BackupPlan => BackupPlan,
+    BackupSelection => BackupSelection,
+    BackupRecoveryPoint => BackupRecoveryPoint,
+    EfsFileSystem => EfsFileSystem,
+    EfsAccessPoint => EfsAccessPoint,
+    OpenSearchDomain => OpenSearchDomain,
+    RedshiftCluster => RedshiftCluster,
+    RedshiftClusterParameterGroup => RedshiftClusterParameterGroup,
+    SnsTopic => SnsTopic,
+    SqsQueue => SqsQueue,
+    SecretsManagerSecret => SecretsManagerSecret,
+    AcmCertificate => AcmCertificate,
+    RdsDbCluster => RdsDbCluster,
+    RdsDbSnapshot => RdsDbSnapshot,
+    RdsDbClusterSnapshot => RdsDbClusterSnapshot,
+    RdsEventSubscription => RdsEventSubscription,
+    S3AccessPoint => S3AccessPoint,
+    KinesisStream => KinesisStream,
+    MskCluster => MskCluster,
+    AthenaWorkGroup => AthenaWorkGroup,
 
     // Monitoring, logging, applications and identity (docs/items/monitoring.rs).
 
@@ -370,6 +391,10 @@ pub struct DbInstance {
     pub iam_database_authentication_enabled: Option<bool>,
     #[serde(default)]
     pub enabled_cloudwatch_logs_exports: Option<Vec<String>>,
+    #[serde(default)]
+    pub auto_minor_version_upgrade: Option<bool>,
+    #[serde(default, rename = "dBInstanceArn")]
+    pub db_instance_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -406,6 +431,47 @@ pub struct Bucket {
     pub policy: Supplementary<Option<PolicyDocument>>,
     pub versioning: Supplementary<Option<String>>,
     pub logging: Supplementary<Option<String>>,
+    /// `BucketVersioningConfiguration.isMfaDeleteEnabled` (`Ok(Some(None))`: the entry says null).
+    pub mfa_delete: Supplementary<Option<bool>>,
+    /// The grants of the bucket ACL (`AccessControlList`).
+    pub acl: Supplementary<Vec<AclGrant>>,
+    /// The names of the event notification configurations (`BucketNotificationConfiguration`),
+    /// with `EventBridge` when events go to EventBridge.
+    pub notifications: Supplementary<Vec<String>>,
+    /// The lifecycle rules (`BucketLifecycleConfiguration`).
+    pub lifecycle: Supplementary<Vec<LifecycleRule>>,
+    /// `ObjectLockConfiguration.objectLockEnabled`.
+    pub object_lock: Supplementary<Option<String>>,
+}
+
+/// One grant of a bucket ACL: who (`AllUsers`, `AuthenticatedUsers`, `LogDelivery`, or a
+/// canonical user id / e-mail) and what (`FullControl`, `Write`, `WriteAcp`, `Read`, `ReadAcp`).
+#[derive(Debug, Clone)]
+pub struct AclGrant {
+    pub grantee: String,
+    pub permission: String,
+}
+
+impl AclGrant {
+    /// Granted to everyone, or to every AWS account holder.
+    pub fn public(&self) -> bool {
+        matches!(self.grantee.as_str(), "AllUsers" | "AuthenticatedUsers")
+    }
+
+    /// Lets the grantee write objects or change the ACL.
+    pub fn writes(&self) -> bool {
+        let p: String = self.permission.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        matches!(p.as_str(), "fullcontrol" | "write" | "writeacp")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LifecycleRule {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -611,7 +677,7 @@ fn judge(item: &RawItem<'_>, want: ResourceType, ctx: ReadCtx<'_>) -> Result<Con
         ResourceType::S3AccountPublicAccessBlock => Configuration::PublicAccessBlock(embedded(raw)?),
         ResourceType::S3Bucket => {
             let _: BucketConfiguration = embedded(raw)?;
-            Configuration::Bucket(Bucket {
+            Configuration::Bucket(Box::new(Bucket {
                 encryption: supplementary::<Encryption>(sup("ServerSideEncryptionConfiguration"))
                     .map(|e| e.map(|e| e.rules.into_iter().filter_map(|r| r.default.map(|d| d.algorithm)).collect())),
                 public_access_block: supplementary(sup("PublicAccessBlockConfiguration")),
@@ -624,7 +690,12 @@ fn judge(item: &RawItem<'_>, want: ResourceType, ctx: ReadCtx<'_>) -> Result<Con
                 }),
                 versioning: supplementary::<Versioning>(sup("BucketVersioningConfiguration")).map(|v| v.map(|v| v.status)),
                 logging: supplementary::<Logging>(sup("BucketLoggingConfiguration")).map(|v| v.map(|l| l.destination_bucket_name)),
-            })
+                mfa_delete: supplementary::<Versioning>(sup("BucketVersioningConfiguration")).map(|v| v.map(|v| v.mfa_delete)),
+                acl: supplementary::<Acl>(sup("AccessControlList")).and_then(|a| a.map(Acl::grants).transpose()),
+                notifications: supplementary::<Notifications>(sup("BucketNotificationConfiguration")).map(|n| n.map(Notifications::names)),
+                lifecycle: supplementary::<Lifecycle>(sup("BucketLifecycleConfiguration")).map(|l| l.map(|l| l.rules.unwrap_or_default())),
+                object_lock: supplementary::<ObjectLock>(sup("ObjectLockConfiguration")).map(|o| o.map(|o| o.object_lock_enabled)),
+            }))
         }
         ResourceType::SsmPatchCompliance => Configuration::PatchCompliance(embedded(raw)?),
         ResourceType::Wafv2WebAcl => Configuration::WebAcl(embedded(raw)?),
@@ -697,6 +768,92 @@ struct BucketPolicy {
 struct Versioning {
     #[serde(default)]
     status: Option<String>,
+    #[serde(default, rename = "isMfaDeleteEnabled", deserialize_with = "loose_bool::option")]
+    mfa_delete: Option<bool>,
+}
+
+/// `AccessControlList`: the Java SDK's `AccessControlList` (`grantList`, or `grantSet`), a
+/// group grantee written as its name (`"AllUsers"`) or its URI, a canonical user as an object.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Acl {
+    #[serde(default)]
+    grant_list: Option<Vec<RawGrant>>,
+    #[serde(default)]
+    grant_set: Option<Vec<RawGrant>>,
+}
+
+#[derive(Deserialize)]
+struct RawGrant {
+    grantee: serde_json::Value,
+    permission: String,
+}
+
+impl Acl {
+    fn grants(self) -> Result<Vec<AclGrant>, String> {
+        let list = match (self.grant_list, self.grant_set) {
+            (Some(l), _) => l,
+            (None, Some(s)) => s,
+            (None, None) => return Err("AccessControlList: neither grantList nor grantSet".into()),
+        };
+        list.into_iter()
+            .map(|g| {
+                let grantee = match &g.grantee {
+                    serde_json::Value::String(s) => group_name(s),
+                    serde_json::Value::Object(o) => {
+                        let text = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_string);
+                        match text("uri").or_else(|| text("URI")).or_else(|| text("identifier")).or_else(|| text("id")) {
+                            Some(s) => group_name(&s),
+                            None => return Err(format!("AccessControlList: a grantee with no id or URI ({})", g.grantee)),
+                        }
+                    }
+                    other => return Err(format!("AccessControlList: a grantee of unknown shape ({other})")),
+                };
+                Ok(AclGrant { grantee, permission: g.permission })
+            })
+            .collect()
+    }
+}
+
+/// `AllUsers` for the group's name or its URI; other grantees as they are.
+fn group_name(s: &str) -> String {
+    for group in ["AllUsers", "AuthenticatedUsers", "LogDelivery"] {
+        if s == group || s.ends_with(&format!("/groups/global/{group}")) || s.ends_with(&format!("/groups/s3/{group}")) {
+            return group.to_string();
+        }
+    }
+    s.to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Notifications {
+    configurations: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    event_bridge_configuration: Option<serde_json::Value>,
+}
+
+impl Notifications {
+    fn names(self) -> Vec<String> {
+        let mut names: Vec<String> = self.configurations.into_keys().collect();
+        if self.event_bridge_configuration.as_ref().is_some_and(|v| !v.is_null() && v != &serde_json::Value::Bool(false)) {
+            names.push("EventBridge".into());
+        }
+        names
+    }
+}
+
+#[derive(Deserialize)]
+struct Lifecycle {
+    #[serde(default)]
+    rules: Option<Vec<LifecycleRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ObjectLock {
+    #[serde(default)]
+    object_lock_enabled: Option<String>,
 }
 
 #[derive(Deserialize)]
