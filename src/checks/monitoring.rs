@@ -1283,17 +1283,18 @@ fn is_aws_managed(arn: &str) -> bool {
 }
 
 /// Judge every customer managed policy's default version.
-fn customer_policies(e: &mut Eval, what: &str, grants: &dyn Fn(&PolicyDocument) -> Vec<String>) {
-    for (account, details) in e.each_account::<AuthorizationDetails>() {
+fn customer_policies(e: &mut Eval, docs: &[(String, &AuthorizationDetails)], what: &str, grants: &dyn Fn(&PolicyDocument) -> Vec<String>) {
+    for (account, details) in docs {
+        let account = account.as_str();
         let own: Vec<_> = details.policies.iter().filter(|p| !is_aws_managed(&p.arn)).collect();
         if own.is_empty() {
-            e.not_applicable(&account, "no customer managed policies");
+            e.not_applicable(account, "no customer managed policies");
         }
         for p in own {
             match p.default_document() {
-                None => e.not_assessed(&p.arn, in_auth_details(&account, "no policy version is marked default")),
+                None => e.not_assessed(&p.arn, in_auth_details(account, "no policy version is marked default")),
                 Some(Policy(Err(why))) => {
-                    e.not_assessed(&p.arn, in_auth_details(&account, &format!("the default version cannot be read: {why}")))
+                    e.not_assessed(&p.arn, in_auth_details(account, &format!("the default version cannot be read: {why}")))
                 }
                 Some(Policy(Ok(doc))) => match grants(doc).first() {
                     Some(how) => e.fail(&p.arn, format!("the default version allows {what} on every resource, in {how}")),
@@ -1305,8 +1306,9 @@ fn customer_policies(e: &mut Eval, what: &str, grants: &dyn Fn(&PolicyDocument) 
 }
 
 /// Judge every inline policy of every user, group and role.
-fn inline_policies(e: &mut Eval, what: &str, grants: &dyn Fn(&PolicyDocument) -> Vec<String>) {
-    for (account, details) in e.each_account::<AuthorizationDetails>() {
+fn inline_policies(e: &mut Eval, docs: &[(String, &AuthorizationDetails)], what: &str, grants: &dyn Fn(&PolicyDocument) -> Vec<String>) {
+    for (account, details) in docs {
+        let account = account.as_str();
         let inline: Vec<(&String, &crate::evidence::docs::InlinePolicy)> = details
             .user_detail_list
             .iter()
@@ -1315,12 +1317,12 @@ fn inline_policies(e: &mut Eval, what: &str, grants: &dyn Fn(&PolicyDocument) ->
             .chain(details.role_detail_list.iter().flat_map(|r| r.role_policy_list.iter().map(move |p| (&r.arn, p))))
             .collect();
         if inline.is_empty() {
-            e.not_applicable(&account, "no inline policies");
+            e.not_applicable(account, "no inline policies");
         }
         for (owner, p) in inline {
             let resource = format!("{owner} (inline policy {})", p.policy_name);
             match &p.policy_document.0 {
-                Err(why) => e.not_assessed(resource, in_auth_details(&account, &format!("the policy cannot be read: {why}"))),
+                Err(why) => e.not_assessed(resource, in_auth_details(account, &format!("the policy cannot be read: {why}"))),
                 Ok(doc) => match grants(doc).first() {
                     Some(how) => e.fail(resource, format!("allows {what} on every resource, in {how}")),
                     None => e.pass(resource, format!("does not allow {what} on every resource")),
@@ -1332,16 +1334,19 @@ fn inline_policies(e: &mut Eval, what: &str, grants: &dyn Fn(&PolicyDocument) ->
 
 fn passrole_wildcard(e: &mut Eval) {
     let grants = |d: &PolicyDocument| grants_on_all(d, "iam:PassRole");
-    customer_policies(e, "iam:PassRole", &grants);
-    inline_policies(e, "iam:PassRole", &grants);
+    let docs = e.each_account::<AuthorizationDetails>();
+    customer_policies(e, &docs, "iam:PassRole", &grants);
+    inline_policies(e, &docs, "iam:PassRole", &grants);
 }
 
 fn marketplace_managed(e: &mut Eval) {
-    customer_policies(e, "aws-marketplace:Subscribe", &|d| grants_on_all(d, "aws-marketplace:Subscribe"));
+    let docs = e.each_account::<AuthorizationDetails>();
+    customer_policies(e, &docs, "aws-marketplace:Subscribe", &|d| grants_on_all(d, "aws-marketplace:Subscribe"));
 }
 
 fn marketplace_inline(e: &mut Eval) {
-    inline_policies(e, "aws-marketplace:Subscribe", &|d| grants_on_all(d, "aws-marketplace:Subscribe"));
+    let docs = e.each_account::<AuthorizationDetails>();
+    inline_policies(e, &docs, "aws-marketplace:Subscribe", &|d| grants_on_all(d, "aws-marketplace:Subscribe"));
 }
 
 const CLOUDSHELL_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess";
