@@ -309,6 +309,20 @@ resource_types! {
     AthenaWorkGroup => "AWS::Athena::WorkGroup",
 
     // Monitoring, logging, applications and identity (checks/monitoring.rs, docs/items/monitoring.rs).
+    AmazonMqBroker => "AWS::AmazonMQ::Broker",
+    ApiGatewayStage => "AWS::ApiGateway::Stage",
+    ApiGatewayV2Stage => "AWS::ApiGatewayV2::Stage",
+    AppSyncGraphQlApi => "AWS::AppSync::GraphQLApi",
+    CloudWatchAlarm => "AWS::CloudWatch::Alarm",
+    CodeBuildProject => "AWS::CodeBuild::Project",
+    EcrRepository => "AWS::ECR::Repository",
+    EcsService => "AWS::ECS::Service",
+    EcsTaskDefinition => "AWS::ECS::TaskDefinition",
+    EksCluster => "AWS::EKS::Cluster",
+    GuardDutyDetector => "AWS::GuardDuty::Detector",
+    LambdaFunction => "AWS::Lambda::Function",
+    Route53HostedZone => "AWS::Route53::HostedZone",
+    StepFunctionsStateMachine => "AWS::StepFunctions::StateMachine",
 
 }
 
@@ -616,7 +630,7 @@ mod tests {
             "111122223333/global/config/describe-config-rules.json",
             "111122223333/us-east-1/iam/credential-report.csv",
             "11112222333/global/iam/credential-report.csv",
-            "111122223333/us-east-1/config/resources/AWS__Lambda__Function.json",
+            "111122223333/us-east-1/config/resources/AWS__Example__Unknown.json",
             "111122223333/us-east-1/config/get-compliance-details-by-config-rule/.json",
         ] {
             assert_eq!(DocId::parse(bad), None, "{bad}");

@@ -234,6 +234,22 @@ pub struct RoleDetail {
     pub role_policy_list: Vec<InlinePolicy>,
     pub attached_managed_policies: Vec<AttachedPolicy>,
     pub assume_role_policy_document: Policy,
+    /// When the role was created (ISO 8601).
+    #[serde(default)]
+    pub create_date: Option<String>,
+    /// When the role was last used; IAM sends an empty object for a role not used within the
+    /// period it tracks (400 days).
+    #[serde(default)]
+    pub role_last_used: Option<RoleLastUsed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RoleLastUsed {
+    #[serde(default)]
+    pub last_used_date: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

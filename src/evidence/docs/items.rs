@@ -203,6 +203,20 @@ family! {
     AthenaWorkGroup => AthenaWorkGroup,
 
     // Monitoring, logging, applications and identity (docs/items/monitoring.rs).
+    MqBroker => AmazonMqBroker,
+    ApiStage => ApiGatewayStage,
+    ApiV2Stage => ApiGatewayV2Stage,
+    GraphQlApi => AppSyncGraphQlApi,
+    Alarm => CloudWatchAlarm,
+    BuildProject => CodeBuildProject,
+    EcrRepository => EcrRepository,
+    EcsService => EcsService,
+    TaskDefinition => EcsTaskDefinition,
+    EksCluster => EksCluster,
+    Detector => GuardDutyDetector,
+    LambdaFunction => LambdaFunction,
+    HostedZone => Route53HostedZone,
+    StateMachine => StepFunctionsStateMachine,
 
 }
 
@@ -252,6 +266,11 @@ pub struct Trail {
     pub kms_key_id: Option<String>,
     #[serde(default)]
     pub cloud_watch_logs_log_group_arn: Option<String>,
+    /// The bucket the trail delivers its log files to.
+    #[serde(default)]
+    pub s3_bucket_name: Option<String>,
+    #[serde(default)]
+    pub has_insight_selectors: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
