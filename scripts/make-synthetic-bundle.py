@@ -93,6 +93,27 @@ kinds = [
     ("AWS::KMS::Key", lambda i: ci("AWS::KMS::Key", f"key-{i}", {"keyManager": "CUSTOMER", "keyState": "Enabled"},
         {"KeyRotationStatus": i % 3 != 0})),
 ]
+# Every other resource type of the catalogue, shaped like the demo's first item of the type
+# (scripts/demo-inventory/*.json), so the items spread over all of them.
+demo_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo-inventory")
+templates = {}
+for name in sorted(os.listdir(demo_dir)) if os.path.isdir(demo_dir) else []:
+    if name.endswith(".json"):
+        for item in json.load(open(os.path.join(demo_dir, name))).get("items", []):
+            templates.setdefault(item["resourceType"], item)
+known = {k for k, _ in kinds}
+
+
+def from_template(t):
+    def make(i):
+        sup = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in (t.get("supplementaryConfiguration") or {}).items()}
+        item = ci(t["resourceType"], f"{t['resourceId']}-{i}", t["configuration"])
+        item["supplementaryConfiguration"] = sup
+        return item
+    return make
+
+
+kinds += [(rtype, from_template(t)) for rtype, t in sorted(templates.items()) if rtype not in known]
 per_kind = items // len(kinds)
 for rtype, make in kinds:
     write(f"{cfg}/resources/{rtype.replace('::', '__')}.json", {"baseConfigurationItems": [make(i) for i in range(per_kind)]})

@@ -495,7 +495,7 @@ fn list_checks(format: ListFormat) -> Result<ExitCode> {
                     serde_json::json!({
                         "id": c.id, "title": c.title, "duty": c.duty, "severity": c.severity,
                         "rationale": c.rationale, "remediation": c.remediation, "evidence": c.evidence_patterns(),
-                        "aws_config_rules": rules_of(c.id),
+                        "config_rules": rules_of(c.id),
                     })
                 })
                 .collect();
