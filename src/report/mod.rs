@@ -478,7 +478,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
                         c.checks.iter().flat_map(|id| outcomes[id.as_str()].1.evidence_files.iter().map(|p| file_ref(p))).collect();
                     // The results of the Config rules mapped here, for the rules the account runs.
                     let rule_results: Vec<CheckResult> = c.config_rules.iter().filter_map(|k| rules.result(k)).collect();
-                    files.extend(c.config_rules.iter().flat_map(|k| rules.files(k)).map(|p| file_ref(p)));
+                    files.extend(c.config_rules.iter().flat_map(|k| rules.files(k)).map(&file_ref));
                     files.sort();
                     files.dedup();
                     let (status, status_reason) = control_status(c.evidence, &checks, &rule_results);
