@@ -703,3 +703,27 @@ fn kms_wildcard_and_support_access_are_read_from_authorization_details() {
     assert_status("iam-support-role", &details("s3:GetObject", false), CheckStatus::Fail);
     assert_status("iam-support-role", &bundle(&[]), CheckStatus::NotAssessed);
 }
+
+#[test]
+fn every_customer_duty_has_at_least_three_checks_and_the_network_has_groups_acls_waf_and_shield() {
+    use auditpack::checks::Duty;
+    let all = checks::registry();
+    for duty in [
+        Duty::DataProtection,
+        Duty::IdentityAndAccess,
+        Duty::OsPatching,
+        Duty::NetworkSecurity,
+        Duty::ApplicationSecurity,
+        Duty::MonitoringAndLogging,
+    ] {
+        let n = all.iter().filter(|c| c.duty == duty).count();
+        assert!(n >= 3, "{}: {n} checks", duty.title());
+    }
+    let network: Vec<&str> = all.iter().filter(|c| c.duty == Duty::NetworkSecurity).map(|c| c.id).collect();
+    for part in ["-sg-", "nacl", "waf", "shield"] {
+        let n = network.iter().filter(|id| id.contains(part)).count();
+        assert!(n >= 1, "no network check for {part}: {network:?}");
+    }
+    let groups_and_acls = network.iter().filter(|id| id.contains("-sg-") || id.contains("security-group") || id.contains("nacl")).count();
+    assert!(groups_and_acls >= 3, "{network:?}");
+}
