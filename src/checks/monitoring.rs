@@ -487,7 +487,7 @@ fn resources_path<C: Config>(x: &Live<C>) -> String {
 
 /// The accounts whose account-level Block Public Access blocks everything, where a recorder
 /// that is on records it (optional evidence, as `s3-public-access-block` reads it).
-fn account_blocks(e: &mut Eval) -> BTreeSet<String> {
+pub(super) fn account_blocks(e: &mut Eval) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for account in e.accounts() {
         for region in e.regions() {

@@ -14,8 +14,7 @@ use super::items::{each_item, field, needed, verdict, verdict_field_str, Fail, P
 use super::policy::open_statement;
 use super::{Check, Duty, Eval, Need, Severity};
 use crate::evidence::docs::items::{
-    Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, PublicAccessBlock, SecurityGroup, Trail, Volume,
-    WebAcl,
+    Bucket, Config, DbInstance, IpPermission, KmsKey, LoadBalancer, PatchCompliance, SecurityGroup, Trail, Volume, WebAcl,
 };
 use crate::evidence::docs::policy::Effect;
 use crate::evidence::docs::Resources;
@@ -266,27 +265,7 @@ fn s3_encryption(e: &mut Eval) {
 fn s3_public_access_block(e: &mut Eval) {
     // An account-level block covers every bucket; read it where it was collected (optional evidence).
     // It counts only where a recorder that is on records it, and only the account's own item.
-    let mut account_blocks = BTreeSet::new();
-    for account in e.accounts() {
-        for region in e.regions() {
-            let id = DocId::resources(&account, &region, ResourceType::S3AccountPublicAccessBlock);
-            let Some(doc) = e.optional::<Resources>(&id, &id.scope()) else { continue };
-            let Some((recorders, status)) = e.recorders(&account, &region) else { continue };
-            if !recorders.record(status, ResourceType::S3AccountPublicAccessBlock.as_str()) {
-                continue;
-            }
-            let blocks = doc
-                .items
-                .iter()
-                .filter(|i| i.resource_id == account)
-                .filter_map(|i| i.state.as_ref().ok())
-                .filter_map(PublicAccessBlock::of)
-                .any(|b| b.blocks_all());
-            if blocks {
-                account_blocks.insert(account.clone());
-            }
-        }
-    }
+    let account_blocks = super::monitoring::account_blocks(e);
     each_item::<Bucket>(e, "S3 buckets", |b| {
         if account_blocks.contains(&b.account) {
             return Pass("covered by the account-level Block Public Access settings".into());
