@@ -610,7 +610,7 @@ fn vpc_flow_logs(e: &mut Eval) {
             .map(|l| named(l.config.flow_log_id.as_deref(), l.item.display_name()))
             .collect();
         if !active.is_empty() {
-            Pass(format!("{id}: active flow log {}", active.join(", ")))
+            Pass(format!("{id}: active flow log {}", super::names(&active)))
         } else if mine.is_empty() {
             Fail(format!("{id}: no flow log"))
         } else {

@@ -556,7 +556,7 @@ fn support_role(e: &mut Eval) {
         if holders.is_empty() {
             e.fail(&account, "no user, group or role has AWSSupportAccess: opening a support case during an incident needs the root user");
         } else {
-            e.pass(&account, format!("AWSSupportAccess is attached to {}", holders.join(", ")));
+            e.pass(&account, format!("AWSSupportAccess is attached to {}", super::names(&holders)));
         }
     }
 }

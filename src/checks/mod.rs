@@ -200,6 +200,18 @@ pub fn registry() -> Vec<&'static Check> {
 }
 
 /// Look a check up by id.
+/// Names in a finding's detail: all of them up to ten, else the first ten and how many more, so
+/// one finding stays one line however many resources it names (results.json keeps each resource's
+/// own finding).
+pub fn names(list: &[&str]) -> String {
+    const MAX: usize = 10;
+    if list.len() <= MAX {
+        list.join(", ")
+    } else {
+        format!("{} and {} more", list[..MAX].join(", "), list.len() - MAX)
+    }
+}
+
 pub fn find(id: &str) -> Option<&'static Check> {
     registry().into_iter().find(|c| c.id == id)
 }

@@ -988,6 +988,14 @@ fn ssm_and_flow_logs_need_their_joined_items() {
     // A flow log on a subnet does not cover its VPC.
     let o = one("vpc-flow-logs-enabled", VPC, vec![vpc("vpc-1")], &[(FLOW_LOG, vec![flow_log("fl-1", "subnet-1", "ACTIVE")])]);
     assert_eq!(o.status, CheckStatus::Fail, "{o:#?}");
+    // However many flow logs a VPC has, its finding names ten and counts the rest.
+    let logs: Vec<Value> = (0..25).map(|i| flow_log(&format!("fl-{i:02}"), "vpc-1", "ACTIVE")).collect();
+    let o = one("vpc-flow-logs-enabled", VPC, vec![vpc("vpc-1")], &[(FLOW_LOG, logs)]);
+    assert_eq!(o.status, CheckStatus::Pass, "{o:#?}");
+    assert_eq!(
+        o.findings[0].detail,
+        "vpc-1: active flow log fl-00, fl-01, fl-02, fl-03, fl-04, fl-05, fl-06, fl-07, fl-08, fl-09 and 15 more"
+    );
     // The PatchCompliance-style id (AWS::SSM::ManagedInstanceInventory/i-1) is the same instance.
     let mut inv = inventory("i-1");
     inv["resourceId"] = json!("AWS::SSM::ManagedInstanceInventory/i-1");
