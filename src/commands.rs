@@ -49,8 +49,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
                 .files(cycle.exceptions.as_deref(), cycle.attestations.as_deref());
             let staging = output::Staging::begin(&out, &safety, &mut note)?;
             // Refuses a bundle that does not verify, or whose signature does not verify against `key`.
-            let bundle = auditpack::evidence::Bundle::open_with_key(&evidence, key.as_ref())?;
-            let code = report(&bundle, staging, select, Some(cycle), mappings, templates)?;
+            let mut bundle = auditpack::evidence::Bundle::open_with_key(&evidence, key.as_ref())?;
+            let code = report(&mut bundle, staging, select, Some(cycle), mappings, templates)?;
             if let Some(a) = &archive {
                 write_archive(a, &out, &evidence, &bundle, archive_signer.as_ref())?;
             }
@@ -99,8 +99,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
             let staging = output::Staging::begin(&out, &output::Options::new(force), &mut note)?;
             let evidence = staging.path().join("evidence");
             demo::write_to(&evidence).with_context(|| format!("writing the demo bundle to {}", evidence.display()))?;
-            let bundle = demo::bundle()?;
-            let code = report(&bundle, staging, select, None, None, None)?;
+            let mut bundle = demo::bundle()?;
+            let code = report(&mut bundle, staging, select, None, None, None)?;
             eprintln!("auditpack: demo evidence bundle written to {}", out.join("evidence").display());
             Ok(code)
         }
@@ -193,7 +193,7 @@ fn signature_change(dir: &Path, change: &evidence::SignatureChange) {
 }
 
 fn report(
-    bundle: &evidence::Bundle,
+    bundle: &mut evidence::Bundle,
     mut staging: output::Staging,
     select: Selection,
     cycle: Option<crate::cli::Cycle>,

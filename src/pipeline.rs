@@ -148,7 +148,7 @@ pub fn build_report(
 /// Build the report and write the requested files to `opts.out`, all at once (see
 /// [`crate::output`]): an `out` holding a previous packet is replaced whole, one holding anything
 /// else is refused. Returns the report and the written paths.
-pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)) -> Result<(Report, Vec<PathBuf>)> {
+pub fn run(bundle: &mut Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)) -> Result<(Report, Vec<PathBuf>)> {
     let safety = output::Options::new(false).templates(opts.templates.as_deref()).mappings(opts.mappings.as_deref());
     let mut staging = output::Staging::begin(&opts.out, &safety, progress)?;
     let report = write(bundle, opts, &mut staging, progress)?;
@@ -158,7 +158,10 @@ pub fn run(bundle: &Bundle, opts: &ReportOptions, progress: &mut dyn FnMut(&str)
 
 /// Build the report and write the requested files into `staging` (`opts.out` is not used: the
 /// files reach it when the caller commits the staging).
-pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Staging, progress: &mut dyn FnMut(&str)) -> Result<Report> {
+///
+/// The bundle's documents are released once the report is built (`Bundle::release_documents`);
+/// its manifest stays.
+pub fn write(bundle: &mut Bundle, opts: &ReportOptions, staging: &mut output::Staging, progress: &mut dyn FnMut(&str)) -> Result<Report> {
     let catalog = Catalog::load(opts.mappings.as_deref())?;
     let selected: Vec<&crate::mappings::Framework> = if opts.frameworks.is_empty() {
         catalog.frameworks.iter().collect()
@@ -167,6 +170,7 @@ pub fn write(bundle: &Bundle, opts: &ReportOptions, staging: &mut output::Stagin
     };
     let formats = if opts.formats.is_empty() { Format::DEFAULT.to_vec() } else { opts.formats.clone() };
     let report = build_report(bundle, &catalog, &selected, opts, progress)?;
+    bundle.release_documents();
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
     // Every file is rendered from the finished report and independently of the others: render
     // them on all cores, then write them in one fixed order.

@@ -1,6 +1,6 @@
 //! HTML packets: handlebars 6 in strict mode over the typed `Packet` view. The default templates
 //! are compiled in; a `--templates DIR` replaces them file by file (`packet.html.hbs`,
-//! `control.html.hbs`, `style.css.hbs`, `summary.html.hbs`), and any other `*.hbs` there becomes a
+//! `control.html.hbs`, `findings.html.hbs`, `style.css.hbs`, `summary.html.hbs`), and any other `*.hbs` there becomes a
 //! partial. Every field a template names is checked against the view types when the templates
 //! are loaded (`template_check`), so a typo fails `report` before anything is written.
 
@@ -16,6 +16,7 @@ use super::view::Packet;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("packet.html.hbs", include_str!("../../templates/packet.html.hbs")),
     ("control.html.hbs", include_str!("../../templates/control.html.hbs")),
+    ("findings.html.hbs", include_str!("../../templates/findings.html.hbs")),
     ("style.css.hbs", include_str!("../../templates/style.css.hbs")),
     ("summary.html.hbs", include_str!("../../templates/summary.html.hbs")),
 ];

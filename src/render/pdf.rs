@@ -31,7 +31,7 @@ enum Style {
     Bold,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 struct Rgbf(f32, f32, f32);
 
 const INK: Rgbf = Rgbf(0.106, 0.122, 0.141);
@@ -54,24 +54,32 @@ fn color(c: Rgbf) -> Color {
 struct Font {
     parsed: ParsedFont,
     id: FontId,
+    /// Advance widths of the characters below `CACHED_CHARS`, looked up once: a packet measures
+    /// millions of characters.
+    widths: Vec<u16>,
 }
+
+/// Latin, Greek, Cyrillic and general punctuation: the characters a packet nearly always uses.
+const CACHED_CHARS: u32 = 0x2100;
 
 impl Font {
     fn load(bytes: &[u8], id: &str) -> Font {
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the embedded DejaVu font parses");
-        Font { parsed, id: FontId(id.to_string()) }
+        let mut font = Font { parsed, id: FontId(id.to_string()), widths: Vec::new() };
+        font.widths = (0..CACHED_CHARS).map(|c| font.glyph_width(c)).collect();
+        font
+    }
+
+    fn glyph_width(&self, ch: u32) -> u16 {
+        let gid = self.parsed.lookup_glyph_index(ch).unwrap_or(0);
+        self.parsed.get_glyph_width(gid).unwrap_or(0)
     }
 
     /// Advance width of `text` at `size`, in points, from the font's own glyph metrics.
     fn width(&self, text: &str, size: f32) -> f32 {
         let upem = self.parsed.units_per_em.max(1) as f32;
-        let units: u32 = text
-            .chars()
-            .map(|ch| {
-                let gid = self.parsed.lookup_glyph_index(ch as u32).unwrap_or(0);
-                self.parsed.get_glyph_width(gid).unwrap_or(0) as u32
-            })
-            .sum();
+        let units: u32 =
+            text.chars().map(|ch| u32::from(self.widths.get(ch as usize).copied().unwrap_or_else(|| self.glyph_width(ch as u32)))).sum();
         units as f32 / upem * size
     }
 }
@@ -99,8 +107,40 @@ struct Layout {
     regular: Font,
     bold: Font,
     pages: Vec<Vec<Op>>,
+    /// What each page's content stream has set so far, so an operator is written only when it
+    /// changes something: a long packet draws hundreds of thousands of strings.
+    pens: Vec<Pen>,
     y: f32,
     bookmarks: Vec<Mark>,
+}
+
+/// The graphics and text state a page's content has set (it lasts to the end of the page).
+#[derive(Default)]
+struct Pen {
+    fill: Option<Rgbf>,
+    stroke: Option<Rgbf>,
+    thickness: Option<f32>,
+    font: Option<(Style, f32)>,
+}
+
+impl Pen {
+    fn fill(&mut self, ops: &mut Vec<Op>, c: Rgbf) {
+        if self.fill != Some(c) {
+            self.fill = Some(c);
+            ops.push(Op::SetFillColor { col: color(c) });
+        }
+    }
+
+    fn stroke(&mut self, ops: &mut Vec<Op>, c: Rgbf, thickness: f32) {
+        if self.stroke != Some(c) {
+            self.stroke = Some(c);
+            ops.push(Op::SetOutlineColor { col: color(c) });
+        }
+        if self.thickness != Some(thickness) {
+            self.thickness = Some(thickness);
+            ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        }
+    }
 }
 
 /// An outline entry: level 0 for sections, 1 for the controls under "Controls"; `y` is where
@@ -118,6 +158,7 @@ impl Layout {
             regular: Font::load(dejavu::sans::regular(), "DejaVuSans"),
             bold: Font::load(dejavu::sans::bold(), "DejaVuSans-Bold"),
             pages: vec![Vec::new()],
+            pens: vec![Pen::default()],
             y: TOP,
             bookmarks: Vec::new(),
         }
@@ -136,6 +177,7 @@ impl Layout {
 
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
+        self.pens.push(Pen::default());
         self.y = TOP;
     }
 
@@ -166,12 +208,24 @@ impl Layout {
     }
 
     fn text_on(&mut self, page: usize, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
-        let id = self.font(style).id.clone();
-        self.pages[page].extend([
-            Op::StartTextSection,
-            Op::SetFillColor { col: color(fill) },
-            Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) },
-            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
+        let id = match style {
+            Style::Regular => &self.regular.id,
+            Style::Bold => &self.bold.id,
+        };
+        let (ops, pen) = (&mut self.pages[page], &mut self.pens[page]);
+        // Strings drawn one after another share one text object.
+        if matches!(ops.last(), Some(Op::EndTextSection)) {
+            ops.pop();
+        } else {
+            ops.push(Op::StartTextSection);
+        }
+        pen.fill(ops, fill);
+        if pen.font != Some((style, size)) {
+            pen.font = Some((style, size));
+            ops.push(Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(size) });
+        }
+        ops.extend([
+            Op::SetTextMatrix { matrix: printpdf::TextMatrix::Translate(Pt(x), Pt(y)) },
             Op::ShowText { items: vec![TextItem::Text(visible(text).into_owned())] },
             Op::EndTextSection,
         ]);
@@ -188,13 +242,12 @@ impl Layout {
             (true, false) => PaintMode::Fill,
             _ => PaintMode::Stroke,
         };
-        let ops = &mut self.pages[page];
+        let (ops, pen) = (&mut self.pages[page], &mut self.pens[page]);
         if let Some(f) = fill {
-            ops.push(Op::SetFillColor { col: color(f) });
+            pen.fill(ops, f);
         }
         if let Some(s) = stroke {
-            ops.push(Op::SetOutlineColor { col: color(s) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+            pen.stroke(ops, s, 0.5);
         }
         ops.push(Op::DrawRectangle {
             rectangle: Rect {
@@ -214,19 +267,17 @@ impl Layout {
     }
 
     fn hline_on(&mut self, page: usize, x1: f32, x2: f32, y: f32, c: Rgbf, thickness: f32) {
-        self.pages[page].extend([
-            Op::SetOutlineColor { col: color(c) },
-            Op::SetOutlineThickness { pt: Pt(thickness) },
-            Op::DrawLine {
-                line: Line {
-                    points: vec![
-                        LinePoint { p: Point { x: Pt(x1), y: Pt(y) }, bezier: false },
-                        LinePoint { p: Point { x: Pt(x2), y: Pt(y) }, bezier: false },
-                    ],
-                    is_closed: false,
-                },
+        let (ops, pen) = (&mut self.pages[page], &mut self.pens[page]);
+        pen.stroke(ops, c, thickness);
+        ops.extend([Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint { p: Point { x: Pt(x1), y: Pt(y) }, bezier: false },
+                    LinePoint { p: Point { x: Pt(x2), y: Pt(y) }, bezier: false },
+                ],
+                is_closed: false,
             },
-        ]);
+        }]);
     }
 
     /// Greedy word wrap by measured width; words longer than a line are broken by character.
@@ -236,27 +287,36 @@ impl Layout {
         let mut lines = Vec::new();
         for para in text.split('\n') {
             let mut line = String::new();
+            // The width of `line`, kept as words are added rather than measured again.
+            let mut line_w = 0.0;
+            let space = font.width(" ", size);
             for word in para.split(' ').filter(|w| !w.is_empty()) {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-                if font.width(&candidate, size) <= width {
-                    line = candidate;
+                let word_w = font.width(word, size);
+                let candidate_w = if line.is_empty() { word_w } else { line_w + space + word_w };
+                if candidate_w <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_w = candidate_w;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
-                if font.width(word, size) <= width {
+                if word_w <= width {
                     line = word.to_string();
+                    line_w = word_w;
                 } else {
+                    line_w = 0.0;
                     for ch in word.chars() {
-                        let mut next = line.clone();
-                        next.push(ch);
-                        if font.width(&next, size) > width && !line.is_empty() {
+                        let ch_w = font.width(ch.encode_utf8(&mut [0; 4]), size);
+                        if line_w + ch_w > width && !line.is_empty() {
                             lines.push(std::mem::take(&mut line));
-                            line.push(ch);
-                        } else {
-                            line = next;
+                            line_w = 0.0;
                         }
+                        line.push(ch);
+                        line_w += ch_w;
                     }
                 }
             }
@@ -334,19 +394,27 @@ impl Layout {
                 let take = needed.min(fit);
                 let h = take as f32 * lh + 2.0 * pad;
                 let top = self.y;
+                let chunks: Vec<Vec<String>> =
+                    lines.iter_mut().map(|cell_lines| cell_lines.drain(..take.min(cell_lines.len())).collect()).collect();
+                let baseline = |i: usize| top - pad - (i as f32 + 1.0) * lh + size * 0.3;
+                // The row's borders and badge backgrounds first, then its text in one text object.
                 let mut x = LEFT;
-                for ((c, w), cell_lines) in row.iter().zip(&cols).zip(lines.iter_mut()) {
-                    let chunk: Vec<String> = cell_lines.drain(..take.min(cell_lines.len())).collect();
+                for ((c, w), chunk) in row.iter().zip(&cols).zip(&chunks) {
                     self.rect(x, top - h, *w, h, None, Some(RULE));
+                    if let Some(bg) = c.badge {
+                        for (i, line) in chunk.iter().enumerate() {
+                            let bw = self.bold.width(line, size) + 6.0;
+                            self.rect(x + pad - 1.0, baseline(i) - size * 0.3, bw, size * 1.3, Some(bg), None);
+                        }
+                    }
+                    x += w;
+                }
+                let mut x = LEFT;
+                for ((c, w), chunk) in row.iter().zip(&cols).zip(&chunks) {
                     for (i, line) in chunk.iter().enumerate() {
-                        let baseline = top - pad - (i as f32 + 1.0) * lh + size * 0.3;
                         match c.badge {
-                            Some(bg) => {
-                                let bw = self.bold.width(line, size) + 6.0;
-                                self.rect(x + pad - 1.0, baseline - size * 0.3, bw, size * 1.3, Some(bg), None);
-                                self.text(x + pad + 2.0, baseline, line, Style::Bold, size, WHITE);
-                            }
-                            None => self.text(x + pad, baseline, line, c.style, size, INK),
+                            Some(_) => self.text(x + pad + 2.0, baseline(i), line, Style::Bold, size, WHITE),
+                            None => self.text(x + pad, baseline(i), line, c.style, size, INK),
                         }
                     }
                     x += w;
@@ -624,30 +692,10 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             if k.show_remediation {
                 l.para(&format!("Remediation: {}", k.remediation), Style::Regular, SMALL, INK, 8.0, 2.0);
             }
-            if !k.findings.is_empty() {
-                let rows = k
-                    .findings
-                    .iter()
-                    .map(|f| {
-                        let mut detail = f.detail.clone();
-                        if let Some(ch) = f.change {
-                            detail = format!("{ch}: {detail}");
-                        }
-                        if let Some(a) = &f.accepted {
-                            detail.push_str(&format!(
-                                "\nAccepted risk (exception {}): {} Approved by {}; expires {}{}.",
-                                a.exception,
-                                a.justification,
-                                a.approved_by,
-                                a.expires_on,
-                                a.ticket.as_ref().map(|t| format!("; ticket {t}")).unwrap_or_default()
-                            ));
-                        }
-                        vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(detail)]
-                    })
-                    .collect();
-                l.table(None, &[0.17, 0.43, 0.40], &["Result", "Resource", "Detail"], rows);
+            if let Some(n) = &k.counts {
+                l.para(&format!("{n}."), Style::Regular, SMALL, MUTED, 8.0, 1.0);
             }
+            findings_table(&mut l, &k.findings);
             if let Some(more) = &k.more {
                 l.para(more, Style::Regular, SMALL, MUTED, 8.0, 2.0);
             }
@@ -657,6 +705,32 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             for f in &c.evidence_files {
                 l.para(&format!("{}  sha256 {}", f.path, f.sha256), Style::Regular, 7.0, MUTED, 8.0, 0.0);
             }
+        }
+    }
+
+    // Findings by check: each check once, with what the packet lists of its findings.
+    toc_pages.push(l.section(&title_of("findings")));
+    l.para(
+        "Each check of this framework once, with the resources it examined, failures first; the controls show the first few. A finding accepted for one control only is shown as accepted at that control.",
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        4.0,
+    );
+    for k in &packet.findings_by_check {
+        l.ensure(60.0);
+        l.bookmark(format!("{} {}", k.id, k.title), 1);
+        l.y -= 6.0;
+        l.hline_on(l.pages.len() - 1, LEFT, RIGHT, l.y, RULE, 0.6);
+        l.y -= 2.0;
+        l.para(&format!("{} ({}, severity {})", k.title, k.id, k.severity), Style::Bold, BODY, INK, 0.0, 1.0);
+        let used: Vec<&str> = k.controls.iter().map(|c| c.id.as_str()).collect();
+        let counted = k.counts.clone().unwrap_or_else(|| "No findings".to_string());
+        l.para(&format!("Used at {}. {counted}.", used.join(", ")), Style::Regular, SMALL, MUTED, 0.0, 2.0);
+        findings_table(&mut l, &k.findings);
+        if let Some(more) = &k.more {
+            l.para(more, Style::Regular, SMALL, MUTED, 8.0, 2.0);
         }
     }
 
@@ -829,6 +903,33 @@ pub fn render(packet: &Packet) -> Vec<u8> {
 }
 
 /// The "Changes since" section.
+/// A check's findings as a table (nothing when there are none).
+fn findings_table(l: &mut Layout, findings: &[crate::render::view::FindingView]) {
+    if !findings.is_empty() {
+        let rows = findings
+            .iter()
+            .map(|f| {
+                let mut detail = f.detail.clone();
+                if let Some(ch) = f.change {
+                    detail = format!("{ch}: {detail}");
+                }
+                if let Some(a) = &f.accepted {
+                    detail.push_str(&format!(
+                        "\nAccepted risk (exception {}): {} Approved by {}; expires {}{}.",
+                        a.exception,
+                        a.justification,
+                        a.approved_by,
+                        a.expires_on,
+                        a.ticket.as_ref().map(|t| format!("; ticket {t}")).unwrap_or_default()
+                    ));
+                }
+                vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(detail)]
+            })
+            .collect();
+        l.table(None, &[0.17, 0.43, 0.40], &["Result", "Resource", "Detail"], rows);
+    }
+}
+
 fn draw_changes(l: &mut Layout, c: &crate::render::view::ChangesView) {
     if c.not_compared {
         l.para(
@@ -1337,10 +1438,29 @@ fn finish(l: Layout, meta: &Meta) -> Vec<u8> {
     let id_str = lopdf::Object::String(id.as_bytes()[..32].to_vec(), lopdf::StringFormat::Literal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![id_str.clone(), id_str]));
     write_outline(&mut lo, &l.bookmarks);
-    lo.compress();
+    compress(&mut lo);
     let mut out = Vec::new();
     lo.save_to(&mut out).expect("writing a PDF to memory cannot fail");
     out
+}
+
+/// Deflate every stream not yet filtered, at flate2's default level: lopdf's own `compress` uses
+/// the best (level 9), which takes several times as long on a large packet for a few percent.
+fn compress(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in lo.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else { continue };
+        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+            continue;
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(&stream.content).expect("deflating into memory cannot fail");
+        let deflated = encoder.finish().expect("deflating into memory cannot fail");
+        if deflated.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(deflated);
+        }
+    }
 }
 
 /// A PDF text string: UTF-16BE with a byte order mark, so any title survives.

@@ -47,6 +47,8 @@ pub struct Packet {
     pub model_names: Vec<String>,
     pub srm_rows: Vec<SrmRow>,
     pub controls: Vec<ControlView>,
+    /// Every check of this framework once, with its findings: controls link here.
+    pub findings_by_check: Vec<CheckFindingsView>,
     pub gaps: Vec<GapView>,
     pub absent: Vec<GapView>,
     pub evidence_files: Vec<FileRef>,
@@ -336,9 +338,35 @@ pub struct CheckView {
     pub reason: Option<String>,
     pub remediation: String,
     pub show_remediation: bool,
+    /// The first findings (failures first) and those accepted for this control only; the
+    /// check's full list is under "Findings by check".
+    pub findings: Vec<FindingView>,
+    /// Its anchor under "Findings by check", and its findings counted by result.
+    pub anchor: String,
+    pub counts: Option<String>,
+    /// That the control shows only some of the check's findings, when it does.
+    pub more: Option<String>,
+}
+
+/// One check under "Findings by check": where it is used and what it found.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckFindingsView {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub severity: &'static str,
+    /// The controls of this framework that use it.
+    pub controls: Vec<ControlLink>,
+    pub counts: Option<String>,
     pub findings: Vec<FindingView>,
     /// How many findings the packet leaves out (results.json lists them all), when it does.
     pub more: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ControlLink {
+    pub id: String,
+    pub anchor: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -475,12 +503,16 @@ pub fn check_label(s: CheckStatus) -> (&'static str, &'static str) {
 pub const MAX_LISTED_PROBLEMS: usize = 200;
 pub const MAX_LISTED_PASSES: usize = 25;
 
-/// The findings a packet lists (failures first) and a sentence on those it leaves out.
-fn listed(findings: &[FindingResult]) -> (Vec<&FindingResult>, Option<String>) {
+/// The findings a check shows at each control that uses it: the first few, failures first; the
+/// rest are under "Findings by check", once per packet.
+pub const MAX_AT_CONTROL: usize = 5;
+
+/// The findings a packet lists (of `sorted`, failures first) and a sentence on those it leaves out.
+fn listed<'a>(sorted: &[&'a FindingResult]) -> (Vec<&'a FindingResult>, Option<String>) {
     let (mut problems, mut passes) = (0usize, 0usize);
     let (mut hidden_problems, mut hidden_passes) = (0usize, 0usize);
     let mut shown = Vec::new();
-    for f in failures_first(findings) {
+    for &f in sorted {
         let (count, hidden, max) = if f.status == CheckStatus::Pass {
             (&mut passes, &mut hidden_passes, MAX_LISTED_PASSES)
         } else {
@@ -502,6 +534,26 @@ fn listed(findings: &[FindingResult]) -> (Vec<&FindingResult>, Option<String>) {
         )),
     };
     (shown, more)
+}
+
+/// `300 findings: 12 failing, 288 passing`, or nothing for a check without findings.
+fn counts(findings: &[&FindingResult]) -> Option<String> {
+    if findings.is_empty() {
+        return None;
+    }
+    let n = |s: CheckStatus| findings.iter().filter(|f| f.status == s).count();
+    let parts: Vec<String> = [
+        (CheckStatus::Fail, "failing"),
+        (CheckStatus::AcceptedRisk, "accepted"),
+        (CheckStatus::NotAssessed, "not assessed"),
+        (CheckStatus::Pass, "passing"),
+        (CheckStatus::NotApplicable, "not applicable"),
+    ]
+    .into_iter()
+    .filter_map(|(s, word)| Some(n(s)).filter(|&k| k > 0).map(|k| format!("{k} {word}")))
+    .collect();
+    let total = findings.len();
+    Some(format!("{total} finding{}: {}", if total == 1 { "" } else { "s" }, parts.join(", ")))
 }
 
 /// Findings in the order an auditor reads them: failures, then what could not be assessed, then
@@ -531,7 +583,16 @@ fn owner_explanation(o: Owner) -> &'static str {
 
 /// An HTML id / PDF destination name for a control id: `164.312(a)(1)` → `ctl-164-312-a-1`.
 pub fn anchor(id: &str) -> String {
-    let mut out = String::from("ctl");
+    slug("ctl", id)
+}
+
+/// The anchor of a check under "Findings by check": `s3-default-encryption` → `chk-s3-default-encryption`.
+pub fn check_anchor(id: &str) -> String {
+    slug("chk", id)
+}
+
+fn slug(prefix: &str, id: &str) -> String {
+    let mut out = String::from(prefix);
     let mut dash = true;
     for ch in id.chars() {
         if ch.is_ascii_alphanumeric() {
@@ -600,9 +661,14 @@ impl Packet {
                 }
             })
             .collect();
-        let all_findings = |k: &crate::report::CheckResult| -> &[FindingResult] {
-            report.checks.get(&k.id).map(|c| c.findings.as_slice()).unwrap_or_default()
-        };
+        // Each check's findings, failures first: sorted once, shown at every control that uses
+        // the check (the first few) and under "Findings by check" (all the packet lists).
+        let mut sorted: std::collections::BTreeMap<&str, Vec<&FindingResult>> = std::collections::BTreeMap::new();
+        for k in f.controls.iter().flat_map(|c| &c.checks) {
+            sorted
+                .entry(k.id.as_str())
+                .or_insert_with(|| failures_first(report.checks.get(&k.id).map(|c| c.findings.as_slice()).unwrap_or_default()));
+        }
         let note = |index: usize| -> Option<AcceptedNote> {
             let e = report.exceptions.as_ref()?.entries.iter().find(|e| e.entry.index == index)?;
             Some(AcceptedNote {
@@ -612,6 +678,22 @@ impl Packet {
                 expires_on: e.entry.expires_on.to_string(),
                 ticket: e.entry.ticket.clone(),
             })
+        };
+        let finding_view = |fd: &FindingResult, here: Option<usize>| -> FindingView {
+            // Accepted for this control only: shown as accepted here.
+            let status = if here.is_some() { CheckStatus::AcceptedRisk } else { fd.status };
+            let (status_label, status_class) = check_label(status);
+            FindingView {
+                resource: fd.resource.clone(),
+                status_label,
+                status_class,
+                detail: fd.detail.clone(),
+                change: fd.change.map(|ch| match ch {
+                    FindingChange::New => "NEW",
+                    FindingChange::Persisting => "PERSISTING",
+                }),
+                accepted: fd.exception.or(here).and_then(note),
+            }
         };
         let attestation_views: Vec<AttestationView> = report.attestations.iter().map(attestation_view).collect();
         let cited =
@@ -638,7 +720,23 @@ impl Packet {
                     .iter()
                     .map(|k| {
                         let (status_label, status_class) = check_label(k.status);
-                        let (shown, more) = listed(all_findings(k));
+                        let all = sorted.get(k.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+                        let here = |fd: &FindingResult| c.accepted.iter().find(|a| a.finding == fd.id).map(|a| a.exception);
+                        // The first few, and every finding accepted for this control only.
+                        let findings: Vec<FindingView> = all
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, fd)| *i < MAX_AT_CONTROL || here(fd).is_some())
+                            .map(|(_, fd)| finding_view(fd, here(fd)))
+                            .collect();
+                        let more = (findings.len() < all.len()).then(|| {
+                            format!(
+                                "{} of its {} findings are shown here; Findings by check lists them under {}.",
+                                findings.len(),
+                                all.len(),
+                                k.id
+                            )
+                        });
                         CheckView {
                             id: k.id.clone(),
                             title: k.title.clone(),
@@ -651,26 +749,9 @@ impl Packet {
                             }),
                             remediation: k.remediation.clone(),
                             show_remediation: matches!(k.status, CheckStatus::Fail | CheckStatus::NotAssessed),
-                            findings: shown
-                                .into_iter()
-                                .map(|fd| {
-                                    // Accepted for this control only: shown as accepted here.
-                                    let here = c.accepted.iter().find(|a| a.finding == fd.id).map(|a| a.exception);
-                                    let status = if here.is_some() { CheckStatus::AcceptedRisk } else { fd.status };
-                                    let (status_label, status_class) = check_label(status);
-                                    FindingView {
-                                        resource: fd.resource.clone(),
-                                        status_label,
-                                        status_class,
-                                        detail: fd.detail.clone(),
-                                        change: fd.change.map(|ch| match ch {
-                                            FindingChange::New => "NEW",
-                                            FindingChange::Persisting => "PERSISTING",
-                                        }),
-                                        accepted: fd.exception.or(here).and_then(note),
-                                    }
-                                })
-                                .collect(),
+                            findings,
+                            anchor: check_anchor(&k.id),
+                            counts: counts(all),
                             more,
                         }
                     })
@@ -681,6 +762,24 @@ impl Packet {
                 previous_label: c.previous_status.map(ControlStatus::label),
                 attachments: c.attachments.iter().map(|a| attachment_view(&c.id, a)).collect(),
                 attestations: cited(&c.attestations),
+            })
+            .collect();
+        let findings_by_check: Vec<CheckFindingsView> = sorted
+            .iter()
+            .map(|(&id, all)| {
+                let uses: Vec<&crate::report::ControlResult> = f.controls.iter().filter(|c| c.checks.iter().any(|k| k.id == id)).collect();
+                let k = uses.first().and_then(|c| c.checks.iter().find(|k| k.id == id)).expect("a check listed is used by a control");
+                let (shown, more) = listed(all);
+                CheckFindingsView {
+                    id: id.to_string(),
+                    anchor: check_anchor(id),
+                    title: k.title.clone(),
+                    severity: k.severity.as_str(),
+                    controls: uses.iter().map(|c| ControlLink { id: c.id.clone(), anchor: anchor(&c.id) }).collect(),
+                    counts: counts(all),
+                    findings: shown.into_iter().map(|fd| finding_view(fd, None)).collect(),
+                    more,
+                }
             })
             .collect();
         // Controls by status for each section, in catalogue order.
@@ -749,6 +848,7 @@ impl Packet {
         sections.push(SectionRef { anchor: "matrix", title: "Responsibility matrix".into() });
         sections.push(SectionRef { anchor: "service-models", title: "Shared responsibility by service model".into() });
         sections.push(SectionRef { anchor: "controls", title: "Controls".into() });
+        sections.push(SectionRef { anchor: "findings", title: "Findings by check".into() });
         if accepted.is_some() {
             sections.push(SectionRef { anchor: "accepted", title: "Accepted risks".into() });
         }
@@ -787,6 +887,7 @@ impl Packet {
             model_names,
             srm_rows,
             controls,
+            findings_by_check,
             gaps: e
                 .gaps
                 .iter()

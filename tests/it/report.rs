@@ -192,6 +192,7 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
             "Responsibility matrix",
             "Shared responsibility by service model",
             "Controls",
+            "Findings by check",
             "Evidence still needed",
             "AWS Config rules",
             "AWS attestations",
@@ -200,11 +201,29 @@ fn pdf_structure_has_metadata_outline_per_control_and_a_unicode_font() {
             "Evidence files"
         ]
     );
-    let nested: Vec<&str> = entries.iter().filter(|(d, _)| *d == 1).map(|(_, t)| t.as_str()).collect();
+    // The entries nested under a top-level one, in order.
+    let under = |section: &str| -> Vec<&str> {
+        entries
+            .iter()
+            .skip_while(|(d, t)| !(*d == 0 && t == section))
+            .skip(1)
+            .take_while(|(d, _)| *d == 1)
+            .map(|(_, t)| t.as_str())
+            .collect()
+    };
+    let nested = under("Controls");
     let controls = hipaa["controls"].as_array().unwrap();
     assert_eq!(nested.len(), controls.len(), "one nested entry per control");
     for (entry, c) in nested.iter().zip(controls) {
         assert!(entry.starts_with(c["id"].as_str().unwrap()), "{entry} out of order");
+    }
+    // One per check the framework uses, by id.
+    let checks: std::collections::BTreeSet<&str> =
+        controls.iter().flat_map(|c| c["checks"].as_array().unwrap().iter().map(|k| k["id"].as_str().unwrap())).collect();
+    let by_check = under("Findings by check");
+    assert_eq!(by_check.len(), checks.len(), "one nested entry per check");
+    for (entry, id) in by_check.iter().zip(&checks) {
+        assert!(entry.starts_with(&format!("{id} ")), "{entry} is not {id}");
     }
     let fonts: Vec<String> = doc
         .objects
@@ -485,7 +504,7 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
     let volumes: Vec<Value> = (0..300)
         .map(|i| serde_json::json!({"resourceType": "AWS::EC2::Volume", "resourceId": format!("vol-{i:03}"), "configurationItemStatus": "OK", "configuration": "{\"encrypted\": false}", "accountId": ACCOUNT, "awsRegion": "us-east-1"}))
         .collect();
-    let b = bundle(&[
+    let mut b = bundle(&[
         (
             &format!("{base}/describe-configuration-recorders.json"),
             serde_json::json!({"ConfigurationRecorders": [{"name": "default", "recordingGroup": {"allSupported": true}}]}).to_string(),
@@ -501,18 +520,58 @@ fn packets_list_at_most_200_problems_per_check_and_results_json_keeps_all() {
     ]);
     let dir = tempdir();
     let mut opts = auditpack::pipeline::ReportOptions::new(dir.path().to_path_buf());
-    opts.frameworks = vec!["hipaa".into()];
-    auditpack::pipeline::run(&b, &opts, &mut |_| {}).unwrap();
+    opts.frameworks = vec!["gdpr".into()];
+    auditpack::pipeline::run(&mut b, &opts, &mut |_| {}).unwrap();
     let r = results(dir.path());
-    let control = r["frameworks"][0]["controls"].as_array().unwrap().iter().find(|c| c["id"] == "164.312(a)(2)(iv)").unwrap();
+    let uses = control_ids_using(&r, "ebs-volume-encryption");
+    assert!(uses.len() >= 2, "the check is used at several GDPR controls: {uses:?}");
+    let control = r["frameworks"][0]["controls"].as_array().unwrap().iter().find(|c| c["id"] == uses[0].as_str()).unwrap();
     let ebs = control["checks"].as_array().unwrap().iter().find(|c| c["id"] == "ebs-volume-encryption").unwrap();
     assert_eq!(ebs["status"], "fail");
     assert_eq!(r["checks"]["ebs-volume-encryption"]["findings"].as_array().unwrap().len(), 300, "results.json keeps every finding");
-    let html = std::fs::read_to_string(dir.path().join("hipaa.html")).unwrap();
-    assert!(html.contains("vol-199") && !html.contains("vol-200<"), "the first 200 are listed");
-    assert!(html.contains("100 more failing or not assessed resources are not listed here"));
-    let text = stdout(&tool("pdftotext", &["-layout", dir.path().join("hipaa.pdf").to_str().unwrap(), "-"]));
+    let html = std::fs::read_to_string(dir.path().join("gdpr.html")).unwrap();
+    // Under "Findings by check", once: the first 200 failures and a sentence on the rest.
+    let (controls, by_check) = html.split_once("<section id=\"findings\">").expect("a Findings by check section");
+    let ebs = by_check.split("<div class=\"check\" id=\"chk-ebs-volume-encryption\">").nth(1).unwrap().split("</div>").next().unwrap();
+    assert!(ebs.contains("vol-199<") && !ebs.contains("vol-200<"), "the first 200 are listed");
+    assert!(ebs.contains("100 more failing or not assessed resources are not listed here"));
+    assert!(ebs.contains("300 findings: 300 failing"));
+    assert_eq!(ebs.matches("vol-000<").count(), 1, "each check's findings are listed once");
+    // At each control that uses the check: the first five, the counts, and a link to the full list.
+    let at_controls: Vec<&str> = controls
+        .split("<a href=\"#chk-ebs-volume-encryption\"><code>")
+        .skip(1)
+        .map(|rest| rest.split("<div class=\"check\">").next().unwrap().split("</article>").next().unwrap())
+        .collect();
+    assert_eq!(at_controls.len(), uses.len(), "the check links to its findings from every control that uses it");
+    for block in at_controls {
+        assert!(block.contains("vol-000<") && block.contains("vol-004<"));
+        assert!(!block.contains("vol-005<"), "a control shows the first five");
+        assert!(block.contains("300 findings: 300 failing"));
+        assert!(
+            block.contains("5 of its 300 findings are shown here; Findings by check lists them under ebs-volume-encryption."),
+            "{block}"
+        );
+    }
+    let text = stdout(&tool("pdftotext", &["-layout", dir.path().join("gdpr.pdf").to_str().unwrap(), "-"]));
     assert!(text.contains("100 more failing or not assessed resources"));
+    assert!(text.contains("Findings by check") && text.contains("5 of its 300 findings are shown here"));
+    // As in the HTML: one row, under Findings by check (a control lists only the first five).
+    let rows: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("FAIL") && l.contains("vol-199")).collect();
+    assert_eq!(rows.len(), 1, "the PDF lists each check's findings once too: {rows:?}");
+    assert!(text.find("Findings by check\n").is_some_and(|at| text[at..].contains(rows[0])));
+    assert_eq!(controls.matches("vol-199<").count(), 0);
+}
+
+/// The ids of the controls of the first framework in results.json that use `check`.
+fn control_ids_using(r: &Value, check: &str) -> Vec<String> {
+    r["frameworks"][0]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["checks"].as_array().unwrap().iter().any(|k| k["id"] == check))
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
