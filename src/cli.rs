@@ -94,7 +94,7 @@ the previous packet as it was. An OUT holding a previous packet (it carries .aud
 replaced whole, files of other frameworks or formats included; an OUT holding anything else is refused \
 unless --force. OUT may never be, hold or lie inside the evidence bundle, nor hold the --templates or \
 --mappings directory, the current or the home directory.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --format html,pdf,json,csv,oscal\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n  auditpack report --evidence evidence/ --out packet/ --public-key auditpack.pub --archive handoff.zip\n\n\
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --format html,pdf,json,csv,oscal\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n  auditpack report --evidence evidence/ --out packet/ --public-key auditpack.pub --archive handoff.zip\n  auditpack report --evidence org-evidence/ --out packet-111122223333/ --account 111122223333\n\n\
 The second example replaces the packet of the first whole: packet/ then holds hipaa.pdf and .auditpack-packet.json only. \
 The third replaces a directory auditpack did not write, deleting what it held.\n\n\
 In a pipeline:\n  auditpack report --evidence e/ --out p/ --previous last/ --fail-on new_failure,not_assessed\n\n\
@@ -332,6 +332,9 @@ pub struct Selection {
     /// Who prepared the packet, printed on the cover and the sign-off page.
     #[arg(long, value_name = "TEXT")]
     pub prepared_by: Option<String>,
+    /// Only this AWS account of an organisation bundle: its evidence, gaps and findings are evaluated alone (the packet still names the whole bundle's manifest hash).
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
 }
 
 /// The quarterly cycle: the previous period, accepted risks, the period, AWS attestations.

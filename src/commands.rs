@@ -200,6 +200,16 @@ fn report(
     mappings: Option<std::path::PathBuf>,
     templates: Option<std::path::PathBuf>,
 ) -> Result<ExitCode> {
+    if let Some(account) = &select.account {
+        if !bundle.accounts().contains(account) {
+            anyhow::bail!(
+                "account {account} is not in this evidence bundle (its accounts: {})\n  fix: pass --account with one of them, or leave it out for every account",
+                bundle.accounts().join(", ")
+            );
+        }
+        bundle.restrict_to_account(account);
+        note(&format!("evaluating account {account} alone"));
+    }
     let mut opts = pipeline::ReportOptions::new(staging.out().to_path_buf());
     opts.frameworks = select.framework;
     opts.formats = select.format;

@@ -87,6 +87,16 @@ struct Stored {
     read: Result<Typed, String>,
 }
 
+/// The gaps and absences of the manifest as matchers of document ids, with their index there.
+type Matchers = Vec<(Matcher, usize)>;
+
+fn matchers(manifest: &Manifest) -> (Matchers, Matchers) {
+    let resolve = |entries: Vec<manifest::Entry<'_>>, absent: bool| -> Matchers {
+        entries.into_iter().enumerate().filter_map(|(i, e)| Matcher::of(e, absent).ok().map(|m| (m, i))).collect()
+    };
+    (resolve(manifest.gaps.iter().map(Gap::entry).collect(), false), resolve(manifest.absent.iter().map(Absent::entry).collect(), true))
+}
+
 /// What a lookup of one document found.
 #[derive(Debug, Clone, Copy)]
 pub enum Lookup<'a, T> {
@@ -176,11 +186,7 @@ impl Bundle {
             return Err(Error::NotVerified { dir: origin.to_path_buf(), report: Box::new(report) });
         }
         consistency::apply(&mut docs);
-        let resolve = |entries: Vec<manifest::Entry<'_>>, absent: bool| -> Vec<(Matcher, usize)> {
-            entries.into_iter().enumerate().filter_map(|(i, e)| Matcher::of(e, absent).ok().map(|m| (m, i))).collect()
-        };
-        let gaps = resolve(manifest.gaps.iter().map(Gap::entry).collect(), false);
-        let absent = resolve(manifest.absent.iter().map(Absent::entry).collect(), true);
+        let (gaps, absent) = matchers(&manifest);
         Ok(Bundle {
             manifest_sha256: sha256_hex(manifest_bytes),
             manifest,
@@ -215,6 +221,28 @@ impl Bundle {
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &DocId> {
         assert!(!self.released, "evidence is read after the report that needed it was built");
         self.docs.keys().filter(move |id| id.kind == kind)
+    }
+
+    /// Keep only one account's evidence (`report --account`): its documents, gaps and absences,
+    /// the files under its directory and the bundle-wide ones (attached documents), and the regions
+    /// it has evidence or gaps for. `manifest_sha256` still pins the whole bundle the packet came
+    /// from, which `verify` checks as before. The caller checks that the account is in the bundle.
+    pub fn restrict_to_account(&mut self, account: &str) {
+        let m = &mut self.manifest;
+        let dirs: Vec<String> = m.accounts.iter().map(|a| format!("{a}/")).collect();
+        let own = format!("{account}/");
+        m.files.retain(|f| f.path.starts_with(&own) || !dirs.iter().any(|d| f.path.starts_with(d.as_str())));
+        m.gaps.retain(|g| g.account == account);
+        m.absent.retain(|a| a.account == account);
+        let files = &m.files;
+        let gaps = &m.gaps;
+        m.regions.retain(|r| {
+            let dir = format!("{own}{r}/");
+            files.iter().any(|f| f.path.starts_with(&dir)) || gaps.iter().any(|g| g.region.as_deref() == Some(r.as_str()))
+        });
+        m.accounts.retain(|a| a == account);
+        self.docs.retain(|id, _| id.account == account);
+        (self.gaps, self.absent) = matchers(&self.manifest);
     }
 
     /// Drop the documents read, keeping the manifest and why any document failed its reader: once

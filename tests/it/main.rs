@@ -18,6 +18,7 @@ mod handoff;
 mod inventory;
 mod mappings;
 mod moto;
+mod organisation;
 mod oscal;
 mod output;
 mod report;
