@@ -169,7 +169,10 @@ pub fn write(bundle: &mut Bundle, opts: &ReportOptions, staging: &mut output::St
         opts.frameworks.iter().map(|id| catalog.select(id)).collect::<Result<_>>()?
     };
     let formats = if opts.formats.is_empty() { Format::DEFAULT.to_vec() } else { opts.formats.clone() };
-    let report = build_report(bundle, &catalog, &selected, opts, progress)?;
+    let mut report = build_report(bundle, &catalog, &selected, opts, progress)?;
+    if bundle.accounts().len() > 1 {
+        by_account(bundle, &catalog, &selected, opts, &mut report, progress)?;
+    }
     bundle.release_documents();
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
     // Every file is rendered from the finished report and independently of the others: render
@@ -230,6 +233,32 @@ pub fn write(bundle: &mut Bundle, opts: &ReportOptions, staging: &mut output::St
         }
     }
     Ok(report)
+}
+
+/// Each account of an organisation bundle evaluated alone, with the same exceptions, attached
+/// documents and attestations (no comparison with the previous period), into every framework's
+/// `by_account`.
+fn by_account(
+    bundle: &mut Bundle,
+    catalog: &Catalog,
+    selected: &[&crate::mappings::Framework],
+    opts: &ReportOptions,
+    report: &mut Report,
+    progress: &mut dyn FnMut(&str),
+) -> Result<()> {
+    let alone = ReportOptions { previous: None, ..opts.clone() };
+    let accounts = bundle.accounts().to_vec();
+    for (i, account) in accounts.iter().enumerate() {
+        progress(&format!("evaluating account {account} alone ({} of {})", i + 1, accounts.len()));
+        bundle.set_scope(Some(account));
+        // Its warnings were given for the whole bundle already.
+        let one = build_report(bundle, catalog, selected, &alone, &mut |_| {});
+        bundle.set_scope(None);
+        for (f, of) in report.frameworks.iter_mut().zip(&one?.frameworks) {
+            f.by_account.push(crate::report::AccountSummary::of(account, of));
+        }
+    }
+    Ok(())
 }
 
 /// One piece of the packet to render.

@@ -79,6 +79,9 @@ pub struct Bundle {
     absent: Vec<(Matcher, usize)>,
     /// The documents read were dropped once the report was built (`release_documents`).
     released: bool,
+    /// The one account (and its regions) lookups see while a per-account breakdown is evaluated
+    /// (`set_scope`).
+    scope: Option<(Vec<String>, Vec<String>)>,
 }
 
 #[derive(Debug)]
@@ -195,6 +198,7 @@ impl Bundle {
             gaps,
             absent,
             released: false,
+            scope: None,
         })
     }
 
@@ -202,6 +206,9 @@ impl Bundle {
     pub fn get<T: Document>(&self, id: &DocId) -> Lookup<'_, T> {
         debug_assert_eq!(id.kind, T::KIND, "a document is asked for with the reader of its kind");
         assert!(!self.released, "evidence is read after the report that needed it was built");
+        if self.scope.as_ref().is_some_and(|(accounts, _)| accounts[0] != id.account) {
+            return Lookup::Missing;
+        }
         if let Some(stored) = self.docs.get(id) {
             return match &stored.read {
                 Ok(t) => T::of(t).map(Lookup::Found).unwrap_or(Lookup::Unreadable("the document was read as another kind")),
@@ -220,7 +227,8 @@ impl Bundle {
     /// The documents of one kind that the bundle holds, in path order of their ids.
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &DocId> {
         assert!(!self.released, "evidence is read after the report that needed it was built");
-        self.docs.keys().filter(move |id| id.kind == kind)
+        let only = self.scope.as_ref().map(|(accounts, _)| accounts[0].as_str());
+        self.docs.keys().filter(move |id| id.kind == kind && only.is_none_or(|a| id.account == a))
     }
 
     /// Keep only one account's evidence (`report --account`): its documents, gaps and absences,
@@ -269,13 +277,33 @@ impl Bundle {
         self.manifest.collected_at
     }
 
-    /// Accounts in the bundle, sorted.
+    /// Accounts in the bundle, sorted (the one account in scope, while one is).
     pub fn accounts(&self) -> &[String] {
-        &self.manifest.accounts
+        self.scope.as_ref().map_or(&self.manifest.accounts, |(accounts, _)| accounts)
     }
 
-    /// Regions in the bundle, sorted.
+    /// Regions in the bundle, sorted (those the account in scope has evidence or gaps for).
     pub fn regions(&self) -> &[String] {
-        &self.manifest.regions
+        self.scope.as_ref().map_or(&self.manifest.regions, |(_, regions)| regions)
+    }
+
+    /// Let the checks see one account only (`Some`), or every account again (`None`): how a
+    /// packet's per-account breakdown is evaluated, each account exactly as if it were alone.
+    /// The manifest, and so the evidence listed in the packet, is unchanged.
+    pub fn set_scope(&mut self, account: Option<&str>) {
+        self.scope = account.map(|a| {
+            let m = &self.manifest;
+            let regions = m
+                .regions
+                .iter()
+                .filter(|r| {
+                    let dir = format!("{a}/{r}/");
+                    m.files.iter().any(|f| f.path.starts_with(&dir))
+                        || m.gaps.iter().any(|g| g.account == a && g.region.as_deref() == Some(r.as_str()))
+                })
+                .cloned()
+                .collect();
+            (vec![a.to_string()], regions)
+        });
     }
 }

@@ -864,6 +864,7 @@ mod tests {
             changes: None,
             responsibility: Vec::new(),
             controls: ids.iter().map(|id| control(id)).collect(),
+            by_account: Vec::new(),
         };
         let tokens = control_tokens(&f);
         let distinct: BTreeSet<&String> = tokens.values().collect();

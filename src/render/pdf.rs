@@ -552,6 +552,43 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         l.text(LEFT + column, y, meaning, Style::Regular, SMALL, INK);
     }
 
+    // By account, for a bundle of several.
+    if !packet.by_account.is_empty() {
+        toc_pages.push(l.section(&title_of("accounts")));
+        l.para(
+            "Each account of the bundle evaluated alone, as if its evidence were the whole bundle: its controls by status, and the customer-owned or shared controls that fail there.",
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            4.0,
+        );
+        let rows = packet
+            .by_account
+            .iter()
+            .map(|a| {
+                let n = |k: usize| cell(k.to_string());
+                vec![
+                    bold_cell(&a.account),
+                    n(a.pass),
+                    n(a.fail),
+                    n(a.accepted_risk),
+                    n(a.not_assessed),
+                    n(a.not_applicable),
+                    n(a.manual),
+                    n(a.inherited),
+                    cell(&a.failing),
+                ]
+            })
+            .collect();
+        l.table(
+            Some("Controls by status in each account"),
+            &[0.16, 0.06, 0.06, 0.1, 0.1, 0.08, 0.09, 0.1, 0.25],
+            &["Account", "Pass", "Fail", "Accepted", "Not assessed", "N/A", "Manual", "Inherited", "Failing controls"],
+            rows,
+        );
+    }
+
     // Changes since the previous period.
     if let Some(c) = &packet.changes {
         toc_pages.push(l.section(&title_of("changes")));
@@ -1233,6 +1270,9 @@ fn summary_layout(v: &crate::render::summary::SummaryView, max_top: usize) -> La
         );
         if let Some(c) = &f.change {
             l.para(&format!("Changes {c}."), Style::Bold, SMALL, INK, 0.0, 2.0);
+        }
+        if let Some(a) = &f.accounts {
+            l.para(&format!("{a}."), Style::Regular, SMALL, INK, 0.0, 2.0);
         }
         if f.needed > 0 {
             l.para(

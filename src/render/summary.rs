@@ -68,6 +68,9 @@ pub struct FrameworkSummary {
     pub needed_ids: String,
     /// Accepted risks that expire within 30 days of generation, one line each.
     pub expiring: Vec<String>,
+    /// For a bundle of several accounts: the accounts with the most failing customer-owned or
+    /// shared controls, then how many others there are, as one sentence.
+    pub accounts: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -255,6 +258,7 @@ fn framework_summary(
     let needed_ids = needed.iter().take(NEEDED_NAMED).copied().collect::<Vec<_>>().join(", ");
     let expiring = expiring_soon(f, exceptions);
     FrameworkSummary {
+        accounts: accounts_line(f),
         id: f.id.clone(),
         name: f.name.clone(),
         version: f.version.clone(),
@@ -281,6 +285,23 @@ fn framework_summary(
         needed_ids,
         expiring,
     }
+}
+
+/// Accounts the summary names per framework; the rest are counted.
+pub const ACCOUNTS_NAMED: usize = 3;
+
+/// `By account (12): 444455556666 9 failing, 111122223333 7 failing, …; 9 more accounts`.
+fn accounts_line(f: &FrameworkReport) -> Option<String> {
+    if f.by_account.is_empty() {
+        return None;
+    }
+    let mut worst: Vec<&crate::report::AccountSummary> = f.by_account.iter().collect();
+    // Most failing first; the account id keeps the order fixed among equals.
+    worst.sort_by(|a, b| b.failing.len().cmp(&a.failing.len()).then_with(|| a.account.cmp(&b.account)));
+    let named: Vec<String> = worst.iter().take(ACCOUNTS_NAMED).map(|a| format!("{} {} failing", a.account, a.failing.len())).collect();
+    let rest = worst.len().saturating_sub(ACCOUNTS_NAMED);
+    let more = if rest > 0 { format!("; {rest} more account(s), each packet lists them all") } else { String::new() };
+    Some(format!("By account ({}), failing customer-owned or shared controls: {}{more}", worst.len(), named.join(", ")))
 }
 
 /// Days before expiry from which the summary names an accepted risk.

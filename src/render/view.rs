@@ -36,6 +36,8 @@ pub struct Packet {
     pub total_controls: usize,
     pub status_rows: Vec<StatusRow>,
     pub owner_totals: Vec<OwnerTotal>,
+    /// For a bundle of several accounts: each account's controls by status (empty otherwise).
+    pub by_account: Vec<AccountRow>,
     /// Controls by status for each section: a bar chart (SVG in HTML, vector in the PDF).
     pub section_bars: Vec<crate::render::summary::Bar>,
     /// Height of that chart's SVG box.
@@ -257,6 +259,21 @@ pub struct StatusRow {
     pub aws: usize,
     pub shared: usize,
     pub customer: usize,
+}
+
+/// One account of an organisation bundle, evaluated alone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub account: String,
+    pub pass: usize,
+    pub fail: usize,
+    pub accepted_risk: usize,
+    pub not_assessed: usize,
+    pub not_applicable: usize,
+    pub manual: usize,
+    pub inherited: usize,
+    /// Its failing customer-owned or shared controls: the first five, and how many more.
+    pub failing: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -841,7 +858,33 @@ impl Packet {
             f.controls.iter().flat_map(|c| c.attestations.iter().map(String::as_str)).collect();
         let framework_attestations: Vec<AttestationView> =
             attestation_views.iter().filter(|a| cited_here.contains(a.id.as_str())).cloned().collect();
+        let by_account: Vec<AccountRow> = f
+            .by_account
+            .iter()
+            .map(|a| {
+                let st = &a.summary.by_status;
+                let failing = match a.failing.len() {
+                    0 => "none".to_string(),
+                    n if n <= 5 => a.failing.join(", "),
+                    n => format!("{} and {} more", a.failing[..5].join(", "), n - 5),
+                };
+                AccountRow {
+                    account: a.account.clone(),
+                    pass: st.pass,
+                    fail: st.fail,
+                    accepted_risk: st.accepted_risk,
+                    not_assessed: st.not_assessed,
+                    not_applicable: st.not_applicable,
+                    manual: st.manual + st.evidence_attached,
+                    inherited: st.inherited,
+                    failing,
+                }
+            })
+            .collect();
         let mut sections = vec![SectionRef { anchor: "summary", title: "Summary by status and owner".into() }];
+        if !by_account.is_empty() {
+            sections.push(SectionRef { anchor: "accounts", title: "By account".into() });
+        }
         if let Some(c) = &changes {
             sections.push(SectionRef { anchor: "changes", title: format!("Changes since {}", c.label) });
         }
@@ -880,6 +923,7 @@ impl Packet {
             total_controls: s.by_status.total,
             status_rows,
             owner_totals,
+            by_account,
             section_svg_height: crate::render::summary::svg_height(section_bars.len()),
             section_bars,
             matrix,

@@ -297,6 +297,29 @@ pub struct FrameworkReport {
     /// controls that fall there.
     pub responsibility: Vec<ownership::AreaRow>,
     pub controls: Vec<ControlResult>,
+    /// For a bundle of several accounts: each account's counts, evaluated as if it were alone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_account: Vec<AccountSummary>,
+}
+
+/// One account's part of a framework: its controls by status and owner, and its failing
+/// controls that the customer owns or shares, in catalogue order.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountSummary {
+    pub account: String,
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub failing: Vec<String>,
+}
+
+impl AccountSummary {
+    pub fn of(account: &str, f: &FrameworkReport) -> AccountSummary {
+        AccountSummary {
+            account: account.to_string(),
+            summary: f.summary.clone(),
+            failing: f.controls.iter().filter(|c| c.status == ControlStatus::Fail && c.owner != Owner::Aws).map(|c| c.id.clone()).collect(),
+        }
+    }
 }
 
 /// Counts of controls by status.
@@ -518,6 +541,7 @@ pub fn build(bundle: &Bundle, frameworks: &[&Framework], table: &crate::mappings
                 changes: None,
                 responsibility: ownership::matrix(table, &in_use, &areas),
                 controls,
+                by_account: Vec::new(),
             }
         })
         .collect();

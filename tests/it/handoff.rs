@@ -233,7 +233,7 @@ fn the_archive_holds_packet_evidence_and_checksums_and_is_the_same_bytes_each_ti
 
 /// Validate results.json files against docs/results.schema.json with Python's jsonschema (the
 /// test venv's, pinned in scripts/test-requirements.txt); returns each file's errors.
-fn schema_errors(files: &[&Path]) -> Vec<String> {
+pub(crate) fn schema_errors(files: &[&Path]) -> Vec<String> {
     let script = r#"
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))

@@ -123,6 +123,36 @@ fn report_account_evaluates_one_account_of_an_organisation_bundle_alone() {
         assert_ne!(r_one["checks"][*id]["status"], "not_assessed", "{id} was assessed for {ACCOUNT}");
     }
     assert!(!std::fs::read_to_string(other.join("results.json")).unwrap().contains(&format!("\"{ACCOUNT}")));
+
+    // The whole bundle's packets break each framework down by account: each account's counts are
+    // those of its packet alone, and so are its failing customer-owned or shared controls.
+    for (alone, account) in [(&r_one, ACCOUNT), (&r_other, OTHER)] {
+        for (f, f_alone) in r_all["frameworks"].as_array().unwrap().iter().zip(alone["frameworks"].as_array().unwrap()) {
+            assert!(f_alone.get("by_account").is_none(), "a one-account packet has no breakdown");
+            let row = f["by_account"].as_array().unwrap().iter().find(|a| a["account"] == account).unwrap();
+            assert_eq!(row["by_status"], f_alone["summary"]["by_status"], "{} {account}", f["id"]);
+            assert_eq!(row["by_owner"], f_alone["summary"]["by_owner"], "{} {account}", f["id"]);
+            let failing: Vec<&Value> = f_alone["controls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["status"] == "fail" && c["owner"] != "aws")
+                .map(|c| &c["id"])
+                .collect();
+            assert!(!failing.is_empty());
+            assert_eq!(row["failing"].as_array().unwrap().iter().collect::<Vec<_>>(), failing);
+        }
+    }
+    let hipaa_all = r_all["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == "hipaa").unwrap();
+    assert_eq!(hipaa_all["by_account"].as_array().unwrap().len(), 2);
+    let html = std::fs::read_to_string(all.join("hipaa.html")).unwrap();
+    let section = html.split("<section id=\"accounts\">").nth(1).expect("a By account section").split("</section>").next().unwrap();
+    assert!(section.contains(&format!("<th scope=\"row\">{ACCOUNT}</th>")) && section.contains(&format!("<th scope=\"row\">{OTHER}</th>")));
+    let summary = std::fs::read_to_string(all.join("summary.html")).unwrap();
+    assert!(summary.contains("By account (2), failing customer-owned or shared controls:"), "{summary}");
+    assert!(!std::fs::read_to_string(one.join("hipaa.html")).unwrap().contains("<section id=\"accounts\">"));
+    let errors = crate::handoff::schema_errors(&[&all.join("results.json"), &one.join("results.json")]);
+    assert!(errors.is_empty(), "results.json does not match docs/results.schema.json:\n{}", errors.join("\n"));
 }
 
 #[test]
