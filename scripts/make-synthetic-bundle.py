@@ -7,6 +7,10 @@
 With BIG_MB, the security-group file alone is made about that large (groups with many rules), to
 measure memory against the largest evidence file.
 
+For organisation bundles, run it once per account and region into the same DIR, then seal once:
+ACCOUNT (12 digits, default 111122223333) and REGION (default us-east-1) say where the evidence goes,
+and SKIP_IAM=1 leaves out the account's IAM files (write them with its first region only).
+
 The data is shaped like what `auditpack collect` writes (one region, us-east-1, recording every type);
 one user in ten lacks MFA, one bucket in five lacks encryption, and so on, so checks find failures.
 """
@@ -16,7 +20,8 @@ import sys
 
 out, users, items = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 big_mb = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-A, R = "111122223333", "us-east-1"
+A, R = os.environ.get("ACCOUNT", "111122223333"), os.environ.get("REGION", "us-east-1")
+skip_iam = os.environ.get("SKIP_IAM") == "1"
 
 
 def write(rel, data):
@@ -38,19 +43,21 @@ for i in range(users):
     rows.append(f"user-{i:05d},arn:aws:iam::{A}:user/user-{i:05d},2024-01-01T00:00:00+00:00,true,2026-11-20T00:00:00+00:00,"
                 f"2026-10-01T00:00:00+00:00,N/A,{mfa},true,2026-{1 + i % 11:02d}-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,"
                 "us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
-write(f"{iam}/credential-report.csv", cols + "\n" + "\n".join(rows) + "\n")
+if not skip_iam:
+    write(f"{iam}/credential-report.csv", cols + "\n" + "\n".join(rows) + "\n")
 doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
-write(f"{iam}/get-account-authorization-details.json", {
-    "UserDetailList": [{"Path": "/", "UserName": f"user-{i:05d}", "UserId": f"AIDA{i:016d}", "Arn": f"arn:aws:iam::{A}:user/user-{i:05d}",
-                        "CreateDate": "2024-01-01T00:00:00+00:00", "GroupList": ["staff"],
-                        "UserPolicyList": [{"PolicyName": "read", "PolicyDocument": doc}] if i % 50 == 0 else [],
-                        "AttachedManagedPolicies": [], "Tags": []} for i in range(users)],
-    "GroupDetailList": [], "RoleDetailList": [], "Policies": []})
-write(f"{iam}/get-account-password-policy.json", {"PasswordPolicy": {"MinimumPasswordLength": 14, "RequireSymbols": True,
-      "RequireNumbers": True, "RequireUppercaseCharacters": True, "RequireLowercaseCharacters": True,
-      "ExpirePasswords": True, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}})
-write(f"{iam}/get-account-summary.json", {"SummaryMap": {"Users": users}})
-write(f"{iam}/list-virtual-mfa-devices.json", {"VirtualMFADevices": []})
+if not skip_iam:
+    write(f"{iam}/get-account-authorization-details.json", {
+        "UserDetailList": [{"Path": "/", "UserName": f"user-{i:05d}", "UserId": f"AIDA{i:016d}", "Arn": f"arn:aws:iam::{A}:user/user-{i:05d}",
+                            "CreateDate": "2024-01-01T00:00:00+00:00", "GroupList": ["staff"],
+                            "UserPolicyList": [{"PolicyName": "read", "PolicyDocument": doc}] if i % 50 == 0 else [],
+                            "AttachedManagedPolicies": [], "Tags": []} for i in range(users)],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": []})
+    write(f"{iam}/get-account-password-policy.json", {"PasswordPolicy": {"MinimumPasswordLength": 14, "RequireSymbols": True,
+          "RequireNumbers": True, "RequireUppercaseCharacters": True, "RequireLowercaseCharacters": True,
+          "ExpirePasswords": True, "MaxPasswordAge": 90, "PasswordReusePrevention": 24}})
+    write(f"{iam}/get-account-summary.json", {"SummaryMap": {"Users": users}})
+    write(f"{iam}/list-virtual-mfa-devices.json", {"VirtualMFADevices": []})
 
 cfg = f"{A}/{R}/config"
 write(f"{cfg}/describe-configuration-recorders.json", {"ConfigurationRecorders": [{"name": "default", "recordingGroup": {
