@@ -170,11 +170,21 @@ impl<'a> Eval<'a> {
     pub fn not_assessed(&mut self, scope: impl Into<String>, why: impl Into<String>) {
         let (scope, why) = (scope.into(), why.into());
         self.reasons.push(format!("{scope}: {why}"));
-        self.findings.push(Finding { resource: scope, status: CheckStatus::NotAssessed, detail: why });
+        self.findings.push(Finding { resource: scope, status: CheckStatus::NotAssessed, detail: why, account: None });
     }
 
     fn push(&mut self, resource: impl Into<String>, status: CheckStatus, detail: impl Into<String>) {
-        self.findings.push(Finding { resource: resource.into(), status, detail: detail.into() });
+        self.findings.push(Finding { resource: resource.into(), status, detail: detail.into(), account: None });
+    }
+
+    /// A finding on a resource of `account`'s evidence (`not_assessed` when `status` says so).
+    pub fn push_in(&mut self, account: &str, resource: impl Into<String>, status: CheckStatus, detail: impl Into<String>) {
+        if status == CheckStatus::NotAssessed {
+            self.not_assessed(resource, detail);
+        } else {
+            self.push(resource, status, detail);
+        }
+        self.findings.last_mut().expect("just pushed").account = Some(account.to_string());
     }
 
     /// Fail if any finding fails; else not assessed if any part could not be assessed (or

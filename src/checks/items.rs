@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::eval::Live;
-use super::Eval;
+use super::{CheckStatus, Eval};
 use crate::evidence::docs::items::{Config, Supplementary};
 use crate::evidence::DocId;
 
@@ -31,9 +31,14 @@ pub(crate) fn each_item<C: Config>(e: &mut Eval, noun: &str, judge: impl Fn(&Liv
             seen.insert(live.scope());
         }
         match verdict {
-            Pass(d) => e.pass(live.item.id(), d),
-            Fail(d) => e.fail(live.item.id(), d),
-            Unknown(d) => e.not_assessed(live.item.id(), format!("{}: {d}", DocId::resources(&live.account, &live.region, C::TYPE))),
+            Pass(d) => e.push_in(&live.account, live.item.id(), CheckStatus::Pass, d),
+            Fail(d) => e.push_in(&live.account, live.item.id(), CheckStatus::Fail, d),
+            Unknown(d) => e.push_in(
+                &live.account,
+                live.item.id(),
+                CheckStatus::NotAssessed,
+                format!("{}: {d}", DocId::resources(&live.account, &live.region, C::TYPE)),
+            ),
             Skip => {}
         }
     }

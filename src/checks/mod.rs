@@ -103,6 +103,10 @@ pub struct Finding {
     pub resource: String,
     pub status: CheckStatus,
     pub detail: String,
+    /// The account whose evidence it comes from, when the check knows it: a resource's name does
+    /// not always say (an S3 bucket's ARN has no account field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 /// What a check concluded, with the files it read.

@@ -217,7 +217,7 @@ fn with_ids(check: &str, severity: Severity, findings: Vec<Finding>) -> Vec<Find
             *n += 1;
             FindingResult {
                 id,
-                account: account_of(&f.resource),
+                account: f.account.clone().or_else(|| account_of(&f.resource)),
                 region: region_of(&f.resource),
                 severity,
                 resource: f.resource,

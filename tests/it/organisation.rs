@@ -143,6 +143,16 @@ fn report_account_evaluates_one_account_of_an_organisation_bundle_alone() {
             assert_eq!(row["failing"].as_array().unwrap().iter().collect::<Vec<_>>(), failing);
         }
     }
+    // Findings name their account even where the resource's name does not (an S3 bucket's ARN).
+    let buckets: Vec<&Value> = r_all["checks"]["s3-versioning"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["resource"].as_str().unwrap().starts_with("arn:aws:s3:::"))
+        .collect();
+    assert!(!buckets.is_empty());
+    let owners: BTreeSet<&str> = buckets.iter().map(|f| f["account"].as_str().expect("the bucket's account")).collect();
+    assert_eq!(owners, BTreeSet::from([ACCOUNT, OTHER]));
     let hipaa_all = r_all["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == "hipaa").unwrap();
     assert_eq!(hipaa_all["by_account"].as_array().unwrap().len(), 2);
     let html = std::fs::read_to_string(all.join("hipaa.html")).unwrap();
