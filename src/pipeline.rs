@@ -79,21 +79,13 @@ impl ReportOptions {
     }
 }
 
-/// The report of a bundle with everything the options add to it: accepted risks, attached
-/// manual evidence, AWS attestations and the comparison with the previous period. Warnings
-/// (exceptions that matched nothing or expired) go to `progress`.
-pub fn build_report(
-    bundle: &Bundle,
-    catalog: &Catalog,
-    selected: &[&crate::mappings::Framework],
-    opts: &ReportOptions,
-    progress: &mut dyn FnMut(&str),
-) -> Result<Report> {
-    use crate::report::{accept, attest, changes, manual};
+/// Read what the options name (exceptions, attestations, the previous period) before any work,
+/// so a bad file costs nothing.
+fn read_inputs(catalog: &Catalog, selected: &[&crate::mappings::Framework], opts: &ReportOptions) -> Result<Inputs> {
+    use crate::report::{changes, manual};
     if let (Some(s), Some(e)) = (opts.period_start, opts.period_end) {
         anyhow::ensure!(s <= e, "--period-start {s} is after --period-end {e}\n  fix: give the first and the last day of the audit period");
     }
-    // Everything read from files is read before any work, so a bad file costs nothing.
     let exceptions = opts.exceptions.as_deref().map(|p| crate::exceptions::Exceptions::load(p, catalog)).transpose()?;
     let attestations = crate::mappings::attestations::Attestations::load(opts.attestations.as_deref(), catalog)?;
     let previous = opts
@@ -108,6 +100,30 @@ pub fn build_report(
             })
         })
         .transpose()?;
+    Ok(Inputs { exceptions, attestations, previous })
+}
+
+/// What the options read from files, read once per run.
+struct Inputs {
+    exceptions: Option<crate::exceptions::Exceptions>,
+    attestations: crate::mappings::attestations::Attestations,
+    previous: Option<crate::report::changes::Previous>,
+}
+
+/// The report of a bundle (inputs already read) with everything the options add to it: accepted risks, attached
+/// manual evidence, AWS attestations and the comparison with `previous`, when given. Warnings
+/// (exceptions that matched nothing or expired) go to `progress`.
+fn evaluate(
+    bundle: &Bundle,
+    catalog: &Catalog,
+    selected: &[&crate::mappings::Framework],
+    opts: &ReportOptions,
+    inputs: &Inputs,
+    previous: Option<&crate::report::changes::Previous>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Report> {
+    use crate::report::{accept, attest, changes, manual};
+    let (exceptions, attestations) = (&inputs.exceptions, &inputs.attestations);
     progress(&format!("evaluating {} framework(s) on {} evidence files", selected.len(), bundle.manifest.files.len()));
     let mut report = report::build(bundle, selected, &catalog.service_models);
     let today = report::generation_time(bundle.manifest.collected_at).date_naive();
@@ -138,8 +154,8 @@ pub fn build_report(
         }
     }
     manual::apply(&mut report, &bundle.manifest.manual, opts.period_start);
-    attest::apply(&mut report, &attestations, today);
-    if let Some(prev) = &previous {
+    attest::apply(&mut report, attestations, today);
+    if let Some(prev) = previous {
         changes::compare(&mut report, prev)?;
     }
     Ok(report)
@@ -169,9 +185,10 @@ pub fn write(bundle: &mut Bundle, opts: &ReportOptions, staging: &mut output::St
         opts.frameworks.iter().map(|id| catalog.select(id)).collect::<Result<_>>()?
     };
     let formats = if opts.formats.is_empty() { Format::DEFAULT.to_vec() } else { opts.formats.clone() };
-    let mut report = build_report(bundle, &catalog, &selected, opts, progress)?;
+    let inputs = read_inputs(&catalog, &selected, opts)?;
+    let mut report = evaluate(bundle, &catalog, &selected, opts, &inputs, inputs.previous.as_ref(), progress)?;
     if bundle.accounts().len() > 1 {
-        by_account(bundle, &catalog, &selected, opts, &mut report, progress)?;
+        by_account(bundle, &catalog, &selected, opts, &inputs, &mut report, progress)?;
     }
     bundle.release_documents();
     let html = if formats.contains(&Format::Html) { Some(HtmlRenderer::new(opts.templates.as_deref())?) } else { None };
@@ -236,23 +253,23 @@ pub fn write(bundle: &mut Bundle, opts: &ReportOptions, staging: &mut output::St
 }
 
 /// Each account of an organisation bundle evaluated alone, with the same exceptions, attached
-/// documents and attestations (no comparison with the previous period), into every framework's
-/// `by_account`.
+/// documents and attestations as read once for the run (no comparison with the previous
+/// period), into every framework's `by_account`.
 fn by_account(
     bundle: &mut Bundle,
     catalog: &Catalog,
     selected: &[&crate::mappings::Framework],
     opts: &ReportOptions,
+    inputs: &Inputs,
     report: &mut Report,
     progress: &mut dyn FnMut(&str),
 ) -> Result<()> {
-    let alone = ReportOptions { previous: None, ..opts.clone() };
     let accounts = bundle.accounts().to_vec();
     for (i, account) in accounts.iter().enumerate() {
         progress(&format!("evaluating account {account} alone ({} of {})", i + 1, accounts.len()));
         bundle.set_scope(Some(account));
         // Its warnings were given for the whole bundle already.
-        let one = build_report(bundle, catalog, selected, &alone, &mut |_| {});
+        let one = evaluate(bundle, catalog, selected, opts, inputs, None, &mut |_| {});
         bundle.set_scope(None);
         for (f, of) in report.frameworks.iter_mut().zip(&one?.frameworks) {
             f.by_account.push(crate::report::AccountSummary::of(account, of));

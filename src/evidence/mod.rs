@@ -100,6 +100,19 @@ fn matchers(manifest: &Manifest) -> (Matchers, Matchers) {
     (resolve(manifest.gaps.iter().map(Gap::entry).collect(), false), resolve(manifest.absent.iter().map(Absent::entry).collect(), true))
 }
 
+/// The regions of the manifest that `account` has files or gaps in.
+fn account_regions(m: &Manifest, account: &str) -> Vec<String> {
+    m.regions
+        .iter()
+        .filter(|r| {
+            let dir = format!("{account}/{r}/");
+            m.files.iter().any(|f| f.path.starts_with(&dir))
+                || m.gaps.iter().any(|g| g.account == account && g.region.as_deref() == Some(r.as_str()))
+        })
+        .cloned()
+        .collect()
+}
+
 /// What a lookup of one document found.
 #[derive(Debug, Clone, Copy)]
 pub enum Lookup<'a, T> {
@@ -242,12 +255,7 @@ impl Bundle {
         m.files.retain(|f| f.path.starts_with(&own) || !dirs.iter().any(|d| f.path.starts_with(d.as_str())));
         m.gaps.retain(|g| g.account == account);
         m.absent.retain(|a| a.account == account);
-        let files = &m.files;
-        let gaps = &m.gaps;
-        m.regions.retain(|r| {
-            let dir = format!("{own}{r}/");
-            files.iter().any(|f| f.path.starts_with(&dir)) || gaps.iter().any(|g| g.region.as_deref() == Some(r.as_str()))
-        });
+        m.regions = account_regions(m, account);
         m.accounts.retain(|a| a == account);
         self.docs.retain(|id, _| id.account == account);
         (self.gaps, self.absent) = matchers(&self.manifest);
@@ -291,19 +299,6 @@ impl Bundle {
     /// packet's per-account breakdown is evaluated, each account exactly as if it were alone.
     /// The manifest, and so the evidence listed in the packet, is unchanged.
     pub fn set_scope(&mut self, account: Option<&str>) {
-        self.scope = account.map(|a| {
-            let m = &self.manifest;
-            let regions = m
-                .regions
-                .iter()
-                .filter(|r| {
-                    let dir = format!("{a}/{r}/");
-                    m.files.iter().any(|f| f.path.starts_with(&dir))
-                        || m.gaps.iter().any(|g| g.account == a && g.region.as_deref() == Some(r.as_str()))
-                })
-                .cloned()
-                .collect();
-            (vec![a.to_string()], regions)
-        });
+        self.scope = account.map(|a| (vec![a.to_string()], account_regions(&self.manifest, a)));
     }
 }

@@ -678,13 +678,15 @@ impl Packet {
                 }
             })
             .collect();
-        // Each check's findings, failures first: sorted once, shown at every control that uses
-        // the check (the first few) and under "Findings by check" (all the packet lists).
-        let mut sorted: std::collections::BTreeMap<&str, Vec<&FindingResult>> = std::collections::BTreeMap::new();
+        // Each check's findings, failures first, and their counts: worked out once, shown at every
+        // control that uses the check (the first few) and under "Findings by check".
+        let mut sorted: std::collections::BTreeMap<&str, (Vec<&FindingResult>, Option<String>)> = std::collections::BTreeMap::new();
         for k in f.controls.iter().flat_map(|c| &c.checks) {
-            sorted
-                .entry(k.id.as_str())
-                .or_insert_with(|| failures_first(report.checks.get(&k.id).map(|c| c.findings.as_slice()).unwrap_or_default()));
+            sorted.entry(k.id.as_str()).or_insert_with(|| {
+                let all = failures_first(report.checks.get(&k.id).map(|c| c.findings.as_slice()).unwrap_or_default());
+                let n = counts(&all);
+                (all, n)
+            });
         }
         let note = |index: usize| -> Option<AcceptedNote> {
             let e = report.exceptions.as_ref()?.entries.iter().find(|e| e.entry.index == index)?;
@@ -737,7 +739,7 @@ impl Packet {
                     .iter()
                     .map(|k| {
                         let (status_label, status_class) = check_label(k.status);
-                        let all = sorted.get(k.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+                        let (all, counted) = sorted.get(k.id.as_str()).map(|(a, n)| (a.as_slice(), n.clone())).unwrap_or_default();
                         let here = |fd: &FindingResult| c.accepted.iter().find(|a| a.finding == fd.id).map(|a| a.exception);
                         // The first few, and every finding accepted for this control only.
                         let findings: Vec<FindingView> = all
@@ -768,7 +770,7 @@ impl Packet {
                             show_remediation: matches!(k.status, CheckStatus::Fail | CheckStatus::NotAssessed),
                             findings,
                             anchor: check_anchor(&k.id),
-                            counts: counts(all),
+                            counts: counted,
                             more,
                         }
                     })
@@ -783,7 +785,7 @@ impl Packet {
             .collect();
         let findings_by_check: Vec<CheckFindingsView> = sorted
             .iter()
-            .map(|(&id, all)| {
+            .map(|(&id, (all, counted))| {
                 let uses: Vec<&crate::report::ControlResult> = f.controls.iter().filter(|c| c.checks.iter().any(|k| k.id == id)).collect();
                 let k = uses.first().and_then(|c| c.checks.iter().find(|k| k.id == id)).expect("a check listed is used by a control");
                 let (shown, more) = listed(all);
@@ -793,7 +795,7 @@ impl Packet {
                     title: k.title.clone(),
                     severity: k.severity.as_str(),
                     controls: uses.iter().map(|c| ControlLink { id: c.id.clone(), anchor: anchor(&c.id) }).collect(),
-                    counts: counts(all),
+                    counts: counted.clone(),
                     findings: shown.into_iter().map(|fd| finding_view(fd, None)).collect(),
                     more,
                 }
