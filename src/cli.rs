@@ -34,10 +34,16 @@ policy, account summary, virtual MFA devices) once, and AWS Config evidence (rec
 rules, rule compliance, configuration items of the resource types the checks read) in every selected region, \
 and write them as an evidence bundle: AWS-CLI-shaped JSON files plus manifest.json (written last). \
 Credentials, profile and region come from the standard AWS chain (environment, ~/.aws profiles, SSO, \
-assume-role profiles, instance metadata). Only read calls are sent: policy/auditpack-readonly.json lists them. \
+assume-role profiles, instance metadata). Several accounts go into one bundle with --role-name and --accounts \
+or --organization (the role is assumed in each account but the caller's own); with --aggregator, AWS Config's \
+compliance results and configuration items of every account and region come through the aggregator, and an \
+account or region it failed to aggregate is a gap. docs/collect.md walks through the organisation set-up. Only read calls are sent: policy/auditpack-readonly.json lists them. \
 A call that still fails after retries (AccessDenied, throttling, timeout) is recorded as a gap in the manifest \
 and collection goes on; the controls that need it are reported not_assessed.",
-        after_help = "Examples:\n  auditpack collect --out evidence/2026-Q4\n  auditpack collect --out evidence/2026-Q4 --profile audit --region us-east-1,eu-west-1\n  auditpack collect --out evidence/2026-Q4 --all-regions --strict\n  auditpack collect --out e/ --endpoint-url http://127.0.0.1:5000   # an emulator such as moto\n  auditpack collect --out evidence/2026-Q4 --sign keys/auditpack   # and manifest.json.minisig\n\nThen: auditpack verify evidence/2026-Q4 && auditpack report --evidence evidence/2026-Q4 --out packet/\n\nExit codes: 0 bundle written (gaps are listed on stderr); 1 gaps and --strict; 2 error (no credentials, \
+        after_help = "Examples:\n  auditpack collect --out evidence/2026-Q4\n  auditpack collect --out evidence/2026-Q4 --profile audit --region us-east-1,eu-west-1\n  auditpack collect --out evidence/2026-Q4 --all-regions --strict\n  auditpack collect --out e/ --endpoint-url http://127.0.0.1:5000   # an emulator such as moto\n  auditpack collect --out evidence/2026-Q4 --sign keys/auditpack   # and manifest.json.minisig\n\
+  auditpack collect --out evidence/org --organization --role-name AuditpackReadOnly --region us-east-1,eu-west-1\n\
+  auditpack collect --out evidence/org --accounts accounts.txt --role-name AuditpackReadOnly\n\
+  auditpack collect --out evidence/org --aggregator org-all --role-name AuditpackReadOnly --all-regions\n\nThen: auditpack verify evidence/2026-Q4 && auditpack report --evidence evidence/2026-Q4 --out packet/\n\nExit codes: 0 bundle written (gaps are listed on stderr); 1 gaps and --strict; 2 error (no credentials, \
 nothing collected, output directory not empty, a --sign key that is missing or not an unencrypted minisign secret key: checked before any call)."
     )]
     Collect {
@@ -71,6 +77,24 @@ nothing collected, output directory not empty, a --sign key that is missing or n
         /// Log every request (-v), and the SDK's own debug log too (-vv), on stderr.
         #[arg(short, long, action = clap::ArgAction::Count)]
         verbose: u8,
+        /// The read-only role to assume in every account other than the caller's (arn:aws:iam::<id>:role/NAME; policy/auditpack-member-role.cfn.json deploys it).
+        #[arg(long, value_name = "NAME", help_heading = "Organisation")]
+        role_name: Option<String>,
+        /// The accounts to read: one 12-digit id per line (a name may follow; # starts a comment).
+        #[arg(long, value_name = "FILE", requires = "role_name", conflicts_with = "organization", help_heading = "Organisation")]
+        accounts: Option<PathBuf>,
+        /// Read every active account of the organisation (organizations:ListAccounts, from the management or a delegated administrator account).
+        #[arg(long, requires = "role_name", help_heading = "Organisation")]
+        organization: bool,
+        /// Read AWS Config evidence of every account and region through this aggregator (its account's credentials); IAM still comes from each account.
+        #[arg(long, value_name = "NAME", help_heading = "Organisation")]
+        aggregator: Option<String>,
+        /// The region the aggregator is in (default: the configured region).
+        #[arg(long, value_name = "REGION", requires = "aggregator", help_heading = "Organisation")]
+        aggregator_region: Option<String>,
+        /// Accounts read at once; calls stay bounded by --concurrency across all of them.
+        #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32), help_heading = "Organisation")]
+        parallel_accounts: u16,
         #[command(flatten)]
         sign: Sign,
     },

@@ -71,6 +71,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             max_attempts,
             timeout,
             verbose,
+            role_name,
+            accounts,
+            organization,
+            aggregator,
+            aggregator_region,
+            parallel_accounts,
             sign,
         } => {
             // A bad key is refused before any call is sent.
@@ -84,6 +90,15 @@ pub fn run(command: Command) -> Result<ExitCode> {
             opts.concurrency = usize::from(concurrency);
             opts.max_attempts = max_attempts;
             opts.attempt_timeout = std::time::Duration::from_secs(timeout);
+            if let Some(file) = accounts {
+                let text = std::fs::read_to_string(&file).with_context(|| format!("reading the accounts file {}", file.display()))?;
+                opts.accounts = collect::parse_accounts(&text, &file.display().to_string()).map_err(anyhow::Error::msg)?;
+            }
+            opts.role_name = role_name;
+            opts.organization = organization;
+            opts.aggregator = aggregator;
+            opts.aggregator_region = aggregator_region;
+            opts.parallel_accounts = usize::from(parallel_accounts);
             collect_bundle(&opts, strict, verbose)
         }
         Command::Controls { framework, stats, rules, format, mappings } => {

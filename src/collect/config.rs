@@ -20,7 +20,7 @@ use super::{Ctx, Error, Failure};
 use crate::evidence::docs::{RecorderStatuses, Recorders};
 use crate::evidence::{DocId, Kind, ResourceType};
 
-fn path(ctx: &Ctx<'_>, kind: Kind, region: &str) -> String {
+pub(super) fn path(ctx: &Ctx<'_>, kind: Kind, region: &str) -> String {
     DocId::regional(kind, &ctx.account, region).path()
 }
 
@@ -47,8 +47,10 @@ const BATCH: usize = 100;
 const UNPROCESSED_ROUNDS: usize = 3;
 
 /// Collect one region. `Ok(false)` when the account has not enabled the region (recorded as a
-/// gap; the region is then left out of the bundle's regions).
-pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String, probe: bool) -> Result<bool, Error> {
+/// gap; the region is then left out of the bundle's regions). With `aggregated`, the rule
+/// compliance and the configuration items come from the aggregator (`aggregate`), and only the
+/// region's own settings (recorders, channels, rules, conformance packs) are read here.
+pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String, probe: bool, aggregated: bool) -> Result<bool, Error> {
     let r = region.as_str();
     let recorders_path = path(ctx, Kind::Recorders, r);
     let recorders = ctx.limited(client.describe_configuration_recorders().send()).await;
@@ -62,7 +64,7 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
             if probe && f.region_not_enabled() {
                 let f = Failure::new("RegionNotEnabled", format!("the account has not enabled {r} ({f})"));
                 ctx.gap("config:DescribeConfigurationRecorders", Some(r), &recorders_path, f);
-                ctx.progress.done(&format!("{r}: not enabled for this account, skipped"));
+                ctx.progress.done(&format!("{}/{r}: not enabled for this account, skipped", ctx.account));
                 return Ok(false);
             }
             ctx.gap("config:DescribeConfigurationRecorders", Some(r), &recorders_path, f);
@@ -73,7 +75,7 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
     let (status, channels, rules, packs) = tokio::join!(
         recorder_status(ctx, &client, r),
         delivery_channels(ctx, &client, r),
-        rules(ctx, &client, r),
+        rules(ctx, &client, r, aggregated),
         conformance_packs(ctx, &client, r)
     );
     let (status, ()) = (status?, channels?);
@@ -84,6 +86,13 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
     // them not assessed), so they are not fetched. The coverage is read from the files just
     // written, through the catalogue's readers, exactly as the checks will read it.
     let mut types = Vec::new();
+    if aggregated {
+        ctx.progress.done(&format!(
+            "{}/{r}: {rule_count} Config rule(s), {pack_count} conformance pack(s); compliance and items from the aggregator",
+            ctx.account
+        ));
+        return Ok(true);
+    }
     if let (Some(recorders), Some(status)) = (recorders, status) {
         let id = DocId::regional(Kind::Recorders, &ctx.account, r);
         let recorders: Option<Recorders> = crate::evidence::docs::parse(&recorders, &id);
@@ -102,7 +111,8 @@ pub(crate) async fn collect_region(ctx: &Ctx<'_>, client: Client, region: String
         items += n?;
     }
     ctx.progress.done(&format!(
-        "{r}: {rule_count} Config rule(s), {pack_count} conformance pack(s), {items} configuration item(s) of {} resource type(s)",
+        "{}/{r}: {rule_count} Config rule(s), {pack_count} conformance pack(s), {items} configuration item(s) of {} resource type(s)",
+        ctx.account,
         types.len()
     ));
     Ok(true)
@@ -139,44 +149,24 @@ async fn delivery_channels(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<()
     }
 }
 
-/// Pages of a paginator merged, or the failure of the first page that failed.
-macro_rules! all_pages {
-    ($ctx:expr, $paginator:expr, $items:ident) => {{
-        let mut pages = $paginator.send();
-        let mut out: Vec<Value> = Vec::new();
-        let mut failure = None;
-        loop {
-            let page = $ctx.limited(pages.next()).await;
-            match page {
-                None => break,
-                Some(Ok(p)) => out.extend(p.$items().iter().map(ToJson::to_json)),
-                Some(Err(e)) => {
-                    failure = Some(Failure::from_sdk(&e));
-                    break;
-                }
-            }
-        }
-        match failure {
-            None => Ok(out),
-            Some(f) => Err(f),
-        }
-    }};
-}
-
-/// The rules, their compliance summary, and the evaluation results of every rule. Returns the
-/// number of rules.
-async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> {
+/// The rules, their compliance summary, and the evaluation results of every rule (the rules
+/// alone when the aggregator answers for their compliance). Returns the number of rules.
+async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str, aggregated: bool) -> Result<usize, Error> {
     let rules_path = path(ctx, Kind::ConfigRules, r);
     let compliance_path = path(ctx, Kind::ComplianceByRule, r);
     let (rules, compliance) =
         tokio::join!(async { all_pages!(ctx, client.describe_config_rules().into_paginator(), config_rules) }, async {
-            all_pages!(ctx, client.describe_compliance_by_config_rule().into_paginator(), compliance_by_config_rules)
+            if aggregated {
+                return None;
+            }
+            Some(all_pages!(ctx, client.describe_compliance_by_config_rule().into_paginator(), compliance_by_config_rules))
         },);
     match compliance {
-        Ok(items) => {
+        None => {}
+        Some(Ok(items)) => {
             ctx.write_json(&compliance_path, &wrap("ComplianceByConfigRules", items))?;
         }
-        Err(f) => ctx.gap("config:DescribeComplianceByConfigRule", Some(r), &compliance_path, f),
+        Some(Err(f)) => ctx.gap("config:DescribeComplianceByConfigRule", Some(r), &compliance_path, f),
     }
     let rules = match rules {
         Ok(items) => {
@@ -190,6 +180,9 @@ async fn rules(ctx: &Ctx<'_>, client: &Client, r: &str) -> Result<usize, Error> 
     };
     let names: Vec<String> =
         rules.iter().filter_map(|rule| rule.get("ConfigRuleName").and_then(Value::as_str)).map(str::to_string).collect();
+    if aggregated {
+        return Ok(names.len());
+    }
     let details = names.iter().map(|name| async move {
         let path = DocId::rule(&ctx.account, r, name).path();
         let pages = all_pages!(

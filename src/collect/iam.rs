@@ -33,7 +33,7 @@ pub(crate) async fn collect(ctx: &Ctx<'_>, client: &Client) -> Result<(), Error>
     c?;
     d?;
     e?;
-    ctx.progress.done("IAM done");
+    ctx.progress.done(&format!("{}: IAM done", ctx.account));
     Ok(())
 }
 

@@ -8,12 +8,39 @@
 //! Credentials, region and profile come from the standard `aws-config` chain; nothing here
 //! handles a secret.
 
+/// Pages of a paginator merged, or the failure of the first page that failed.
+macro_rules! all_pages {
+    ($ctx:expr, $paginator:expr, $items:ident) => {{
+        let mut pages = $paginator.send();
+        let mut out: Vec<serde_json::Value> = Vec::new();
+        let mut failure = None;
+        loop {
+            let page = $ctx.limited(pages.next()).await;
+            match page {
+                None => break,
+                Some(Ok(p)) => out.extend(p.$items().iter().map($crate::collect::json::ToJson::to_json)),
+                Some(Err(e)) => {
+                    failure = Some($crate::collect::Failure::from_sdk(&e));
+                    break;
+                }
+            }
+        }
+        match failure {
+            None => Ok(out),
+            Some(f) => Err(f),
+        }
+    }};
+}
+
+mod aggregate;
 mod calls;
 mod config;
 mod iam;
 pub mod json;
+mod org;
 mod progress;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -26,6 +53,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 pub use calls::{CallLog, Failure};
+pub use org::parse_accounts;
 pub use progress::Progress;
 
 use crate::evidence::{
@@ -94,6 +122,19 @@ pub struct Options {
     /// Sign the manifest (`manifest.json.minisig`, written right after it). The CLI loads the
     /// key before any call, so a bad key costs no request.
     pub signer: Option<Signer>,
+    /// The role assumed in every account other than the caller's (`arn:aws:iam::<id>:role/NAME`).
+    pub role_name: Option<String>,
+    /// The accounts to read (`--accounts FILE`); empty means the caller's account alone.
+    pub accounts: Vec<String>,
+    /// Read the accounts from organizations:ListAccounts (the active ones).
+    pub organization: bool,
+    /// Read AWS Config evidence through this aggregator instead of account by account.
+    pub aggregator: Option<String>,
+    /// The region the aggregator lives in (default: the configured one).
+    pub aggregator_region: Option<String>,
+    /// Accounts read at once (each with its own assumed credentials); calls stay bounded by
+    /// `concurrency` across all of them.
+    pub parallel_accounts: usize,
 }
 
 impl Options {
@@ -110,6 +151,12 @@ impl Options {
             initial_backoff: Duration::from_secs(1),
             report_wait: Duration::from_secs(120),
             signer: None,
+            role_name: None,
+            accounts: Vec::new(),
+            organization: false,
+            aggregator: None,
+            aggregator_region: None,
+            parallel_accounts: 4,
         }
     }
 }
@@ -139,6 +186,14 @@ pub enum Error {
         gaps.first().map(|g| format!("{} {}: {}", g.api, g.error, g.message)).unwrap_or_default()
     )]
     NothingCollected { gaps: Vec<Gap> },
+    #[error(
+        "cannot list the organisation's accounts (organizations:ListAccounts): {message}\n  fix: run collect with credentials of the management account or of a delegated administrator, or name the accounts with --accounts FILE"
+    )]
+    Organization { message: String },
+    #[error(
+        "cannot read the AWS Config aggregator {name:?} in {region} (config:DescribeConfigurationAggregatorSourcesStatus): {message}\n  fix: check the aggregator's name and region (`aws configservice describe-configuration-aggregators --region {region}`), or pass --aggregator-region"
+    )]
+    Aggregator { name: String, region: String, message: String },
     /// Signing the manifest failed.
     #[error("{0}")]
     Evidence(#[from] crate::evidence::Error),
@@ -197,41 +252,54 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
     let started_at = Utc::now().trunc_subsecs(0);
     let log = CallLog::default();
 
-    // STS and IAM are asked once, in the configured region or else the first selected one
-    // (IAM is global: its endpoint signs for us-east-1 in the commercial partition whatever it is).
+    // STS and IAM are asked in the configured region or else the first selected one (IAM is
+    // global: its endpoint signs for us-east-1 in the commercial partition whatever it is).
     let home = sdk.region().cloned().unwrap_or_else(|| Region::new(regions[0].clone()));
     let sts = aws_sdk_sts::Client::from_conf(aws_sdk_sts::config::Builder::from(sdk).region(home.clone()).interceptor(log.clone()).build());
     let identity = sts.get_caller_identity().send().await.map_err(|e| Error::Identity { message: Failure::from_sdk(&e).to_string() })?;
-    let account = identity.account().unwrap_or_default().to_string();
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::Identity { message: format!("the answer names no 12-digit account id ({account:?})") });
+    let caller = identity.account().unwrap_or_default().to_string();
+    if !org::is_account_id(&caller) {
+        return Err(Error::Identity { message: format!("the answer names no 12-digit account id ({caller:?})") });
     }
 
-    progress.start(&account, &regions);
-    let ctx = Ctx {
-        out: opts.out.clone(),
-        account: account.clone(),
-        permits: Semaphore::new(opts.concurrency.max(1)),
-        state: Mutex::new(State::default()),
-        progress,
-        report_wait: opts.report_wait,
+    let permits = Semaphore::new(opts.concurrency.max(1));
+    let state = Mutex::new(State::default());
+    let base = Ctx { out: &opts.out, account: caller.clone(), permits: &permits, state: &state, progress, report_wait: opts.report_wait };
+
+    // The accounts: the caller's alone, a list, or the organisation's; an aggregator adds those
+    // it aggregates.
+    let mut accounts: BTreeSet<String> = if opts.organization {
+        org::list_accounts(&base, sdk, &home, &log).await?
+    } else if !opts.accounts.is_empty() {
+        opts.accounts.iter().cloned().collect()
+    } else {
+        BTreeSet::from([caller.clone()])
     };
+    if let Some(name) = &opts.aggregator {
+        let region = opts.aggregator_region.clone().map(Region::new).unwrap_or_else(|| home.clone());
+        let conf = aws_sdk_config::config::Builder::from(sdk).region(region.clone()).interceptor(log.clone()).build();
+        let client = aws_sdk_config::Client::from_conf(conf);
+        let found = aggregate::collect(&base, &client, name, region.as_ref(), &regions, &accounts).await?;
+        accounts.extend(found);
+    }
+    let accounts: Vec<String> = accounts.into_iter().collect();
 
-    let iam = aws_sdk_iam::Client::from_conf(aws_sdk_iam::config::Builder::from(sdk).region(home).interceptor(log.clone()).build());
-    let regional = regions.iter().map(|region| {
-        let conf = aws_sdk_config::config::Builder::from(sdk).region(Region::new(region.clone())).interceptor(log.clone()).build();
-        config::collect_region(&ctx, aws_sdk_config::Client::from_conf(conf), region.clone(), opts.all_regions)
-    });
-    let (iam_result, region_results) = tokio::join!(iam::collect(&ctx, &iam), futures_util::future::join_all(regional));
-    iam_result?;
-    let mut collected_regions = Vec::new();
-    for (region, result) in regions.iter().zip(region_results) {
-        if result? {
-            collected_regions.push(region.clone());
+    progress.start(&accounts, &regions);
+    let slots = Semaphore::new(opts.parallel_accounts.max(1));
+    let each = accounts.iter().map(|account| {
+        let (base, slots, sts, log, regions, home, caller) = (&base, &slots, &sts, &log, &regions, &home, &caller);
+        async move {
+            let _slot = slots.acquire().await.expect("the semaphore is never closed");
+            let clients = Clients { sdk, sts, log, home };
+            collect_account(opts, base.for_account(account), caller, clients, regions).await
         }
+    });
+    let mut collected_regions = BTreeSet::new();
+    for result in futures_util::future::join_all(each).await {
+        collected_regions.extend(result?);
     }
 
-    let state = ctx.state.into_inner().expect("no collection task panicked while holding the state");
+    let state = state.into_inner().expect("no collection task panicked while holding the state");
     if state.files.is_empty() {
         // No manifest: an empty bundle must not verify as if it were evidence.
         progress.finish();
@@ -244,16 +312,17 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
         tool: Tool { name: "auditpack".into(), version: env!("CARGO_PKG_VERSION").into() },
         collection_started_at: started_at,
         collected_at,
-        accounts: vec![account],
-        regions: collected_regions,
+        accounts,
+        regions: collected_regions.into_iter().collect(),
         files: state.files,
         gaps: state.gaps,
         absent: state.absent,
         manual: Vec::new(),
     };
     manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
-    manifest.gaps.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));
-    manifest.absent.sort_by(|a, b| (&a.region, &a.path, &a.api).cmp(&(&b.region, &b.path, &b.api)));
+    let order = |e: &Gap| (e.account.clone(), e.region.clone(), e.path.clone(), e.api.clone());
+    manifest.gaps.sort_by_key(order);
+    manifest.absent.sort_by(|a, b| (&a.account, &a.region, &a.path, &a.api).cmp(&(&b.account, &b.region, &b.path, &b.api)));
     let path = opts.out.join(MANIFEST_FILE);
     let bytes = manifest.to_json();
     let prepared = crate::evidence::sign::prepare(opts.signer.as_ref(), &bytes)?;
@@ -266,6 +335,67 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
     Ok(Outcome { manifest, manifest_sha256: sha256_hex(&bytes), signature, calls: log.calls() })
 }
 
+/// What every account's clients are built from.
+struct Clients<'a> {
+    sdk: &'a SdkConfig,
+    sts: &'a aws_sdk_sts::Client,
+    log: &'a CallLog,
+    home: &'a Region,
+}
+
+/// One account: IAM once and AWS Config in every region (only what the aggregator does not
+/// hold, when there is one), with the caller's own credentials in the caller's account and the
+/// role's in every other. An account that cannot be entered is a gap for every document it
+/// would have had. Returns the regions collected.
+async fn collect_account(opts: &Options, ctx: Ctx<'_>, caller: &str, clients: Clients<'_>, regions: &[String]) -> Result<Vec<String>, Error> {
+    let Clients { sdk, sts, log, home } = clients;
+    let aggregated = opts.aggregator.is_some();
+    let credentials = if ctx.account == caller {
+        None
+    } else {
+        let entered = match &opts.role_name {
+            Some(role) => org::assume(&ctx, sts, role).await,
+            None => Err(Failure::new(
+                "NoRole",
+                format!(
+                    "account {} is read through the aggregator only: IAM and the Config settings of another account need a role (pass --role-name)",
+                    ctx.account
+                ),
+            )),
+        };
+        match entered {
+            Ok(credentials) => Some(credentials),
+            Err(failure) => {
+                org::unreachable(&ctx, regions, aggregated, &failure);
+                ctx.progress.done(&format!("{}: not read ({failure})", ctx.account));
+                return Ok(Vec::new());
+            }
+        }
+    };
+    let mut iam = aws_sdk_iam::config::Builder::from(sdk).region(home.clone()).interceptor(log.clone());
+    if let Some(c) = &credentials {
+        iam = iam.credentials_provider(c.clone());
+    }
+    let iam = aws_sdk_iam::Client::from_conf(iam.build());
+    let regional = regions.iter().map(|region| {
+        let mut conf = aws_sdk_config::config::Builder::from(sdk).region(Region::new(region.clone())).interceptor(log.clone());
+        if let Some(c) = &credentials {
+            conf = conf.credentials_provider(c.clone());
+        }
+        let client = aws_sdk_config::Client::from_conf(conf.build());
+        config::collect_region(&ctx, client, region.clone(), opts.all_regions, aggregated)
+    });
+    let (iam_result, region_results) = tokio::join!(iam::collect(&ctx, &iam), futures_util::future::join_all(regional));
+    iam_result?;
+    let mut collected = Vec::new();
+    for (region, result) in regions.iter().zip(region_results) {
+        if result? {
+            collected.push(region.clone());
+        }
+    }
+    Ok(collected)
+}
+
 fn select_regions(opts: &Options, sdk: &SdkConfig) -> Result<Vec<String>, Error> {
     let mut regions: Vec<String> = if opts.all_regions {
         ALL_REGIONS.iter().map(|r| r.to_string()).collect()
@@ -276,7 +406,7 @@ fn select_regions(opts: &Options, sdk: &SdkConfig) -> Result<Vec<String>, Error>
     };
     regions.sort();
     regions.dedup();
-    for r in &regions {
+    for r in regions.iter().chain(&opts.aggregator_region) {
         check_region(r)?;
     }
     Ok(regions)
@@ -339,18 +469,25 @@ struct State {
     absent: Vec<Absent>,
 }
 
-/// What every collection task shares: where to write, the account, the bound on calls in
-/// flight, and the manifest entries gathered so far.
+/// What every collection task of one account shares: where to write, the account, and (with
+/// every other account of the run) the bound on calls in flight and the manifest entries
+/// gathered so far.
+#[derive(Clone)]
 pub(crate) struct Ctx<'a> {
-    out: PathBuf,
+    out: &'a Path,
     pub account: String,
-    permits: Semaphore,
-    state: Mutex<State>,
+    permits: &'a Semaphore,
+    state: &'a Mutex<State>,
     pub progress: &'a Progress,
     pub report_wait: Duration,
 }
 
 impl Ctx<'_> {
+    /// The same run, writing for another account.
+    pub fn for_account(&self, account: &str) -> Self {
+        Ctx { account: account.to_string(), ..self.clone() }
+    }
+
     /// Run one call once a slot is free: at most `--concurrency` calls are in flight.
     pub async fn limited<F: std::future::Future>(&self, call: F) -> F::Output {
         let _slot = self.permits.acquire().await.expect("the semaphore is never closed");
@@ -376,13 +513,23 @@ impl Ctx<'_> {
 
     /// A call that failed after retries: its file is not written, the manifest says why.
     pub fn gap(&self, api: &str, region: Option<&str>, path: &str, failure: Failure) {
-        tracing::warn!(api, region, path, error = %failure.code, "gap: {}", failure.message);
-        self.progress.gap(api, region, &failure);
+        self.gap_entry(api, region, Some(path), failure);
+    }
+
+    /// A gap for every document `api` writes in this account and region (no path: the call that
+    /// would have named them was never made).
+    pub fn gap_all(&self, api: &str, region: Option<&str>, failure: Failure) {
+        self.gap_entry(api, region, None, failure);
+    }
+
+    fn gap_entry(&self, api: &str, region: Option<&str>, path: Option<&str>, failure: Failure) {
+        tracing::warn!(api, account = self.account, region, path, error = %failure.code, "gap: {}", failure.message);
+        self.progress.gap(&self.account, api, region, &failure);
         self.state.lock().expect("state lock").gaps.push(Gap {
             api: api.to_string(),
             account: self.account.clone(),
             region: region.map(str::to_string),
-            path: Some(path.to_string()),
+            path: path.map(str::to_string),
             error: failure.code,
             message: failure.message,
         });

@@ -39,8 +39,12 @@ impl Progress {
         }
     }
 
-    pub(crate) fn start(&self, account: &str, regions: &[String]) {
-        self.line(&format!("collect: account {account}, IAM and AWS Config in {} region(s): {}", regions.len(), regions.join(", ")));
+    pub(crate) fn start(&self, accounts: &[String], regions: &[String]) {
+        let who = match accounts {
+            [one] => format!("account {one}"),
+            many => format!("{} accounts", many.len()),
+        };
+        self.line(&format!("collect: {who}, IAM and AWS Config in {} region(s): {}", regions.len(), regions.join(", ")));
     }
 
     pub(crate) fn file(&self, path: &str) {
@@ -55,8 +59,8 @@ impl Progress {
         self.line(&format!("collect: {what}"));
     }
 
-    pub(crate) fn gap(&self, api: &str, region: Option<&str>, failure: &Failure) {
-        let place = region.map(|r| format!(" in {r}")).unwrap_or_default();
+    pub(crate) fn gap(&self, account: &str, api: &str, region: Option<&str>, failure: &Failure) {
+        let place = region.map(|r| format!(" in {account}/{r}")).unwrap_or_else(|| format!(" in {account}"));
         self.line(&format!("collect: gap: {api}{place}: {failure}"));
     }
 

@@ -59,6 +59,12 @@ pub struct Spec {
 /// The action `collect` sends first to learn the account id; it writes no document.
 pub const IDENTITY_ACTION: &str = "sts:GetCallerIdentity";
 
+/// The actions of an organisation collection that write no document themselves: assuming the
+/// read-only role in each account, listing the organisation's accounts, and reading which
+/// accounts and regions an aggregator failed to aggregate.
+pub const ORGANISATION_ACTIONS: &[&str] =
+    &["sts:AssumeRole", "organizations:ListAccounts", "config:DescribeConfigurationAggregatorSourcesStatus"];
+
 pub const CATALOGUE: &[Spec] = &[
     Spec {
         kind: Kind::CredentialReport,
@@ -144,7 +150,7 @@ pub const CATALOGUE: &[Spec] = &[
     Spec {
         kind: Kind::ComplianceByRule,
         pattern: "<account>/<region>/config/describe-compliance-by-config-rule.json",
-        actions: &["config:DescribeComplianceByConfigRule"],
+        actions: &["config:DescribeComplianceByConfigRule", "config:DescribeAggregateComplianceByConfigRules"],
         cli: "aws configservice describe-compliance-by-config-rule",
         scope: Scope::Region,
         can_be_absent: false,
@@ -153,7 +159,7 @@ pub const CATALOGUE: &[Spec] = &[
     Spec {
         kind: Kind::RuleDetails,
         pattern: "<account>/<region>/config/get-compliance-details-by-config-rule/<rule-name>.json",
-        actions: &["config:GetComplianceDetailsByConfigRule"],
+        actions: &["config:GetComplianceDetailsByConfigRule", "config:GetAggregateComplianceDetailsByConfigRule"],
         cli: "aws configservice get-compliance-details-by-config-rule --config-rule-name RULE",
         scope: Scope::Rule,
         can_be_absent: false,
@@ -162,7 +168,7 @@ pub const CATALOGUE: &[Spec] = &[
     Spec {
         kind: Kind::ResourceCounts,
         pattern: "<account>/<region>/config/get-discovered-resource-counts.json",
-        actions: &["config:GetDiscoveredResourceCounts"],
+        actions: &["config:GetDiscoveredResourceCounts", "config:GetAggregateDiscoveredResourceCounts"],
         cli: "aws configservice get-discovered-resource-counts",
         scope: Scope::Region,
         can_be_absent: false,
@@ -171,7 +177,12 @@ pub const CATALOGUE: &[Spec] = &[
     Spec {
         kind: Kind::Resources,
         pattern: "<account>/<region>/config/resources/<resource-type>.json",
-        actions: &["config:ListDiscoveredResources", "config:BatchGetResourceConfig"],
+        actions: &[
+            "config:ListDiscoveredResources",
+            "config:BatchGetResourceConfig",
+            "config:ListAggregateDiscoveredResources",
+            "config:BatchGetAggregateResourceConfig",
+        ],
         cli: "aws configservice batch-get-resource-config (every resource list-discovered-resources names)",
         scope: Scope::ResourceType,
         can_be_absent: false,
@@ -212,10 +223,12 @@ impl Kind {
     }
 }
 
-/// Every AWS action `collect` may send: the catalogue's actions and the identity call, sorted.
+/// Every AWS action `collect` may send: the catalogue's actions, the identity call and the
+/// organisation calls, sorted.
 pub fn actions() -> Vec<&'static str> {
     let mut all: Vec<&'static str> = CATALOGUE.iter().flat_map(|s| s.actions.iter().copied()).collect();
     all.push(IDENTITY_ACTION);
+    all.extend(ORGANISATION_ACTIONS);
     all.sort();
     all.dedup();
     all

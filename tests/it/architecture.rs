@@ -17,6 +17,27 @@ fn the_read_only_policy_lists_exactly_the_actions_of_the_catalogue() {
     assert_eq!(listed, catalogue::actions(), "policy/auditpack-readonly.json and the catalogue differ");
 }
 
+#[test]
+fn the_member_role_template_grants_exactly_the_calls_made_inside_a_member_account() {
+    let template: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(Path::new(ROOT).join("policy/auditpack-member-role.cfn.json")).unwrap()).unwrap();
+    let role = &template["Resources"]["AuditpackReadOnlyRole"]["Properties"];
+    let listed: Vec<&str> =
+        role["Policies"][0]["PolicyDocument"]["Statement"][0]["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    // Inside a member account collect reads IAM and the account's own AWS Config; the aggregate
+    // calls, the organisation listing and AssumeRole itself are made from the collecting account.
+    let want: Vec<&str> = catalogue::actions()
+        .into_iter()
+        .filter(|a| !a.contains("Aggregat") && *a != catalogue::IDENTITY_ACTION && !catalogue::ORGANISATION_ACTIONS.contains(a))
+        .collect();
+    assert_eq!(listed, want, "policy/auditpack-member-role.cfn.json and the catalogue differ");
+    assert!(listed.iter().all(|a| a.starts_with("iam:Get") || a.starts_with("iam:List") || a.starts_with("iam:Generate")
+        || a.starts_with("config:Describe") || a.starts_with("config:Get") || a.starts_with("config:List") || a.starts_with("config:BatchGet")));
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Action"], "sts:AssumeRole");
+    assert!(trust["Principal"]["AWS"]["Fn::Sub"].as_str().unwrap().contains("${CollectorAccountId}"), "only the collecting account may assume it");
+}
+
 /// The rows of the catalogue table in docs/evidence-bundle.md: (path, actions).
 fn documented() -> Vec<(String, Vec<String>)> {
     let doc = std::fs::read_to_string(Path::new(ROOT).join("docs/evidence-bundle.md")).unwrap();

@@ -51,7 +51,7 @@ impl Item {
         format!("arn:aws:{service}:{}:{account}:{}", self.region, self.id)
     }
 
-    fn configuration_item(&self, account: &str) -> Value {
+    pub fn configuration_item(&self, account: &str) -> Value {
         let supplementary: serde_json::Map<String, Value> = self
             .supplementary
             .iter()

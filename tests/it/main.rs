@@ -10,6 +10,7 @@ mod checks_data;
 mod checks_monitoring;
 mod cli;
 mod collect;
+mod collect_org;
 mod contract;
 mod cycle;
 mod exceptions;
