@@ -189,7 +189,7 @@ Without --public-key a signature is reported, with its key id, as not checked.",
         after_help = "Examples:\n  auditpack controls\n  auditpack controls --framework pci-dss-4.0 --format json\n  auditpack controls --stats\n  auditpack controls --rules --framework hipaa"
     )]
     Controls {
-        /// Only this framework (gdpr, hipaa, pci-dss-4.0).
+        /// Only this framework (gdpr, hipaa, pci-dss-4.0; any case, the start of an id is enough: pci).
         #[arg(long, value_name = "ID")]
         framework: Option<String>,
         /// Counts instead of the list: controls by owner, by evidence method and by section.
@@ -279,7 +279,7 @@ key); nothing is changed on error."
         /// The evidence bundle directory (holds manifest.json).
         #[arg(value_name = "BUNDLE")]
         bundle: PathBuf,
-        /// The framework of the control (gdpr, hipaa, pci-dss-4.0).
+        /// The framework of the control (gdpr, hipaa, pci-dss-4.0; any case, the start of an id is enough: pci).
         #[arg(long, value_name = "ID")]
         framework: String,
         /// The control the files evidence, as `auditpack controls` lists it; its evidence must be manual.
@@ -341,7 +341,7 @@ is named, unless --force. Other files in DIR are left alone.",
 
 #[derive(Debug, clap::Args)]
 pub struct Selection {
-    /// Only these frameworks (repeat or comma-separate): gdpr, hipaa, pci-dss-4.0. Default: all.
+    /// Only these frameworks (repeat or comma-separate): gdpr, hipaa, pci-dss-4.0, in any case; the start of an id is enough (pci). Default: all.
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub framework: Vec<String>,
     /// Only these formats (comma-separated). Default: html,pdf,json; oscal only when named.

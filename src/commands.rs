@@ -480,9 +480,10 @@ fn controls(framework: Option<&str>, stats: bool, format: ListFormat, dir: Optio
 /// `controls --rules`: the Config rule mappings, for one framework or all.
 fn config_rules(framework: Option<&str>, format: ListFormat, dir: Option<&Path>) -> Result<ExitCode> {
     let catalog = mappings::Catalog::load(dir)?;
-    if let Some(id) = framework {
-        catalog.select(id)?;
-    }
+    let framework = match framework {
+        Some(name) => Some(catalog.select(name)?.id.as_str()),
+        None => None,
+    };
     let rules: Vec<&mappings::config_rules::RuleMapping> =
         catalog.config_rules.rules.iter().filter(|r| framework.is_none_or(|f| r.controls.contains_key(f))).collect();
     match format {

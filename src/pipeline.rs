@@ -182,7 +182,15 @@ pub fn write(bundle: &mut Bundle, opts: &ReportOptions, staging: &mut output::St
     let selected: Vec<&crate::mappings::Framework> = if opts.frameworks.is_empty() {
         catalog.frameworks.iter().collect()
     } else {
-        opts.frameworks.iter().map(|id| catalog.select(id)).collect::<Result<_>>()?
+        let mut picked: Vec<&crate::mappings::Framework> = Vec::new();
+        for name in &opts.frameworks {
+            let f = catalog.select(name)?;
+            // `pci` and `pci-dss-4.0` name one framework: one packet.
+            if !picked.iter().any(|p| p.id == f.id) {
+                picked.push(f);
+            }
+        }
+        picked
     };
     let formats = if opts.formats.is_empty() { Format::DEFAULT.to_vec() } else { opts.formats.clone() };
     let inputs = read_inputs(&catalog, &selected, opts)?;

@@ -40,3 +40,14 @@ pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
     });
     done.into_inner().expect("no worker panicked").into_iter().map(|r| r.expect("every item was done")).collect()
 }
+
+/// The closest of `candidates` to `name`, when it is close enough to be a typo.
+pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::osa_distance(c, name), c))
+        .filter(|(d, c)| *d <= 3 && 2 * *d <= name.chars().count().max(c.chars().count()))
+        .min()
+        .map(|(_, c)| c)
+}

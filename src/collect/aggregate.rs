@@ -13,8 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_config::types::{
     AggregateComplianceByConfigRule, AggregateEvaluationResult, AggregateResourceIdentifier, AggregatedSourceStatus,
-    AggregatedSourceStatusType, AggregatedSourceType, ResourceCountFilters, ResourceCountGroupKey,
-    ResourceType as ResourceType_,
+    AggregatedSourceStatusType, AggregatedSourceType, ResourceCountFilters, ResourceCountGroupKey, ResourceType as ResourceType_,
 };
 use aws_sdk_config::Client;
 use serde_json::Value;
@@ -53,10 +52,7 @@ impl Sources {
             .filter(|s| s.source_type() == Some(&AggregatedSourceType::Organization) || s.source_id() == Some(account.as_str()))
             .collect();
         if covering.is_empty() {
-            return Some(Failure::new(
-                "NotAggregated",
-                format!("aggregator {name} does not aggregate account {account} in {region}"),
-            ));
+            return Some(Failure::new("NotAggregated", format!("aggregator {name} does not aggregate account {account} in {region}")));
         }
         for s in covering {
             match s.last_update_status() {
@@ -113,7 +109,15 @@ pub(crate) async fn collect(
 
     // Every account the aggregator holds resources of (one call per 1,000 accounts).
     let mut accounts: BTreeSet<String> = known.clone();
-    accounts.extend(sources.0.iter().filter(|s| s.source_type() == Some(&AggregatedSourceType::Account)).filter_map(|s| s.source_id()).filter(|id| org::is_account_id(id)).map(str::to_string));
+    accounts.extend(
+        sources
+            .0
+            .iter()
+            .filter(|s| s.source_type() == Some(&AggregatedSourceType::Account))
+            .filter_map(|s| s.source_id())
+            .filter(|id| org::is_account_id(id))
+            .map(str::to_string),
+    );
     let mut pages = client
         .get_aggregate_discovered_resource_counts()
         .configuration_aggregator_name(name)
@@ -123,12 +127,14 @@ pub(crate) async fn collect(
         .send();
     while let Some(page) = ctx.limited(pages.next()).await {
         let page = page.map_err(|e| refused(format!("{COUNTS_API} by account: {}", Failure::from_sdk(&e))))?;
-        accounts.extend(page.grouped_resource_counts().iter().map(|g| g.group_name()).filter(|id| org::is_account_id(id)).map(str::to_string));
+        accounts
+            .extend(page.grouped_resource_counts().iter().map(|g| g.group_name()).filter(|id| org::is_account_id(id)).map(str::to_string));
     }
 
     // Rule compliance of every account and region at once.
     let mut compliance: Result<BTreeMap<Place, Vec<Value>>, Failure> = Ok(BTreeMap::new());
-    let mut pages = client.describe_aggregate_compliance_by_config_rules().configuration_aggregator_name(name).limit(1000).into_paginator().send();
+    let mut pages =
+        client.describe_aggregate_compliance_by_config_rules().configuration_aggregator_name(name).limit(1000).into_paginator().send();
     while let Some(page) = ctx.limited(pages.next()).await {
         match page {
             Ok(p) => {
@@ -187,7 +193,13 @@ pub(crate) async fn collect(
 
 /// The compliance summary, each rule's results and the resource counts of one account and
 /// region.
-async fn place_documents(ctx: Ctx<'_>, client: &Client, name: &str, region: String, rules: Result<Vec<Value>, Failure>) -> Result<(), Error> {
+async fn place_documents(
+    ctx: Ctx<'_>,
+    client: &Client,
+    name: &str,
+    region: String,
+    rules: Result<Vec<Value>, Failure>,
+) -> Result<(), Error> {
     let r = region.as_str();
     let account = ctx.account.clone();
     let compliance_path = super::config::path(&ctx, Kind::ComplianceByRule, r);
@@ -245,11 +257,9 @@ async fn place_documents(ctx: Ctx<'_>, client: &Client, name: &str, region: Stri
             match page {
                 Ok(p) => {
                     total.get_or_insert(p.total_discovered_resources());
-                    counts.extend(
-                        p.grouped_resource_counts()
-                            .iter()
-                            .map(|g| obj! { "resourceType" => Some(Value::from(g.group_name())), "count" => Some(Value::from(g.resource_count())) }),
-                    );
+                    counts.extend(p.grouped_resource_counts().iter().map(
+                        |g| obj! { "resourceType" => Some(Value::from(g.group_name())), "count" => Some(Value::from(g.resource_count())) },
+                    ));
                 }
                 Err(e) => {
                     ctx.gap(COUNTS_API, Some(r), &path, Failure::from_sdk(&e));
@@ -282,8 +292,13 @@ async fn resources(ctx: &Ctx<'_>, client: &Client, name: &str, t: ResourceType, 
         }
     };
     let mut ids: Vec<AggregateResourceIdentifier> = Vec::new();
-    let mut pages =
-        client.list_aggregate_discovered_resources().configuration_aggregator_name(name).resource_type(rt.clone()).limit(100).into_paginator().send();
+    let mut pages = client
+        .list_aggregate_discovered_resources()
+        .configuration_aggregator_name(name)
+        .resource_type(rt.clone())
+        .limit(100)
+        .into_paginator()
+        .send();
     while let Some(page) = ctx.limited(pages.next()).await {
         match page {
             Ok(p) => ids.extend(
@@ -333,9 +348,11 @@ async fn resources(ctx: &Ctx<'_>, client: &Client, name: &str, t: ResourceType, 
                         i.resource_id().unwrap_or_default().to_string(),
                     )
                 })
-                .chain(out.unprocessed_resource_identifiers().iter().map(|k| {
-                    (k.source_account_id().to_string(), k.source_region().to_string(), k.resource_id().to_string())
-                }))
+                .chain(
+                    out.unprocessed_resource_identifiers()
+                        .iter()
+                        .map(|k| (k.source_account_id().to_string(), k.source_region().to_string(), k.resource_id().to_string())),
+                )
                 .collect();
             for k in &keys {
                 let key = (k.source_account_id().to_string(), k.source_region().to_string(), k.resource_id().to_string());
@@ -350,7 +367,11 @@ async fn resources(ctx: &Ctx<'_>, client: &Client, name: &str, t: ResourceType, 
                     (Some(a), Some(r)) => (a.to_string(), r.to_string()),
                     // Without them it goes where it was asked for; the reader, which requires both
                     // fields, then leaves it not assessed.
-                    _ => keys.iter().find(|k| Some(k.resource_id()) == item.resource_id()).map(place_of).unwrap_or_else(|| place_of(&chunk[0])),
+                    _ => keys
+                        .iter()
+                        .find(|k| Some(k.resource_id()) == item.resource_id())
+                        .map(place_of)
+                        .unwrap_or_else(|| place_of(&chunk[0])),
                 };
                 items.entry(place).or_default().push(item.to_json());
             }
@@ -365,7 +386,13 @@ async fn resources(ctx: &Ctx<'_>, client: &Client, name: &str, t: ResourceType, 
         let path = DocId::resources(account, region, t).path();
         let mut doc = wrap("baseConfigurationItems", items.remove(*place).unwrap_or_default());
         if let Some(keys) = unprocessed.remove(*place) {
-            tracing::warn!(account, region, resource_type = t.as_str(), count = keys.len(), "unprocessed aggregate identifiers kept in the file");
+            tracing::warn!(
+                account,
+                region,
+                resource_type = t.as_str(),
+                count = keys.len(),
+                "unprocessed aggregate identifiers kept in the file"
+            );
             let keys: Vec<Value> = keys
                 .into_iter()
                 .map(|id| obj! { "resourceType" => Some(Value::from(t.as_str())), "resourceId" => Some(Value::from(id)) })

@@ -347,7 +347,13 @@ struct Clients<'a> {
 /// hold, when there is one), with the caller's own credentials in the caller's account and the
 /// role's in every other. An account that cannot be entered is a gap for every document it
 /// would have had. Returns the regions collected.
-async fn collect_account(opts: &Options, ctx: Ctx<'_>, caller: &str, clients: Clients<'_>, regions: &[String]) -> Result<Vec<String>, Error> {
+async fn collect_account(
+    opts: &Options,
+    ctx: Ctx<'_>,
+    caller: &str,
+    clients: Clients<'_>,
+    regions: &[String],
+) -> Result<Vec<String>, Error> {
     let Clients { sdk, sts, log, home } = clients;
     let aggregated = opts.aggregator.is_some();
     let credentials = if ctx.account == caller {

@@ -65,7 +65,11 @@ pub(crate) async fn list_accounts(ctx: &Ctx<'_>, sdk: &SdkConfig, home: &Region,
     if accounts.is_empty() {
         return Err(Error::Organization { message: "the organisation lists no active account".into() });
     }
-    ctx.progress.done(&format!("organisation: {} active account(s){}", accounts.len(), if skipped > 0 { format!(", {skipped} suspended or closed left out") } else { String::new() }));
+    ctx.progress.done(&format!(
+        "organisation: {} active account(s){}",
+        accounts.len(),
+        if skipped > 0 { format!(", {skipped} suspended or closed left out") } else { String::new() }
+    ));
     Ok(accounts)
 }
 

@@ -189,9 +189,11 @@ pub fn attach(dir: &Path, opts: &AttachOptions, catalog: &Catalog) -> Result<Att
 
 /// The control `id` of `framework`, if its evidence is manual; else what is wrong and the fix.
 fn manual_control<'c>(catalog: &'c Catalog, framework: &str, id: &str) -> Result<&'c Control, (String, String)> {
-    let Some(f) = catalog.framework(framework) else {
-        return Err((format!("unknown framework {framework:?}"), format!("use one of: {}", catalog.ids().join(", "))));
-    };
+    let f = catalog.select(framework).map_err(|e| {
+        let e = e.to_string();
+        let (what, fix) = e.split_once("\n  fix: ").unwrap_or((e.as_str(), ""));
+        (what.to_string(), fix.to_string())
+    })?;
     if let Err(why) = manual_name(&f.id) {
         return Err((
             format!("framework id {why}, so it cannot name a directory of the bundle"),

@@ -310,9 +310,32 @@ impl Catalog {
         self.frameworks.iter().map(|f| f.id.as_str()).collect()
     }
 
-    /// The framework with this id, or an error that lists the known ones.
-    pub fn select(&self, id: &str) -> anyhow::Result<&Framework> {
-        self.framework(id).ok_or_else(|| anyhow::anyhow!("unknown framework {id:?}\n  fix: use one of: {}", self.ids().join(", ")))
+    /// The framework a user named on the command line: its id in any letter case, or the
+    /// start of one id alone with punctuation left out (`PCI`, `pci-dss`, `HIPAA`); else an
+    /// error that lists the ids, led by the closest when the name looks like a typo of one.
+    pub fn select(&self, name: &str) -> anyhow::Result<&Framework> {
+        if let Some(f) = self.framework(name) {
+            return Ok(f);
+        }
+        let squash = |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect() };
+        let key = squash(name);
+        let hits: Vec<&Framework> =
+            if key.is_empty() { Vec::new() } else { self.frameworks.iter().filter(|f| squash(&f.id).starts_with(&key)).collect() };
+        match hits.as_slice() {
+            [one] => Ok(one),
+            [] => {
+                let squashed: Vec<(String, &str)> = self.frameworks.iter().map(|f| (squash(&f.id), f.id.as_str())).collect();
+                let near = crate::util::suggest(&key, squashed.iter().map(|(s, _)| s.as_str()))
+                    .and_then(|s| squashed.iter().find(|(q, _)| q == s).map(|(_, id)| *id))
+                    .map(|id| format!("did you mean `{id}`? "))
+                    .unwrap_or_default();
+                anyhow::bail!("unknown framework {name:?}\n  fix: {near}use one of: {}", self.ids().join(", "))
+            }
+            many => anyhow::bail!(
+                "framework {name:?} could be any of {}\n  fix: name one of them in full",
+                many.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        }
     }
 }
 
@@ -462,4 +485,30 @@ pub fn parse(name: &str, display: &str, text: &str, table: &service_models::Tabl
         source_file: display.to_string(),
         controls,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Catalog;
+
+    #[test]
+    fn a_framework_is_named_by_its_id_in_any_case_or_a_unique_start_and_a_typo_gets_a_suggestion() {
+        let catalog = Catalog::load(None).unwrap();
+        for (name, id) in [
+            ("pci-dss-4.0", "pci-dss-4.0"),
+            ("pci", "pci-dss-4.0"),
+            ("PCI-DSS", "pci-dss-4.0"),
+            ("PCI DSS 4", "pci-dss-4.0"),
+            ("HIPAA", "hipaa"),
+            ("Gdpr", "gdpr"),
+        ] {
+            assert_eq!(catalog.select(name).unwrap().id, id, "{name}");
+        }
+        let e = catalog.select("hipa-security").unwrap_err().to_string();
+        assert!(e.starts_with("unknown framework \"hipa-security\"\n  fix: use one of: gdpr, hipaa, pci-dss-4.0"), "{e}");
+        let e = catalog.select("gpdr").unwrap_err().to_string();
+        assert!(e.contains("fix: did you mean `gdpr`? use one of:"), "{e}");
+        assert!(catalog.select("-").is_err(), "punctuation alone names nothing");
+        assert!(catalog.select("").is_err());
+    }
 }

@@ -278,20 +278,9 @@ fn list(names: &[String]) -> String {
     }
 }
 
-/// The closest of `candidates` to `name`, when it is close enough to be a typo.
-fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    candidates
-        .into_iter()
-        .filter(|c| *c != name)
-        .map(|c| (strsim::osa_distance(c, name), c))
-        .filter(|(d, c)| *d <= 3 && 2 * *d <= name.chars().count().max(c.chars().count()))
-        .min()
-        .map(|(_, c)| c)
-}
-
 /// `rest`, led by "did you mean `…`?" when one of `candidates` is close to `name`.
 fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>, rest: &str) -> String {
-    match suggest(name, candidates) {
+    match crate::util::suggest(name, candidates) {
         Some(s) => {
             let mut chars = rest.chars();
             let rest: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();

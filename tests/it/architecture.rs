@@ -31,11 +31,19 @@ fn the_member_role_template_grants_exactly_the_calls_made_inside_a_member_accoun
         .filter(|a| !a.contains("Aggregat") && *a != catalogue::IDENTITY_ACTION && !catalogue::ORGANISATION_ACTIONS.contains(a))
         .collect();
     assert_eq!(listed, want, "policy/auditpack-member-role.cfn.json and the catalogue differ");
-    assert!(listed.iter().all(|a| a.starts_with("iam:Get") || a.starts_with("iam:List") || a.starts_with("iam:Generate")
-        || a.starts_with("config:Describe") || a.starts_with("config:Get") || a.starts_with("config:List") || a.starts_with("config:BatchGet")));
+    assert!(listed.iter().all(|a| a.starts_with("iam:Get")
+        || a.starts_with("iam:List")
+        || a.starts_with("iam:Generate")
+        || a.starts_with("config:Describe")
+        || a.starts_with("config:Get")
+        || a.starts_with("config:List")
+        || a.starts_with("config:BatchGet")));
     let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
     assert_eq!(trust["Action"], "sts:AssumeRole");
-    assert!(trust["Principal"]["AWS"]["Fn::Sub"].as_str().unwrap().contains("${CollectorAccountId}"), "only the collecting account may assume it");
+    assert!(
+        trust["Principal"]["AWS"]["Fn::Sub"].as_str().unwrap().contains("${CollectorAccountId}"),
+        "only the collecting account may assume it"
+    );
 }
 
 /// The rows of the catalogue table in docs/evidence-bundle.md: (path, actions).

@@ -32,6 +32,25 @@ fn unknown_framework_is_an_error_that_lists_the_known_ones() {
 }
 
 #[test]
+fn a_framework_may_be_named_in_any_case_or_by_the_start_of_its_id_and_a_typo_gets_a_suggestion() {
+    let dir = tempdir();
+    let out = dir.path().join("packet");
+    let o =
+        run(&["report", "--evidence", DEMO, "--out", out.to_str().unwrap(), "--framework", "PCI,pci-dss-4.0,Hipaa", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = results["frameworks"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["pci-dss-4.0", "hipaa"], "two names of one framework make one packet");
+    let o = run(&["controls", "--framework", "PCI-DSS", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["id"], "pci-dss-4.0");
+    let o = run(&["controls", "--framework", "gpdr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `gdpr`?"), "{}", stderr(&o));
+}
+
+#[test]
 fn regression_closed_stdout_pipe_ends_quietly_instead_of_panicking() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"))
         .args(["controls"])

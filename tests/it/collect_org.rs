@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use auditpack::collect::{self, Progress};
 use auditpack::evidence::verify_dir;
-use aws_sdk_iam::config::Credentials;
 use aws_sdk_config::types::{ConfigRule, Owner, Scope, Source};
+use aws_sdk_iam::config::Credentials;
 use serde_json::{json, Value};
 
 use super::collect::{check_result, options, read_json, report_json, sdk, seeding, start_recorder};
@@ -61,7 +61,8 @@ async fn seed(moto: &Moto) {
     for i in 0..ACCOUNTS {
         let credentials = enter(moto, &account(i)).await;
         let base = seeding(moto, HOME).await;
-        let iam = aws_sdk_iam::Client::from_conf(aws_sdk_iam::config::Builder::from(&base).credentials_provider(credentials.clone()).build());
+        let iam =
+            aws_sdk_iam::Client::from_conf(aws_sdk_iam::config::Builder::from(&base).credentials_provider(credentials.clone()).build());
         iam.create_user().user_name(format!("auditor-{i}")).send().await.unwrap();
         for region in [HOME, OTHER] {
             let conf = aws_sdk_config::config::Builder::from(&base)
@@ -73,7 +74,9 @@ async fn seed(moto: &Moto) {
             if region == HOME {
                 let rule = ConfigRule::builder()
                     .config_rule_name(RULE)
-                    .source(Source::builder().owner(Owner::Aws).source_identifier("S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED").build().unwrap())
+                    .source(
+                        Source::builder().owner(Owner::Aws).source_identifier("S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED").build().unwrap(),
+                    )
                     .scope(Scope::builder().compliance_resource_types("AWS::S3::Bucket").build())
                     .build();
                 config.put_config_rule().config_rule(rule).send().await.unwrap();
@@ -253,11 +256,15 @@ async fn twenty_accounts_through_the_role_and_the_aggregator_make_one_bundle_wit
         // The aggregator's items, split by account and region, in the account's own files.
         for region in [HOME, OTHER].into_iter().filter(|r| aggregated(i, r)) {
             let items = read_json(&out, &format!("{a}/{region}/config/resources/AWS__S3__Bucket.json"));
-            let ids: Vec<&str> = items["baseConfigurationItems"].as_array().unwrap().iter().map(|x| x["resourceId"].as_str().unwrap()).collect();
+            let ids: Vec<&str> =
+                items["baseConfigurationItems"].as_array().unwrap().iter().map(|x| x["resourceId"].as_str().unwrap()).collect();
             assert_eq!(ids, [bucket(i, region)], "{a}/{region}");
         }
         let details = read_json(&out, &format!("{a}/{HOME}/config/get-compliance-details-by-config-rule/{RULE}.json"));
-        assert_eq!(details["EvaluationResults"][0]["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"], bucket(i, HOME));
+        assert_eq!(
+            details["EvaluationResults"][0]["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"],
+            bucket(i, HOME)
+        );
         assert!(details["EvaluationResults"][0].get("AccountId").is_none(), "the file has the single-account shape");
     }
     // Requests grow with accounts and pages, never with resources one by one: 40 buckets in
@@ -268,7 +275,9 @@ async fn twenty_accounts_through_the_role_and_the_aggregator_make_one_bundle_wit
     assert_eq!(router.count("GetAggregateComplianceDetailsByConfigRule"), 2 * ACCOUNTS, "an empty page then the results, per account");
 
     // Every call is in the shipped policy, and the organisation run sends every aggregate call it lists.
-    let policy: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/policy/auditpack-readonly.json")).unwrap()).unwrap();
+    let policy: Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/policy/auditpack-readonly.json")).unwrap())
+            .unwrap();
     let allowed: Vec<&str> = policy["Statement"][0]["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
     let used: BTreeSet<&str> = outcome.calls.iter().map(String::as_str).collect();
     assert!(used.iter().all(|c| allowed.contains(c)), "{used:?}");
@@ -280,10 +289,18 @@ async fn twenty_accounts_through_the_role_and_the_aggregator_make_one_bundle_wit
     let missing = account(NO_ROLE);
     let gaps = gaps_of(m, &missing);
     let apis: BTreeSet<&str> = gaps.iter().map(|g| g.api.as_str()).collect();
-    for api in ["iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "config:DescribeConfigurationRecorders", "config:DescribeConfigRules"] {
+    for api in [
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GenerateCredentialReport",
+        "config:DescribeConfigurationRecorders",
+        "config:DescribeConfigRules",
+    ] {
         assert!(apis.contains(api), "{api} missing from {apis:?}");
     }
-    assert!(gaps.iter().all(|g| g.error == "AccessDenied" && g.message.contains(&format!("arn:aws:iam::{missing}:role/{ROLE}"))), "{gaps:?}");
+    assert!(
+        gaps.iter().all(|g| g.error == "AccessDenied" && g.message.contains(&format!("arn:aws:iam::{missing}:role/{ROLE}"))),
+        "{gaps:?}"
+    );
     assert!(!out.join(format!("{missing}/global")).exists(), "nothing of its own is written");
 
     // The account the aggregator failed in OTHER: gaps there, with the aggregator's error.
@@ -306,13 +323,16 @@ async fn twenty_accounts_through_the_role_and_the_aggregator_make_one_bundle_wit
         findings.iter().filter(|f| f["status"] == status && f["account"] == account).cloned().collect()
     };
     assert!(!of(&account(0), "fail").is_empty(), "account 0's public bucket fails: {findings:?}");
-    let unassessed: Vec<String> = findings.iter().filter(|f| f["status"] == "not_assessed").map(|f| f["resource"].as_str().unwrap().to_string()).collect();
+    let unassessed: Vec<String> =
+        findings.iter().filter(|f| f["status"] == "not_assessed").map(|f| f["resource"].as_str().unwrap().to_string()).collect();
     assert!(unassessed.iter().any(|r| r == &format!("{missing}/{HOME}")), "no recorder evidence for the role-less account: {unassessed:?}");
     assert!(unassessed.iter().any(|r| r == &format!("{failed}/{OTHER}")), "the region the aggregator failed in: {unassessed:?}");
     assert!(!unassessed.iter().any(|r| r.starts_with(&account(1))), "{unassessed:?}");
     let (_, findings) = check_result(&results, "iam-password-min-length");
     assert!(
-        findings.iter().any(|f| f["status"] == "not_assessed" && f["resource"] == missing.as_str() && f["detail"].as_str().unwrap().contains("AccessDenied")),
+        findings.iter().any(|f| f["status"] == "not_assessed"
+            && f["resource"] == missing.as_str()
+            && f["detail"].as_str().unwrap().contains("AccessDenied")),
         "{findings:?}"
     );
 }
