@@ -321,6 +321,22 @@ Neither file is ever overwritten.",
         #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
     },
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    #[command(
+        long_about = "Print the completion script of a shell to standard output: subcommands, flags, and the values of \
+flags that take one of a fixed set (--format, --fail-on). Install it where your shell looks for completions, as \
+the examples show.",
+        after_help = "Examples:\n  auditpack completions bash > ~/.local/share/bash-completion/completions/auditpack\n  auditpack completions zsh > ~/.zfunc/_auditpack      # with fpath+=~/.zfunc before compinit\n  auditpack completions fish > ~/.config/fish/completions/auditpack.fish\n  auditpack completions powershell >> $PROFILE"
+    )]
+    Completions(Completions),
+    /// Print the manual page (roff), or write one page per subcommand with --out.
+    #[command(
+        long_about = "Print the manual page of auditpack in roff, generated from the same definition as --help, or \
+with --out write auditpack.1 and a page for each subcommand (auditpack-collect.1, auditpack-report.1, ...) into DIR, \
+replacing pages of those names.",
+        after_help = "Examples:\n  auditpack man | man -l -\n  auditpack man --out ~/.local/share/man/man1 && man auditpack-report"
+    )]
+    Man(Man),
     /// Write the built-in templates to a directory, to edit and pass back with --templates.
     #[command(
         long_about = "Write the built-in templates (packet.html.hbs, control.html.hbs, style.css.hbs, \
@@ -337,6 +353,20 @@ is named, unless --force. Other files in DIR are left alone.",
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Completions {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Man {
+    /// Write a page for auditpack and one for each subcommand (auditpack-report.1, ...) into DIR instead of printing auditpack.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -161,6 +161,38 @@ pub fn run(command: Command) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions(c) => {
+            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(c.shell, &mut cmd, "auditpack", &mut script);
+            emit(&String::from_utf8(script).context("the completion script is not UTF-8")?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man(m) => {
+            let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            match m.out {
+                None => {
+                    let mut page = Vec::new();
+                    clap_mangen::Man::new(cmd).render(&mut page).context("rendering the manual page")?;
+                    emit(&String::from_utf8(page).context("the manual page is not UTF-8")?);
+                }
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+                    let mut cmd = cmd.disable_help_subcommand(true);
+                    cmd.build();
+                    let pages = std::iter::once(cmd.clone()).chain(cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+                    for page in pages {
+                        let man = clap_mangen::Man::new(page);
+                        let path = dir.join(man.get_filename());
+                        let mut text = Vec::new();
+                        man.render(&mut text).context("rendering a manual page")?;
+                        auditpack::util::write_atomic(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+                        say!("{}", path.display());
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Templates { out, force } => {
             let files: Vec<(&str, &[u8])> = render::html::BUILTIN.iter().map(|(name, text)| (*name, text.as_bytes())).collect();
             for (path, state) in output::write_new_or_same(&out, &files, force, "the built-in templates")? {

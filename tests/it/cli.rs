@@ -4,7 +4,8 @@ use crate::util::*;
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for cmd in ["collect", "report", "verify", "controls", "checks", "demo", "seal", "attach", "keygen", "templates"] {
+    for cmd in ["collect", "report", "verify", "controls", "checks", "demo", "seal", "attach", "keygen", "templates", "completions", "man"]
+    {
         let out = run(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{cmd} --help");
         let text = stdout(&out);
@@ -13,6 +14,50 @@ fn every_subcommand_has_help_with_an_example() {
     }
     let top = stdout(&run(&["--help"]));
     assert!(top.contains("Exit codes"), "{top}");
+}
+
+#[test]
+fn completions_cover_every_subcommand_in_each_shell() {
+    let subcommands = ["collect", "report", "verify", "seal", "attach", "demo", "controls", "checks", "keygen", "templates"];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        for sub in subcommands {
+            assert!(script.contains(sub), "{shell} completion lacks {sub}");
+        }
+        assert!(
+            script.contains("aggregator") && script.contains("framework") && script.contains("evidence"),
+            "{shell} completion lacks flags"
+        );
+    }
+    // bash reads the script without a syntax error and registers the completion function.
+    let script = stdout(&run(&["completions", "bash"]));
+    let check = std::process::Command::new("bash").arg("-c").arg(format!("{script}\ncomplete -p auditpack")).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("auditpack"));
+    let bad = run(&["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_manual_page_is_roff_from_the_cli_definition_and_one_page_per_subcommand() {
+    let page = stdout(&run(&["man"]));
+    assert!(page.starts_with(".ie") || page.contains(".TH auditpack 1"), "{}", &page[..page.len().min(200)]);
+    assert!(page.contains(".TH auditpack 1"));
+    assert!(page.contains("report") && page.contains("collect"));
+    assert_eq!(stdout(&run(&["man"])), page, "the page is the same on every run");
+    let dir = tempdir();
+    let out = dir.path().join("man1");
+    let o = run(&["man", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for want in ["auditpack.1", "auditpack-collect.1", "auditpack-report.1", "auditpack-verify.1", "auditpack-man.1"] {
+        assert!(names.iter().any(|n| n == want), "{want} missing from {names:?}");
+    }
+    let report = std::fs::read_to_string(out.join("auditpack-report.1")).unwrap();
+    assert!(report.contains(".TH auditpack-report 1") && report.contains("\\-\\-evidence"), "{report}");
 }
 
 #[test]
@@ -81,4 +126,52 @@ fn regression_sealing_an_empty_directory_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("holds no evidence files"), "{}", stderr(&out));
     assert!(!dir.path().join("manifest.json").exists());
+}
+
+/// The README's "Commands" block names every subcommand and every flag the CLI has, so it
+/// cannot fall behind the definition.
+#[test]
+fn the_readme_commands_block_lists_every_subcommand_and_flag() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("## Commands\n\n```text\n").expect("README has a Commands block") + "## Commands\n\n```text\n".len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let top = stdout(&run(&["--help"]));
+    let subcommands: Vec<&str> = top
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|s| *s != "help")
+        .collect();
+    assert!(subcommands.len() >= 12, "{subcommands:?}");
+    let mut missing = Vec::new();
+    for sub in subcommands {
+        let head = format!("auditpack {sub}");
+        let Some(at) = block.lines().position(|l| l == head || l.starts_with(&format!("{head} "))) else {
+            missing.push(head);
+            continue;
+        };
+        let lines: Vec<&str> =
+            block.lines().skip(at).enumerate().take_while(|(i, l)| *i == 0 || !l.starts_with("auditpack ")).map(|(_, l)| l).collect();
+        let text = lines.join("\n");
+        let help = stdout(&run(&[sub, "--help"]));
+        // The option lines of the help: `  -v, --verbose` or `      --out <DIR>`, their first long flag.
+        let flags = help
+            .lines()
+            .filter(|l| (2..=6).contains(&(l.len() - l.trim_start().len())) && l.trim_start().starts_with('-'))
+            .filter_map(|l| l.split([' ', ',']).find(|w| w.starts_with("--")).map(|w| w.trim_end_matches('.')));
+        for flag in flags {
+            if ["--help", "--version"].contains(&flag) {
+                continue;
+            }
+            let listed = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).any(|w| w == flag);
+            if !listed && !missing.contains(&format!("{sub} {flag}")) {
+                missing.push(format!("{sub} {flag}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "README's Commands block lacks: {missing:?}");
 }
