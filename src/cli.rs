@@ -171,7 +171,7 @@ With --public-key, verify also checks manifest.json.minisig, the minisign signat
 bytes, against that key, and prints the key id and the signature's trusted comment (what was signed and \
 when). A signature that is missing, malformed, made by another key or not matching the manifest fails. \
 Without --public-key a signature is reported, with its key id, as not checked.",
-        after_help = "Examples:\n  auditpack verify evidence/\n  auditpack verify evidence/ --expect 3f1c…   # the SHA-256 collect printed, from the audit ticket\n  auditpack verify evidence/ --public-key auditpack.pub\n  auditpack verify evidence/ --public-key \"$(tail -n 1 auditpack.pub)\"   # the key string itself\n\nThe same signature check without auditpack: minisign -Vm evidence/manifest.json -p auditpack.pub\n\nExit codes: 0 intact (and the manifest hash matches --expect, and the signature verifies with --public-key); 1 a difference, a manifest hash other than --expect, or a signature that is missing (with --public-key), malformed, by another key or not matching; 2 not a bundle, or a --public-key that is no minisign public key."
+        after_help = "Examples:\n  auditpack verify evidence/\n  auditpack verify evidence/ --expect 3f1c…   # the SHA-256 collect printed, from the audit ticket\n  auditpack verify evidence/ --public-key auditpack.pub\n  auditpack verify evidence/ --public-key \"$(tail -n 1 auditpack.pub)\"   # the key string itself\n  auditpack verify evidence/ --format json | jq .files.changed   # for scripts and CI\n\nThe same signature check without auditpack: minisign -Vm evidence/manifest.json -p auditpack.pub\n\nExit codes: 0 intact (and the manifest hash matches --expect, and the signature verifies with --public-key); 1 a difference, a manifest hash other than --expect, or a signature that is missing (with --public-key), malformed, by another key or not matching; 2 not a bundle, or a --public-key that is no minisign public key."
     )]
     Verify {
         /// The evidence bundle directory.
@@ -183,6 +183,9 @@ Without --public-key a signature is reported, with its key id, as not checked.",
         /// The signer's public key, a minisign .pub file or the key string itself (RW…): manifest.json.minisig must be a signature of the manifest by this key.
         #[arg(long, value_name = "PUBFILE|KEY")]
         public_key: Option<String>,
+        /// text: lines for people; json: one object (intact, each list of files, the manifest hash, the signature) for scripts and CI. The exit code is the same.
+        #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+        format: VerifyFormat,
     },
     /// List the controls of the catalogues with owner, evidence method and checks.
     #[command(
@@ -434,6 +437,12 @@ impl FailOn {
             FailOn::NotAssessed => "not_assessed",
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    Text,
+    Json,
 }
 
 /// Signing the manifest a command writes.

@@ -56,9 +56,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             }
             Ok(code)
         }
-        Command::Verify { dir, expect, public_key } => {
+        Command::Verify { dir, expect, public_key, format } => {
             let key = public_key.as_deref().map(evidence::PublicKey::from_arg).transpose()?;
-            verify(&dir, expect.as_deref(), key.as_ref())
+            match format {
+                crate::cli::VerifyFormat::Text => verify(&dir, expect.as_deref(), key.as_ref()),
+                crate::cli::VerifyFormat::Json => verify_json(&dir, expect.as_deref(), key.as_ref()),
+            }
         }
         Command::Collect {
             out,
@@ -398,6 +401,43 @@ fn verify(dir: &Path, expect: Option<&str>, key: Option<&evidence::PublicKey>) -
         emit(&signed.0);
         Ok(ExitCode::from(1))
     }
+}
+
+/// `verify --format json`: the same judgement as the text, as one object; the same exit code.
+fn verify_json(dir: &Path, expect: Option<&str>, key: Option<&evidence::PublicKey>) -> Result<ExitCode> {
+    use evidence::SignatureCheck as C;
+    let report = evidence::verify_dir_with_key(dir, key)?;
+    let (_, signature_ok) = signature_report(dir, &report.signature, key);
+    let signature = match &report.signature {
+        C::Unsigned => serde_json::json!({ "state": "unsigned" }),
+        C::Missing => {
+            serde_json::json!({ "state": "missing", "problem": format!("no {} while --public-key was given", evidence::SIGNATURE_FILE) })
+        }
+        C::NotChecked(s) => serde_json::json!({ "state": "not_checked", "key_id": s.key_id, "trusted_comment": s.trusted_comment }),
+        C::Verified(s) => serde_json::json!({ "state": "verified", "key_id": s.key_id, "trusted_comment": s.trusted_comment }),
+        C::Refused(why) => serde_json::json!({ "state": "refused", "problem": why }),
+    };
+    let expect_matches = expect.map(|want| want == report.manifest_sha256);
+    let intact = report.is_intact();
+    let ok = intact && expect_matches != Some(false) && signature_ok;
+    let out = serde_json::json!({
+        "bundle": dir.display().to_string(),
+        "ok": ok,
+        "intact": intact,
+        "manifest_sha256": report.manifest_sha256,
+        "expected_sha256": expect,
+        "expect_matches": expect_matches,
+        "files": {
+            "intact": report.intact_files,
+            "changed": report.changed,
+            "missing": report.missing,
+            "unlisted": report.unlisted,
+        },
+        "inconsistent": report.inconsistent,
+        "signature": signature,
+    });
+    say!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// The lines `verify` prints about the signature, and whether it passes.

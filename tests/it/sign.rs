@@ -363,3 +363,39 @@ fn report_with_public_key_refuses_a_tampered_or_unsigned_bundle_and_shows_a_veri
     assert!(stderr(&out).contains("does not match manifest.json") && stderr(&out).contains("fix:"), "{}", stderr(&out));
     assert!(!refused.exists(), "nothing is written");
 }
+
+#[test]
+fn verify_format_json_says_the_same_as_the_text_with_the_same_exit_code() {
+    let dir = tempdir();
+    let (key, id, _) = keygen(dir.path(), "k");
+    let bundle = signed_demo(dir.path(), &key);
+    let json = |extra: &[&str]| {
+        let mut args = vec!["verify", s(&bundle), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+        (out.status.code(), v)
+    };
+    let (code, v) = json(&["--public-key", s(&pub_of(&key))]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["signature"]["state"], "verified");
+    assert_eq!(v["signature"]["key_id"], id.as_str());
+    let sha = v["manifest_sha256"].as_str().unwrap().to_string();
+    assert_eq!(sha.len(), 64);
+    assert!(v["files"]["intact"].as_u64().unwrap() > 0);
+    let (code, v) = json(&["--expect", &"0".repeat(64)]);
+    assert_eq!(
+        (code, &v["expect_matches"], &v["ok"], &v["intact"]),
+        (Some(1), &serde_json::json!(false), &serde_json::json!(false), &serde_json::json!(true))
+    );
+    assert_eq!(v["signature"]["state"], "not_checked");
+
+    let file = format!("{ACCOUNT}/global/iam/get-account-summary.json");
+    flip_one_byte(&bundle.join(&file));
+    let (code, v) = json(&[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["files"]["changed"], serde_json::json!([file]));
+    assert_eq!(v["files"]["missing"], serde_json::json!([]));
+}
