@@ -153,6 +153,9 @@ Exit codes: 0 packet written; 1 packet written, and --fail-on met a control in o
         /// The signer's public key (a minisign .pub file, or the key string itself): the bundle's manifest.json.minisig must verify against it, or nothing is written; the packet then says the signature was verified.
         #[arg(long, value_name = "PUBFILE|KEY")]
         public_key: Option<String>,
+        /// No progress lines and no per-framework counts on stderr; warnings, errors and --fail-on's findings still print.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Check every file of an evidence bundle against its manifest.
     #[command(

@@ -28,7 +28,8 @@ macro_rules! say {
 
 pub fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Report { evidence, out, select, cycle, archive, sign_archive, mappings, templates, force, public_key } => {
+        Command::Report { evidence, out, select, cycle, archive, sign_archive, mappings, templates, force, public_key, quiet } => {
+            QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
             let key = public_key.as_deref().map(evidence::PublicKey::from_arg).transpose()?;
             // The archive's key is read before any work, so a bad one costs nothing.
             let archive_signer = sign_archive.as_deref().map(evidence::Signer::load).transpose()?;
@@ -214,8 +215,18 @@ pub fn run(command: Command) -> Result<ExitCode> {
 }
 
 /// A progress line on stderr.
+/// `report --quiet`: progress notes and the closing counts are left out.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A progress line on stderr (none with `--quiet`).
 fn note(line: &str) {
-    eprintln!("auditpack: {line}");
+    if !quiet() {
+        eprintln!("auditpack: {line}");
+    }
 }
 
 /// The secret key of `--sign`, read before anything is written.
@@ -278,7 +289,7 @@ fn report(
     }
     let report = pipeline::write(bundle, &opts, &mut staging, &mut note)?;
     staging.commit(&bundle.manifest_sha256, &mut note)?;
-    for f in &report.frameworks {
+    for f in report.frameworks.iter().filter(|_| !quiet()) {
         let s = &f.summary.by_status;
         eprintln!(
             "auditpack: {:<12} {:>3} controls: {} pass, {} fail, {} not assessed, {} not applicable, {} manual, {} inherited",

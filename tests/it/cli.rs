@@ -175,3 +175,22 @@ fn the_readme_commands_block_lists_every_subcommand_and_flag() {
     }
     assert!(missing.is_empty(), "README's Commands block lacks: {missing:?}");
 }
+
+#[test]
+fn report_quiet_leaves_out_progress_and_counts_but_not_the_packet() {
+    let dir = tempdir();
+    let (loud, hushed) = (dir.path().join("loud"), dir.path().join("quiet"));
+    let o = run(&["report", "--evidence", DEMO, "--out", loud.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success() && stderr(&o).contains("controls:"), "{}", stderr(&o));
+    let o = run(&["report", "-q", "--evidence", DEMO, "--out", hushed.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Only warnings stay: the demo bundle's recorded gap.
+    let lines: Vec<String> = stderr(&o).lines().map(str::to_string).collect();
+    assert!(lines.iter().all(|l| l.contains("evidence gap") || l.contains("warning:")), "{lines:?}");
+    assert!(lines.len() == 1, "{lines:?}");
+    assert_eq!(std::fs::read(loud.join("results.json")).unwrap(), std::fs::read(hushed.join("results.json")).unwrap());
+    // --fail-on still names what it met.
+    let o = run(&["report", "--quiet", "--evidence", DEMO, "--out", hushed.to_str().unwrap(), "--format", "json", "--fail-on", "fail"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).is_empty(), "the failing controls are named");
+}
