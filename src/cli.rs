@@ -54,13 +54,13 @@ nothing collected, output directory not empty, a --sign key that is missing or n
         #[arg(long, value_name = "NAME")]
         profile: Option<String>,
         /// Regions to read AWS Config in (repeat or comma-separate). Default: the profile's or AWS_REGION.
-        #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+        #[arg(long = "region", value_name = "REGION", value_delimiter = ',', value_parser = parse_region)]
         regions: Vec<String>,
         /// Every commercial region where AWS Config runs; regions the account has not enabled are reported as gaps.
         #[arg(long, conflicts_with = "regions")]
         all_regions: bool,
         /// Send every call to this endpoint (an emulator or a proxy). AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL_CONFIG_SERVICE work too.
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
         endpoint_url: Option<String>,
         /// Exit 1 when any call ended in a gap.
         #[arg(long)]
@@ -90,7 +90,7 @@ nothing collected, output directory not empty, a --sign key that is missing or n
         #[arg(long, value_name = "NAME", help_heading = "Organisation")]
         aggregator: Option<String>,
         /// The region the aggregator is in (default: the configured region).
-        #[arg(long, value_name = "REGION", requires = "aggregator", help_heading = "Organisation")]
+        #[arg(long, value_name = "REGION", requires = "aggregator", value_parser = parse_region, help_heading = "Organisation")]
         aggregator_region: Option<String>,
         /// Accounts read at once; calls stay bounded by --concurrency across all of them.
         #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32), help_heading = "Organisation")]
@@ -456,6 +456,33 @@ pub struct Sign {
     pub key: Option<PathBuf>,
 }
 
+/// A region code (`eu-west-1`), checked before anything is sent; a typo gets a suggestion.
+fn parse_region(s: &str) -> Result<String, String> {
+    auditpack::collect::check_region(s).map(|()| s.to_string()).map_err(|e| e.to_string())
+}
+
+/// `http://` or `https://`, a host, maybe a port and a path: what the SDK can send to.
+fn parse_endpoint(s: &str) -> Result<String, String> {
+    let fix = "write it as http://HOST:PORT or https://HOST, e.g. http://127.0.0.1:5000 for an emulator";
+    let Some(rest) = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")) else {
+        return Err(format!("{s:?} is not an http:// or https:// URL\n  fix: {fix}"));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, port) = match authority.find(']') {
+        Some(end) => (&authority[..=end], authority[end + 1..].strip_prefix(':')),
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    let host_ok = !host.is_empty() && !host.contains('@') && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b));
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    if !host_ok || !port_ok || s.chars().any(char::is_whitespace) {
+        return Err(format!("{s:?} has no usable host{}\n  fix: {fix}", if port_ok { "" } else { " and port" }));
+    }
+    Ok(s.to_string())
+}
+
 /// A hex SHA-256 as printed by `collect` (64 hex digits, either case).
 fn parse_sha256(s: &str) -> Result<String, String> {
     let s = s.trim();
@@ -470,4 +497,26 @@ fn parse_sha256(s: &str) -> Result<String, String> {
 pub enum ListFormat {
     Table,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_endpoint;
+
+    #[test]
+    fn endpoint_urls_need_a_scheme_a_host_and_a_port_that_is_a_number() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://config.eu-west-1.amazonaws.com",
+            "http://localhost:4566/",
+            "http://[::1]:5000",
+            "http://[::1]",
+        ] {
+            assert!(parse_endpoint(ok).is_ok(), "{ok}");
+        }
+        for bad in ["127.0.0.1:5000", "http://", "http://:5000", "http://host:port", "http://host:70000", "ftp://host", "http://a b"] {
+            let e = parse_endpoint(bad).unwrap_err();
+            assert!(e.contains("fix: write it as http://HOST:PORT"), "{bad}: {e}");
+        }
+    }
 }

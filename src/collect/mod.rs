@@ -171,6 +171,12 @@ pub enum Error {
         "cannot identify the AWS account (sts:GetCallerIdentity): {message}\n  fix: check the credentials (`aws sts get-caller-identity` with the same profile), or pass --profile"
     )]
     Identity { message: String },
+    #[error("no AWS credentials found{}\n  fix: {}", no_credentials_where(profile), no_credentials_fix(profile))]
+    NoCredentials { profile: Option<String> },
+    #[error(
+        "cannot reach {url} (sts:GetCallerIdentity): {why}\n  fix: check the address and that the endpoint is up and reachable from here (proxy, firewall, VPC endpoint); the credentials were never checked, nothing reached AWS"
+    )]
+    Unreachable { url: String, why: String },
     #[error(
         "no AWS region is configured\n  fix: pass --region (repeatable) or --all-regions, or set AWS_REGION or a region in the profile"
     )]
@@ -246,7 +252,17 @@ pub fn loader(opts: &Options) -> aws_config::ConfigLoader {
 /// Collect a bundle into `opts.out` with an already loaded SDK configuration.
 pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result<Outcome, Error> {
     let regions = select_regions(opts, sdk)?;
-    prepare_out(&opts.out)?;
+    let created = prepare_out(&opts.out)?;
+    let outcome = collect_into(opts, sdk, progress, regions).await;
+    if outcome.is_err() {
+        // A run that fails (no credentials, an unreachable endpoint, an aggregator that cannot
+        // be read) leaves --out as it found it: not there, or empty.
+        discard_out(&opts.out, created);
+    }
+    outcome
+}
+
+async fn collect_into(opts: &Options, sdk: &SdkConfig, progress: &Progress, regions: Vec<String>) -> Result<Outcome, Error> {
     // Whole seconds: the start rounded down, the end (below) rounded up, so every time the
     // evidence carries lies between the two.
     let started_at = Utc::now().trunc_subsecs(0);
@@ -256,7 +272,7 @@ pub async fn run(opts: &Options, sdk: &SdkConfig, progress: &Progress) -> Result
     // global: its endpoint signs for us-east-1 in the commercial partition whatever it is).
     let home = sdk.region().cloned().unwrap_or_else(|| Region::new(regions[0].clone()));
     let sts = aws_sdk_sts::Client::from_conf(aws_sdk_sts::config::Builder::from(sdk).region(home.clone()).interceptor(log.clone()).build());
-    let identity = sts.get_caller_identity().send().await.map_err(|e| Error::Identity { message: Failure::from_sdk(&e).to_string() })?;
+    let identity = sts.get_caller_identity().send().await.map_err(|e| identity_error(opts, &home, &e))?;
     let caller = identity.account().unwrap_or_default().to_string();
     if !org::is_account_id(&caller) {
         return Err(Error::Identity { message: format!("the answer names no 12-digit account id ({caller:?})") });
@@ -420,7 +436,7 @@ fn select_regions(opts: &Options, sdk: &SdkConfig) -> Result<Vec<String>, Error>
 
 /// A region code has the form `<area>-<place>-<n>` (`us-gov-west-1` has more parts). Names
 /// outside the built-in list are accepted (GovCloud, China, new regions), typos are not.
-fn check_region(region: &str) -> Result<(), Error> {
+pub fn check_region(region: &str) -> Result<(), Error> {
     let parts: Vec<&str> = region.split('-').collect();
     let shaped = parts.len() >= 3
         && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
@@ -437,18 +453,101 @@ fn check_region(region: &str) -> Result<(), Error> {
     Err(Error::BadRegion { region: region.to_string(), suggestion })
 }
 
-fn prepare_out(out: &Path) -> Result<(), Error> {
+fn no_credentials_where(profile: &Option<String>) -> String {
+    match profile {
+        Some(p) => format!(": profile {p:?} is in neither the AWS config nor the credentials file, and no other source (environment, web identity, container, instance metadata) has any"),
+        None => " in the environment, the default profile, web identity, the container or instance metadata".into(),
+    }
+}
+
+fn no_credentials_fix(profile: &Option<String>) -> String {
+    match profile {
+        Some(p) => format!("create profile {p:?} (`aws configure --profile {p}` or `aws configure sso`), or pass --profile with one of `aws configure list-profiles`"),
+        None => "pass --profile NAME, or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+    }
+}
+
+/// The texts of an error and its sources, each once, without the Debug dump the SDK adds.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
+}
+
+/// Why the first call failed, in the user's terms: no credentials (naming the profile asked
+/// for), an endpoint that cannot be reached (naming it), or what STS answered.
+fn identity_error(
+    opts: &Options,
+    home: &Region,
+    e: &aws_sdk_sts::error::SdkError<
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError,
+        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+    >,
+) -> Error {
+    use aws_sdk_sts::error::SdkError;
+    if let SdkError::DispatchFailure(d) = e {
+        let why = std::error::Error::source(e).map(error_chain).unwrap_or_else(|| e.to_string());
+        if d.is_io() || d.is_timeout() {
+            let url = opts
+                .endpoint_url
+                .clone()
+                .or_else(|| std::env::var("AWS_ENDPOINT_URL_STS").ok())
+                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+                .unwrap_or_else(|| format!("https://sts.{home}.amazonaws.com"));
+            return Error::Unreachable { url, why };
+        }
+        if why.contains("no credentials") || why.contains("credential provider") || why.contains("CredentialsNotLoaded") {
+            let profile = opts.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+            return Error::NoCredentials { profile };
+        }
+    }
+    Error::Identity { message: Failure::from_sdk(e).to_string() }
+}
+
+/// An empty or new --out; whether it was created here.
+fn prepare_out(out: &Path) -> Result<bool, Error> {
     match std::fs::read_dir(out) {
         Ok(mut entries) => {
             if entries.next().is_some() {
                 return Err(Error::OutNotEmpty { path: out.to_path_buf() });
             }
-            Ok(())
+            Ok(false)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(out).map_err(|source| Error::Io { path: out.to_path_buf(), source })
+            std::fs::create_dir_all(out).map_err(|source| Error::Io { path: out.to_path_buf(), source })?;
+            Ok(true)
         }
         Err(source) => Err(Error::Io { path: out.to_path_buf(), source }),
+    }
+}
+
+/// Undo `prepare_out` after a failed run: remove the directory it created, or empty the one
+/// that was empty before (everything in it was written by this run).
+fn discard_out(out: &Path, created: bool) {
+    let removed = if created {
+        std::fs::remove_dir_all(out)
+    } else {
+        std::fs::read_dir(out).and_then(|entries| {
+            for entry in entries {
+                let path = entry?.path();
+                if path.is_dir() && !path.is_symlink() {
+                    std::fs::remove_dir_all(&path)?
+                } else {
+                    std::fs::remove_file(&path)?
+                }
+            }
+            Ok(())
+        })
+    };
+    if let Err(e) = removed {
+        tracing::warn!(path = %out.display(), error = %e, "could not remove what the failed run wrote");
     }
 }
 

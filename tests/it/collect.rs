@@ -759,7 +759,52 @@ fn collect_without_credentials_fails_with_a_fix() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("cannot identify the AWS account") && err.contains("fix:"), "{err}");
+    assert!(err.contains("no AWS credentials found") && err.contains("fix: pass --profile"), "{err}");
+    assert!(!err.contains("DispatchFailure") && !err.contains("ProviderAttempt"), "no Debug dump: {err}");
+    assert!(!dir.path().join("e").exists(), "a failed collect leaves no --out behind");
+}
+
+/// The four ways collect most often cannot start, each one or two sentences with its fix, no
+/// Debug dump, and no --out left behind.
+#[test]
+fn collect_errors_name_the_missing_profile_the_unreachable_url_and_bad_names_at_parse_time() {
+    let dir = tempdir();
+    let out = dir.path().join("e");
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    let collect = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"));
+        c.args(["collect", "--out", out.to_str().unwrap(), "--timeout", "3", "--max-attempts", "1"])
+            .args(args)
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env("AWS_CONFIG_FILE", "/nonexistent/auditpack-test")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/auditpack-test")
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.lines().filter(|l| !l.trim().is_empty()).count() <= 4, "short: {err}");
+        assert!(!err.contains("DispatchFailure") && !err.contains("{ "), "no Debug dump: {err}");
+        assert!(!out.exists(), "no --out left behind: {err}");
+        err
+    };
+    let keys = [("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing")];
+    let err = collect(&["--region", HOME, "--profile", "audit-prod", "--endpoint-url", &closed], &[]);
+    assert!(err.contains("profile \"audit-prod\" is in neither") && err.contains("aws configure --profile audit-prod"), "{err}");
+    let err = collect(&["--region", HOME, "--endpoint-url", &closed], &keys);
+    assert!(err.contains(&format!("cannot reach {closed}")) && !err.contains("check the credentials"), "{err}");
+    let err = collect(&["--region", "eu-west1"], &keys);
+    assert!(err.contains("invalid value 'eu-west1' for '--region") && err.contains("did you mean eu-west-1?"), "{err}");
+    let err = collect(&["--region", HOME, "--endpoint-url", "localhost:5000"], &keys);
+    assert!(err.contains("is not an http:// or https:// URL") && err.contains("fix: write it as http://HOST:PORT"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
