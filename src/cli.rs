@@ -16,7 +16,7 @@ SHA-256 manifest) against GDPR, the HIPAA Security Rule and PCI DSS v4.0, splits
 the AWS Shared Responsibility Model (AWS, shared, customer), and writes HTML and PDF audit packets plus \
 results.json. `collect` is the only subcommand that talks to AWS; everything else works offline from the \
 bundle.",
-    after_help = "Examples:\n  auditpack demo --out demo-packet            # packets for the built-in sample account\n  auditpack collect --out evidence/            # read the account with your AWS credentials\n  auditpack verify evidence/                   # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" training.pdf\n  auditpack keygen --out keys/auditpack && auditpack collect --out evidence/ --sign keys/auditpack\n  auditpack verify evidence/ --public-key keys/auditpack.pub\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, or a signature that is missing (with --public-key), malformed, by another key or not matching the manifest, `collect --strict` met gaps, or `report --fail-on` met a control in that state; 2 error (bad input, a bad key file, a bundle that does not verify or whose signature does not, invalid mappings)."
+    after_help = "Examples:\n  auditpack demo --out demo-packet       # packets of the sample account\n  auditpack collect --out evidence/       # read AWS with your credentials\n  auditpack verify evidence/              # prove a bundle is unchanged\n  auditpack report --evidence evidence/ --out packet/\n  auditpack controls --framework hipaa\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' \\\n      --by \"J. Doe\" training.pdf\n  auditpack keygen --out keys/auditpack\n  auditpack collect --out evidence/ --sign keys/auditpack\n  auditpack verify evidence/ --public-key keys/auditpack.pub\n\nExit codes: 0 success; 1 `verify` found changed, missing or unlisted files, or a signature that is missing (with --public-key), malformed, by another key or not matching the manifest, `collect --strict` met gaps, or `report --fail-on` met a control in that state; 2 error (bad input, a bad key file, a bundle that does not verify or whose signature does not, invalid mappings)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,10 +40,7 @@ compliance results and configuration items of every account and region come thro
 account or region it failed to aggregate is a gap. docs/collect.md walks through the organisation set-up. Only read calls are sent: policy/auditpack-readonly.json lists them. \
 A call that still fails after retries (AccessDenied, throttling, timeout) is recorded as a gap in the manifest \
 and collection goes on; the controls that need it are reported not_assessed.",
-        after_help = "Examples:\n  auditpack collect --out evidence/2026-Q4\n  auditpack collect --out evidence/2026-Q4 --profile audit --region us-east-1,eu-west-1\n  auditpack collect --out evidence/2026-Q4 --all-regions --strict\n  auditpack collect --out e/ --endpoint-url http://127.0.0.1:5000   # an emulator such as moto\n  auditpack collect --out evidence/2026-Q4 --sign keys/auditpack   # and manifest.json.minisig\n\
-  auditpack collect --out evidence/org --organization --role-name AuditpackReadOnly --region us-east-1,eu-west-1\n\
-  auditpack collect --out evidence/org --accounts accounts.txt --role-name AuditpackReadOnly\n\
-  auditpack collect --out evidence/org --aggregator org-all --role-name AuditpackReadOnly --all-regions\n\nThen: auditpack verify evidence/2026-Q4 && auditpack report --evidence evidence/2026-Q4 --out packet/\n\nExit codes: 0 bundle written (gaps are listed on stderr); 1 gaps and --strict; 2 error (no credentials, \
+        after_help = "Examples:\n  auditpack collect --out evidence/2026-Q4\n  auditpack collect --out evidence/2026-Q4 --profile audit \\\n      --region us-east-1,eu-west-1\n  auditpack collect --out evidence/2026-Q4 --all-regions --strict\n  auditpack collect --out e/ --endpoint-url http://127.0.0.1:5000   # moto\n  auditpack collect --out evidence/2026-Q4 --sign keys/auditpack\n  auditpack collect --out evidence/org --organization \\\n      --role-name AuditpackReadOnly --region us-east-1,eu-west-1\n  auditpack collect --out evidence/org --accounts accounts.txt \\\n      --role-name AuditpackReadOnly\n  auditpack collect --out evidence/org --aggregator org-all \\\n      --role-name AuditpackReadOnly --all-regions\n\nThen:\n  auditpack verify evidence/2026-Q4\n  auditpack report --evidence evidence/2026-Q4 --out packet/\n\nExit codes: 0 bundle written (gaps are listed on stderr); 1 gaps and --strict; 2 error (no credentials, \
 nothing collected, output directory not empty, a --sign key that is missing or not an unencrypted minisign secret key: checked before any call)."
     )]
     Collect {
@@ -118,7 +115,7 @@ the previous packet as it was. An OUT holding a previous packet (it carries .aud
 replaced whole, files of other frameworks or formats included; an OUT holding anything else is refused \
 unless --force. OUT may never be, hold or lie inside the evidence bundle, nor hold the --templates or \
 --mappings directory, the current or the home directory.",
-        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa --format pdf\n  auditpack report --evidence evidence/ --out packet/ --format html,pdf,json,csv,oscal\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 --previous packet/2026-Q3 \\\n      --exceptions risks.toml --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ --templates my-templates/ --mappings my-mappings/\n  auditpack report --evidence evidence/ --out packet/ --public-key auditpack.pub --archive handoff.zip\n  auditpack report --evidence org-evidence/ --out packet-111122223333/ --account 111122223333\n\n\
+        after_help = "Examples:\n  auditpack report --evidence evidence/ --out packet/\n  auditpack report --evidence evidence/ --out packet/ --framework hipaa \\\n      --format pdf\n  auditpack report --evidence evidence/ --out packet/ \\\n      --format html,pdf,json,csv,oscal\n  auditpack report --evidence ev/2026-Q4 --out packet/2026-Q4 \\\n      --previous packet/2026-Q3 --exceptions risks.toml \\\n      --period-start 2026-10-01 --period-end 2026-12-31\n  auditpack report --evidence evidence/ --out old-notes/ --force\n  auditpack report --evidence evidence/ --out packet/ \\\n      --prepared-for \"Acme Corp, 2026-Q4 audit\" --prepared-by \"J. Doe, Security\"\n  auditpack report --evidence evidence/ --out packet/ \\\n      --templates my-templates/ --mappings my-mappings/\n  auditpack report --evidence evidence/ --out packet/ \\\n      --public-key auditpack.pub --archive handoff.zip\n  auditpack report --evidence org-evidence/ --out packet-1111/ \\\n      --account 111122223333\n\n\
 The second example replaces the packet of the first whole: packet/ then holds hipaa.pdf and .auditpack-packet.json only. \
 The third replaces a directory auditpack did not write, deleting what it held.\n\n\
 In a pipeline:\n  auditpack report --evidence e/ --out p/ --previous last/ --fail-on new_failure,not_assessed\n\n\
@@ -174,7 +171,7 @@ With --public-key, verify also checks manifest.json.minisig, the minisign signat
 bytes, against that key, and prints the key id and the signature's trusted comment (what was signed and \
 when). A signature that is missing, malformed, made by another key or not matching the manifest fails. \
 Without --public-key a signature is reported, with its key id, as not checked.",
-        after_help = "Examples:\n  auditpack verify evidence/\n  auditpack verify evidence/ --expect 3f1c…   # the SHA-256 collect printed, from the audit ticket\n  auditpack verify evidence/ --public-key auditpack.pub\n  auditpack verify evidence/ --public-key \"$(tail -n 1 auditpack.pub)\"   # the key string itself\n  auditpack verify evidence/ --format json | jq .files.changed   # for scripts and CI\n\nThe same signature check without auditpack: minisign -Vm evidence/manifest.json -p auditpack.pub\n\nExit codes: 0 intact (and the manifest hash matches --expect, and the signature verifies with --public-key); 1 a difference, a manifest hash other than --expect, or a signature that is missing (with --public-key), malformed, by another key or not matching; 2 not a bundle, or a --public-key that is no minisign public key."
+        after_help = "Examples:\n  auditpack verify evidence/\n  auditpack verify evidence/ --expect 3f1c…   # the SHA-256 collect printed\n  auditpack verify evidence/ --public-key auditpack.pub\n  auditpack verify evidence/ --public-key \"$(tail -n 1 auditpack.pub)\"\n  auditpack verify evidence/ --format json | jq .files.changed\n\nThe same signature check without auditpack: minisign -Vm evidence/manifest.json -p auditpack.pub\n\nExit codes: 0 intact (and the manifest hash matches --expect, and the signature verifies with --public-key); 1 a difference, a manifest hash other than --expect, or a signature that is missing (with --public-key), malformed, by another key or not matching; 2 not a bundle, or a --public-key that is no minisign public key."
     )]
     Verify {
         /// The evidence bundle directory.
@@ -249,7 +246,7 @@ recorded them: one no manual entry describes, or one edited since, is refused.\n
 With --sign KEYFILE, manifest.json.minisig is written next to the manifest: a minisign signature of its exact \
 bytes. Without it, a signature the new manifest no longer matches is removed (and stderr says so): a bundle \
 never keeps a stale signature.",
-        after_help = "Examples:\n  auditpack seal evidence/ --collected-at 2026-11-27T09:00:00Z\n  auditpack seal evidence/ --sign keys/auditpack   # and write manifest.json.minisig"
+        after_help = "Examples:\n  auditpack seal evidence/ --collected-at 2026-11-27T09:00:00Z\n  auditpack seal evidence/ --sign keys/auditpack   # and manifest.json.minisig"
     )]
     Seal {
         #[arg(value_name = "DIR")]
@@ -277,7 +274,7 @@ Attaching changes manifest.json, so its SHA-256 changes: the new one is printed,
 record for `verify --expect` in place of the hash printed at collection. For the same reason a signature \
 of the old manifest no longer matches: pass --sign KEYFILE to sign the new one, or the old signature is \
 removed (stderr says so).",
-        after_help = "Examples:\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' --by \"J. Doe\" \\\n      training-programme-2026.pdf completion-records-2026-Q4.csv\n  auditpack attach evidence/ --framework gdpr --control 'Art. 30' --by \"A. Roe, DPO\" \\\n      --note \"Register of processing activities as approved 2026-11-02\" ropa-2026.xlsx\n\nThen: auditpack verify evidence/ --expect <the manifest.json sha256 attach printed>\n\nExit codes: 0 attached (or already attached); 2 error (a bundle that does not verify, an unknown framework or \
+        after_help = "Examples:\n  auditpack attach evidence/ --framework hipaa --control '164.308(a)(5)(i)' \\\n      --by \"J. Doe\" training-programme-2026.pdf completion-records-2026-Q4.csv\n  auditpack attach evidence/ --framework gdpr --control 'Art. 30' \\\n      --by \"A. Roe, DPO\" --note \"Register of processing, approved 2026-11-02\" \\\n      ropa-2026.xlsx\n\nThen: auditpack verify evidence/ --expect <the SHA-256 attach printed>\n\nExit codes: 0 attached (or already attached); 2 error (a bundle that does not verify, an unknown framework or \
 control, a control whose evidence is not manual, a FILE that is missing or not a regular file, a bad --sign \
 key); nothing is changed on error."
     )]
@@ -317,7 +314,7 @@ The public key string and the key id are printed. Give KEYFILE.pub (or that stri
 band (not with the bundle, or whoever can change the bundle can change the key too); they check a bundle \
 with `auditpack verify DIR --public-key KEYFILE.pub` or `minisign -Vm DIR/manifest.json -p KEYFILE.pub`. \
 Neither file is ever overwritten.",
-        after_help = "Examples:\n  auditpack keygen --out keys/auditpack\n  auditpack keygen --out keys/auditpack-2027 --comment \"Acme evidence signing, 2027\"\n\nExit codes: 0 key pair written; 2 error (KEYFILE or KEYFILE.pub exists, or cannot be written)."
+        after_help = "Examples:\n  auditpack keygen --out keys/auditpack\n  auditpack keygen --out keys/auditpack-2027 --comment \"Acme signing, 2027\"\n\nExit codes: 0 key pair written; 2 error (KEYFILE or KEYFILE.pub exists, or cannot be written)."
     )]
     Keygen {
         /// Where to write the secret key; the public key goes to the same path with .pub appended. Neither may exist.
@@ -332,7 +329,7 @@ Neither file is ever overwritten.",
         long_about = "Print the completion script of a shell to standard output: subcommands, flags, and the values of \
 flags that take one of a fixed set (--format, --fail-on). Install it where your shell looks for completions, as \
 the examples show.",
-        after_help = "Examples:\n  auditpack completions bash > ~/.local/share/bash-completion/completions/auditpack\n  auditpack completions zsh > ~/.zfunc/_auditpack      # with fpath+=~/.zfunc before compinit\n  auditpack completions fish > ~/.config/fish/completions/auditpack.fish\n  auditpack completions powershell >> $PROFILE"
+        after_help = "Examples:\n  auditpack completions bash \\\n      > ~/.local/share/bash-completion/completions/auditpack\n  auditpack completions zsh > ~/.zfunc/_auditpack   # fpath+=~/.zfunc\n  auditpack completions fish > ~/.config/fish/completions/auditpack.fish\n  auditpack completions powershell >> $PROFILE"
     )]
     Completions(Completions),
     /// Print the manual page (roff), or write one page per subcommand with --out.
@@ -349,7 +346,7 @@ replacing pages of those names.",
 summary.html.hbs) to DIR, to edit and pass back with --templates. An edited file is never overwritten: a file \
 that already holds the built-in text is left as is, and if any differs nothing is written and every such file \
 is named, unless --force. Other files in DIR are left alone.",
-        after_help = "Examples:\n  auditpack templates --out my-templates && auditpack report --evidence e/ --out p/ --templates my-templates\n  auditpack templates --out my-templates --force\n\nThe second example restores the built-in text of files you edited."
+        after_help = "Examples:\n  auditpack templates --out my-templates\n  auditpack report --evidence e/ --out p/ --templates my-templates\n  auditpack templates --out my-templates --force\n\nThe second example restores the built-in text of files you edited."
     )]
     Templates {
         /// The directory to write the templates to (created if needed).

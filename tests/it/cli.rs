@@ -194,3 +194,35 @@ fn report_quiet_leaves_out_progress_and_counts_but_not_the_packet() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).is_empty(), "the failing controls are named");
 }
+
+/// Examples fit an 80-column terminal, so clap never wraps one mid-command; a command longer
+/// than that continues on the next line after a shell `\`.
+#[test]
+fn help_examples_fit_80_columns_and_continue_only_after_a_backslash() {
+    let top = stdout(&run(&["--help"]));
+    let subcommands: Vec<String> = top
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|s| s != "help")
+        .collect();
+    let mut pages = vec![(String::from("auditpack"), top.clone())];
+    for sub in &subcommands {
+        pages.push((sub.clone(), stdout(&run(&[sub, "--help"]))));
+    }
+    for (name, help) in pages {
+        let examples: Vec<&str> =
+            help.split("Examples:\n").nth(1).unwrap_or_default().lines().take_while(|l| !l.trim().is_empty()).collect();
+        assert!(!examples.is_empty(), "{name} has examples");
+        let mut previous = "";
+        for line in examples {
+            assert!(line.chars().count() <= 80, "{name}: {} columns: {line}", line.chars().count());
+            assert!(line.starts_with("  auditpack ") || previous.ends_with('\\'), "{name}: a wrapped or stray example line: {line:?}");
+            previous = line;
+        }
+    }
+}
