@@ -226,3 +226,13 @@ fn help_examples_fit_80_columns_and_continue_only_after_a_backslash() {
         }
     }
 }
+
+/// The README's counts of checks and resource types are those of the registry.
+#[test]
+fn the_readme_counts_the_checks_and_resource_types_there_are() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let checks = auditpack::checks::registry().len();
+    let types = auditpack::evidence::ResourceType::ALL.len();
+    assert!(readme.contains(&format!("{checks} checks cover {types} AWS Config resource types")), "README: {checks} checks, {types} types");
+    assert!(readme.contains(&format!("({checks} pure checks over typed evidence")), "README's pipeline line: {checks} checks");
+}
