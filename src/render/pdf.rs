@@ -207,7 +207,7 @@ impl Layout {
         self.bookmarks.push(Mark { title: visible(&title).into_owned(), page, y, level });
     }
 
-    fn text_on(&mut self, page: usize, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
+    fn text_on(&mut self, page: usize, (x, y): (f32, f32), text: &str, style: Style, size: f32, fill: Rgbf) {
         let id = match style {
             Style::Regular => &self.regular.id,
             Style::Bold => &self.bold.id,
@@ -233,10 +233,10 @@ impl Layout {
 
     fn text(&mut self, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
         let page = self.pages.len() - 1;
-        self.text_on(page, x, y, text, style, size, fill);
+        self.text_on(page, (x, y), text, style, size, fill);
     }
 
-    fn rect_on(&mut self, page: usize, x: f32, y: f32, w: f32, h: f32, fill: Option<Rgbf>, stroke: Option<Rgbf>) {
+    fn rect_on(&mut self, page: usize, (x, y): (f32, f32), w: f32, h: f32, fill: Option<Rgbf>, stroke: Option<Rgbf>) {
         let mode = match (fill.is_some(), stroke.is_some()) {
             (true, true) => PaintMode::FillStroke,
             (true, false) => PaintMode::Fill,
@@ -263,7 +263,7 @@ impl Layout {
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Rgbf>, stroke: Option<Rgbf>) {
         let page = self.pages.len() - 1;
-        self.rect_on(page, x, y, w, h, fill, stroke);
+        self.rect_on(page, (x, y), w, h, fill, stroke);
     }
 
     fn hline_on(&mut self, page: usize, x1: f32, x2: f32, y: f32, c: Rgbf, thickness: f32) {
@@ -357,7 +357,7 @@ impl Layout {
     fn badge(&mut self, x: f32, y: f32, label: &str, class: &str, size: f32) -> f32 {
         let w = self.bold.width(label, size) + 6.0;
         let page = self.pages.len() - 1;
-        self.rect_on(page, x, y - size * 0.3, w, size * 1.3, Some(status_color(class)), None);
+        self.rect_on(page, (x, y - size * 0.3), w, size * 1.3, Some(status_color(class)), None);
         self.text(x + 3.0, y, label, Style::Bold, size, WHITE);
         w
     }
@@ -910,10 +910,10 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     let mut y = toc_top;
     for (title, page) in toc_titles.iter().zip(&toc_pages) {
         y -= 16.0;
-        l.text_on(toc_page, LEFT, y, title, Style::Regular, 10.5, INK);
+        l.text_on(toc_page, (LEFT, y), title, Style::Regular, 10.5, INK);
         let num = page.to_string();
         let w = l.regular.width(&num, 10.5);
-        l.text_on(toc_page, RIGHT - w, y, &num, Style::Regular, 10.5, INK);
+        l.text_on(toc_page, (RIGHT - w, y), &num, Style::Regular, 10.5, INK);
         l.hline_on(toc_page, LEFT + l.regular.width(title, 10.5) + 6.0, RIGHT - w - 6.0, y + 2.0, RULE, 0.4);
     }
 
@@ -924,16 +924,16 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     let hash = format!("Evidence bundle {}…", &packet.manifest_sha256[..16.min(packet.manifest_sha256.len())]);
     for page in 0..total {
         if page > 0 {
-            l.text_on(page, LEFT, PAGE_H - 36.0, &header, Style::Regular, SMALL, MUTED);
+            l.text_on(page, (LEFT, PAGE_H - 36.0), &header, Style::Regular, SMALL, MUTED);
             let w = l.regular.width(&account, SMALL);
-            l.text_on(page, RIGHT - w, PAGE_H - 36.0, &account, Style::Regular, SMALL, MUTED);
+            l.text_on(page, (RIGHT - w, PAGE_H - 36.0), &account, Style::Regular, SMALL, MUTED);
             l.hline_on(page, LEFT, RIGHT, PAGE_H - 42.0, RULE, 0.5);
         }
         l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
-        l.text_on(page, LEFT, 28.0, &hash, Style::Regular, SMALL, MUTED);
+        l.text_on(page, (LEFT, 28.0), &hash, Style::Regular, SMALL, MUTED);
         let footer = format!("Page {} of {}", page + 1, total);
         let w = l.regular.width(&footer, SMALL);
-        l.text_on(page, RIGHT - w, 28.0, &footer, Style::Regular, SMALL, MUTED);
+        l.text_on(page, (RIGHT - w, 28.0), &footer, Style::Regular, SMALL, MUTED);
     }
 
     finish(l, &Meta::of_packet(packet))
@@ -1343,10 +1343,10 @@ fn summary_finish(mut l: Layout, v: &crate::render::summary::SummaryView) -> Vec
     let hash = format!("Evidence bundle {}…", &v.manifest_sha256[..16.min(v.manifest_sha256.len())]);
     for page in 0..total {
         l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
-        l.text_on(page, LEFT, 28.0, &hash, Style::Regular, SMALL, MUTED);
+        l.text_on(page, (LEFT, 28.0), &hash, Style::Regular, SMALL, MUTED);
         let footer = format!("Page {} of {}", page + 1, total);
         let w = l.regular.width(&footer, SMALL);
-        l.text_on(page, RIGHT - w, 28.0, &footer, Style::Regular, SMALL, MUTED);
+        l.text_on(page, (RIGHT - w, 28.0), &footer, Style::Regular, SMALL, MUTED);
     }
     let meta = Meta {
         title: format!("{} · AWS account {}", v.title, v.accounts),
