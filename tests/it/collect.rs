@@ -657,19 +657,39 @@ pub(super) async fn start_recorder(config: &aws_sdk_config::Client, bucket: &str
 
 // ---- the binary ----
 
-fn collect_cmd(moto: &Moto, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"))
-        .arg("collect")
-        .args(["--endpoint-url", &moto.url, "--max-attempts", "2", "--timeout", "30"])
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
+/// `auditpack collect` blind to the machine's AWS set-up: no credentials, profile, region or
+/// endpoint from the environment, no config or credentials file, no instance metadata.
+pub fn isolated_collect() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"));
+    c.arg("collect")
         .env("AWS_CONFIG_FILE", "/nonexistent/auditpack-test")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/auditpack-test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+    ] {
+        c.env_remove(var);
+    }
+    c
+}
+
+/// `isolated_collect` with moto's test credentials.
+pub fn moto_collect() -> std::process::Command {
+    let mut c = isolated_collect();
+    c.env("AWS_ACCESS_KEY_ID", "testing").env("AWS_SECRET_ACCESS_KEY", "testing");
+    c
+}
+
+fn collect_cmd(moto: &Moto, args: &[&str]) -> std::process::Output {
+    moto_collect()
+        .args(["--endpoint-url", &moto.url, "--max-attempts", "2", "--timeout", "30"])
+        .args(args)
         .output()
         .expect("run auditpack collect")
 }
@@ -747,14 +767,8 @@ fn collect_with_sign_refuses_a_bad_key_before_any_call_and_signs_the_manifest_wi
 fn collect_without_credentials_fails_with_a_fix() {
     let moto = Moto::start(false);
     let dir = tempdir();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"))
-        .args(["collect", "--out", dir.path().join("e").to_str().unwrap(), "--region", HOME, "--endpoint-url", &moto.url, "--timeout", "3"])
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent/auditpack-test")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/auditpack-test")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    let o = isolated_collect()
+        .args(["--out", dir.path().join("e").to_str().unwrap(), "--region", HOME, "--endpoint-url", &moto.url, "--timeout", "3"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -775,16 +789,8 @@ fn collect_errors_name_the_missing_profile_the_unreachable_url_and_bad_names_at_
         format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
     };
     let collect = |args: &[&str], env: &[(&str, &str)]| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"));
-        c.args(["collect", "--out", out.to_str().unwrap(), "--timeout", "3", "--max-attempts", "1"])
-            .args(args)
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_SECRET_ACCESS_KEY")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env("AWS_CONFIG_FILE", "/nonexistent/auditpack-test")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/auditpack-test")
-            .env("AWS_EC2_METADATA_DISABLED", "true");
+        let mut c = isolated_collect();
+        c.args(["--out", out.to_str().unwrap(), "--timeout", "3", "--max-attempts", "1"]).args(args);
         for (k, v) in env {
             c.env(k, v);
         }

@@ -16,7 +16,7 @@ use aws_sdk_config::types::{ConfigRule, Owner, Scope, Source};
 use aws_sdk_iam::config::Credentials;
 use serde_json::{json, Value};
 
-use super::collect::{check_result, options, read_json, report_json, sdk, seeding, start_recorder};
+use super::collect::{check_result, moto_collect, options, read_json, report_json, sdk, seeding, start_recorder};
 use super::inventory::{Item, MOTO_ACCOUNT};
 use super::moto::Moto;
 use super::router::{json_error, xml_error, Reply, Req, Router};
@@ -348,20 +348,8 @@ fn collect_command_reads_the_accounts_of_a_file_through_the_role() {
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, "210000000001\n2100000000 short\n").unwrap();
     let out = dir.path().join("evidence");
-    let base = ["collect", "--endpoint-url", &moto.url, "--max-attempts", "1", "--region", HOME, "--out", out.to_str().unwrap()];
-    let cmd = |extra: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_auditpack"))
-            .args(base)
-            .args(extra)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_CONFIG_FILE", "/nonexistent/auditpack-test")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/auditpack-test")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap()
-    };
+    let base = ["--endpoint-url", &moto.url, "--max-attempts", "1", "--region", HOME, "--out", out.to_str().unwrap()];
+    let cmd = |extra: &[&str]| moto_collect().args(base).args(extra).output().unwrap();
     // --accounts needs --role-name; a bad line is named with its number; nothing is written.
     let o = cmd(&["--accounts", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
