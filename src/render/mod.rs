@@ -2,6 +2,7 @@
 //! the report (`view::Packet`), and OSCAL assessment results straight from the report
 //! (`oscal`). Nothing here computes a status.
 
+pub mod chart;
 pub mod csv;
 pub mod html;
 pub mod oscal;

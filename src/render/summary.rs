@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::view::status_class;
+use super::chart::{fill, status_bar, svg_height, Bar, Chart, LegendItem, STATUSES};
+use super::view::{expiring_soon, status_class};
 use crate::checks::{CheckStatus, Severity};
 use crate::mappings::Owner;
 use crate::report::attest::AttestationState;
@@ -76,95 +77,15 @@ pub struct FrameworkSummary {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TopIssue {
     pub id: String,
+    /// The control's anchor in its framework's packet (`{framework}.html#…`, `{framework}.pdf`).
+    pub anchor: String,
     pub title: String,
     pub severity: &'static str,
     pub remediation: String,
 }
 
-/// A horizontal stacked bar chart: one bar per framework, one segment per status. Positions are
-/// fractions of the bar (0 to 1) so each renderer scales them to its own width.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(bound(deserialize = "'de: 'static"))]
-pub struct Chart {
-    pub title: String,
-    pub bars: Vec<Bar>,
-    pub legend: Vec<LegendItem>,
-    /// SVG geometry for the HTML renderer.
-    pub svg_height: f32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(bound(deserialize = "'de: 'static"))]
-pub struct Bar {
-    pub label: String,
-    /// The label cut to fit the SVG's label column.
-    pub svg_label: String,
-    pub total: usize,
-    pub segments: Vec<Segment>,
-    /// SVG geometry: top of the bar and of its label.
-    pub svg_y: f32,
-    pub svg_text_y: f32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Segment {
-    pub class: &'static str,
-    pub label: &'static str,
-    pub count: usize,
-    pub start: f32,
-    pub width: f32,
-    pub fill: &'static str,
-    /// SVG geometry in a 600-unit-wide box (labels take the first 170).
-    pub svg_x: f32,
-    pub svg_w: f32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LegendItem {
-    pub class: &'static str,
-    pub label: &'static str,
-    pub fill: &'static str,
-}
-
-const STATUSES: [ControlStatus; 8] = [
-    ControlStatus::Pass,
-    ControlStatus::Fail,
-    ControlStatus::AcceptedRisk,
-    ControlStatus::NotAssessed,
-    ControlStatus::NotApplicable,
-    ControlStatus::Manual,
-    ControlStatus::EvidenceAttached,
-    ControlStatus::Inherited,
-];
-
 /// How many manual controls still needing evidence the summary names per framework.
 pub const NEEDED_NAMED: usize = 3;
-
-/// The colour of a status, shared by the SVG and the PDF.
-pub fn fill(class: &str) -> &'static str {
-    match class {
-        "pass" => "#1a7f37",
-        "fail" => "#c62828",
-        "na" => "#8a6100",
-        "napp" => "#4d6b78",
-        "manual" => "#3559a6",
-        "inherited" => "#6b4fa0",
-        "accepted" => "#9a4a00",
-        "attached" => "#1d6b7a",
-        "still" => "#7b2d26",
-        "newly" => "#2f5d50",
-        _ => "#5b6470",
-    }
-}
-
-const SVG_LABEL: f32 = 170.0;
-const SVG_BAR: f32 = 420.0;
-const SVG_ROW: f32 = 34.0;
-
-/// Height of the SVG box of a chart of `bars` bars.
-pub fn svg_height(bars: usize) -> f32 {
-    12.0 + bars as f32 * SVG_ROW
-}
 
 fn severity_rank(s: Severity) -> u8 {
     match s {
@@ -181,8 +102,7 @@ fn one_line(text: &str, max: usize) -> String {
     if first.chars().count() <= max {
         return format!("{first}.");
     }
-    let cut: String = first.chars().take(max.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
+    super::chart::shorten(first, max)
 }
 
 fn framework_summary(
@@ -226,6 +146,7 @@ fn framework_summary(
                 std::cmp::Reverse(failures),
                 TopIssue {
                     id: c.id.clone(),
+                    anchor: super::view::anchor(&c.id),
                     title: c.title.clone(),
                     severity: worst.severity.as_str(),
                     remediation: one_line(&worst.remediation, 110),
@@ -302,59 +223,6 @@ fn accounts_line(f: &FrameworkReport) -> Option<String> {
     let rest = worst.len().saturating_sub(ACCOUNTS_NAMED);
     let more = if rest > 0 { format!("; {rest} more account(s), each packet lists them all") } else { String::new() };
     Some(format!("By account ({}), failing customer-owned or shared controls: {}{more}", worst.len(), named.join(", ")))
-}
-
-/// Days before expiry from which the summary names an accepted risk.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
-
-/// Active exceptions bearing on `f` that expire within [`EXPIRY_WARNING_DAYS`].
-fn expiring_soon(f: &FrameworkReport, exceptions: Option<&crate::report::accept::ExceptionsInfo>) -> Vec<String> {
-    use crate::exceptions::Target;
-    use crate::report::accept::ExceptionState;
-    let Some(x) = exceptions else { return Vec::new() };
-    let used: std::collections::BTreeSet<&str> = f.controls.iter().flat_map(|c| c.checks.iter().map(|k| k.id.as_str())).collect();
-    x.entries
-        .iter()
-        .filter(|e| e.state == ExceptionState::Active && e.days_left <= EXPIRY_WARNING_DAYS)
-        .filter(|e| match &e.entry.target {
-            Target::Check { check } => used.contains(check.as_str()),
-            Target::Control { framework, .. } => *framework == f.id,
-        })
-        .map(|e| {
-            format!("exception {} ({}) expires {} (in {} day(s))", e.entry.index, e.entry.target_label(), e.entry.expires_on, e.days_left)
-        })
-        .collect()
-}
-
-/// One stacked bar of a status split, `i`-th in its chart.
-pub fn status_bar(label: String, counts: &crate::report::StatusCounts, i: usize) -> Bar {
-    let total = counts.total.max(1) as f32;
-    let mut start = 0.0;
-    let segments = STATUSES
-        .iter()
-        .filter_map(|&st| {
-            let count = counts.get(st);
-            (count > 0).then(|| {
-                let width = count as f32 / total;
-                let seg = Segment {
-                    class: status_class(st),
-                    label: st.label(),
-                    count,
-                    start,
-                    width,
-                    fill: fill(status_class(st)),
-                    svg_x: SVG_LABEL + start * SVG_BAR,
-                    svg_w: width * SVG_BAR,
-                };
-                start += width;
-                seg
-            })
-        })
-        .collect();
-    // About 24 characters fit the 170-unit label column at the SVG's 10-unit type, count included.
-    let svg_label =
-        if label.chars().count() > 18 { format!("{}…", label.chars().take(17).collect::<String>().trim_end()) } else { label.clone() };
-    Bar { svg_label, label, total: counts.total, segments, svg_y: 6.0 + i as f32 * SVG_ROW, svg_text_y: 6.0 + i as f32 * SVG_ROW + 14.0 }
 }
 
 impl SummaryView {

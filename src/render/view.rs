@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::checks::CheckStatus;
 use crate::mappings::Owner;
+pub use crate::render::chart::status_class;
 use crate::report::accept::ExceptionState;
 use crate::report::attest::AttestationState;
 use crate::report::changes::{ControlChange, FindingChange};
@@ -39,7 +40,7 @@ pub struct Packet {
     /// For a bundle of several accounts: each account's controls by status (empty otherwise).
     pub by_account: Vec<AccountRow>,
     /// Controls by status for each section: a bar chart (SVG in HTML, vector in the PDF).
-    pub section_bars: Vec<crate::render::summary::Bar>,
+    pub section_bars: Vec<crate::render::chart::Bar>,
     /// Height of that chart's SVG box.
     pub section_svg_height: f32,
     pub matrix: Vec<OwnerGroup>,
@@ -69,8 +70,41 @@ pub struct Packet {
     pub attestations: Vec<AttestationView>,
     /// The account's AWS Config rules: those at this framework's controls, and its own.
     pub config_rules: ConfigRulesView,
+    /// "What needs action": the first section after the contents.
+    pub action: ActionView,
     /// The sections of the packet in order, for the contents.
     pub sections: Vec<SectionRef>,
+}
+
+/// What needs action: the failing and not-assessed controls, customer-owned and shared first,
+/// then by the severity of their worst check; then the accepted risks about to expire and the
+/// evidence still to be requested.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct ActionView {
+    pub items: Vec<ActionItem>,
+    /// No control fails or lacks evidence.
+    pub empty: bool,
+    /// Accepted risks that expire within the warning window, in words.
+    pub expiring: Vec<String>,
+    /// Manual controls without a document for this period: how many, and the first few ids.
+    pub needed: usize,
+    pub needed_ids: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub owner: &'static str,
+    pub owner_class: &'static str,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    /// The severity of the worst check behind the status.
+    pub severity: &'static str,
+    /// Why: the control's status reason.
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -325,6 +359,7 @@ pub struct ControlView {
     pub title: String,
     pub description: String,
     pub owner: &'static str,
+    pub owner_class: &'static str,
     /// Why the owner is what it is, when it follows the service models in use.
     pub owner_reason: Option<String>,
     pub evidence_method: &'static str,
@@ -405,19 +440,6 @@ pub struct GapView {
     pub error: String,
     pub message: String,
     pub path: String,
-}
-
-pub fn status_class(s: ControlStatus) -> &'static str {
-    match s {
-        ControlStatus::Pass => "pass",
-        ControlStatus::Fail => "fail",
-        ControlStatus::AcceptedRisk => "accepted",
-        ControlStatus::NotAssessed => "na",
-        ControlStatus::NotApplicable => "napp",
-        ControlStatus::Manual => "manual",
-        ControlStatus::EvidenceAttached => "attached",
-        ControlStatus::Inherited => "inherited",
-    }
 }
 
 /// The badge class of a change.
@@ -655,10 +677,12 @@ impl Packet {
         let matrix = Owner::ALL
             .iter()
             .map(|&o| {
-                let controls: Vec<MatrixRow> = f
-                    .controls
-                    .iter()
-                    .filter(|c| c.owner == o)
+                // Failing rows first, then those lacking evidence or awaiting the auditor; in
+                // catalogue order within a status.
+                let mut rows: Vec<&crate::report::ControlResult> = f.controls.iter().filter(|c| c.owner == o).collect();
+                rows.sort_by_key(|c| attention_rank(c.status));
+                let controls: Vec<MatrixRow> = rows
+                    .into_iter()
                     .map(|c| MatrixRow {
                         id: c.id.clone(),
                         anchor: anchor(&c.id),
@@ -727,6 +751,7 @@ impl Packet {
                 title: c.title.clone(),
                 description: c.description.clone(),
                 owner: c.owner.title(),
+                owner_class: c.owner.as_str(),
                 owner_reason: c.owner_reason.clone(),
                 evidence_method: c.evidence_method.as_str(),
                 status_label: c.status.label(),
@@ -802,7 +827,7 @@ impl Packet {
             })
             .collect();
         // Controls by status for each section, in catalogue order.
-        let section_bars: Vec<crate::render::summary::Bar> = {
+        let section_bars: Vec<crate::render::chart::Bar> = {
             let mut sections: Vec<(String, crate::report::StatusCounts)> = Vec::new();
             for c in &f.controls {
                 match sections.iter_mut().find(|(s, _)| *s == c.section) {
@@ -814,7 +839,7 @@ impl Packet {
                     }
                 }
             }
-            sections.into_iter().enumerate().map(|(i, (s, counts))| crate::render::summary::status_bar(s, &counts, i)).collect()
+            sections.into_iter().enumerate().map(|(i, (s, counts))| crate::render::chart::status_bar(s, &counts, i)).collect()
         };
         let e = &report.evidence;
         let service_models = if report.service_models.is_empty() {
@@ -883,7 +908,11 @@ impl Packet {
                 }
             })
             .collect();
-        let mut sections = vec![SectionRef { anchor: "summary", title: "Summary by status and owner".into() }];
+        let action = action_view(report, f, &needed);
+        let mut sections = vec![
+            SectionRef { anchor: "action", title: "What needs action".into() },
+            SectionRef { anchor: "summary", title: "Summary by status and owner".into() },
+        ];
         if !by_account.is_empty() {
             sections.push(SectionRef { anchor: "accounts", title: "By account".into() });
         }
@@ -926,7 +955,7 @@ impl Packet {
             status_rows,
             owner_totals,
             by_account,
-            section_svg_height: crate::render::summary::svg_height(section_bars.len()),
+            section_svg_height: crate::render::chart::svg_height(section_bars.len()),
             section_bars,
             matrix,
             service_models,
@@ -953,8 +982,77 @@ impl Packet {
             stale_attachments,
             attestations: framework_attestations,
             config_rules: config_rules_view(&report.config_rules, &f.id),
+            action,
             sections,
         }
+    }
+}
+
+/// The order of the responsibility matrix: what needs work first.
+fn attention_rank(s: ControlStatus) -> u8 {
+    match s {
+        ControlStatus::Fail => 0,
+        ControlStatus::NotAssessed => 1,
+        ControlStatus::AcceptedRisk => 2,
+        ControlStatus::Manual => 3,
+        ControlStatus::EvidenceAttached => 4,
+        ControlStatus::Pass => 5,
+        ControlStatus::NotApplicable => 6,
+        ControlStatus::Inherited => 7,
+    }
+}
+
+/// How many ids "What needs action" names of the evidence still needed.
+const NEEDED_NAMED: usize = 5;
+
+fn action_view(report: &Report, f: &FrameworkReport, needed: &[NeededRow]) -> ActionView {
+    use crate::checks::Severity;
+    let owner_rank = |o: Owner| match o {
+        Owner::Customer => 0,
+        Owner::Shared => 1,
+        Owner::Aws => 2,
+    };
+    let severity_rank = |s: Severity| match s {
+        Severity::Critical => 0,
+        Severity::High => 1,
+        Severity::Medium => 2,
+        Severity::Low => 3,
+    };
+    let mut items: Vec<((u8, u8, u8, usize), ActionItem)> = f
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.status, ControlStatus::Fail | ControlStatus::NotAssessed))
+        .map(|(i, c)| {
+            let behind = if c.status == ControlStatus::Fail { CheckStatus::Fail } else { CheckStatus::NotAssessed };
+            let worst = c.checks.iter().filter(|k| k.status == behind).map(|k| k.severity).min_by_key(|s| severity_rank(*s));
+            let key = (owner_rank(c.owner), u8::from(c.status != ControlStatus::Fail), worst.map_or(4, severity_rank), i);
+            let item = ActionItem {
+                id: c.id.clone(),
+                anchor: anchor(&c.id),
+                title: c.title.clone(),
+                owner: c.owner.title(),
+                owner_class: c.owner.as_str(),
+                status_label: c.status.label(),
+                status_class: status_class(c.status),
+                severity: worst.map_or("-", Severity::as_str),
+                why: c.status_reason.clone(),
+            };
+            (key, item)
+        })
+        .collect();
+    items.sort_by_key(|(key, _)| *key);
+    let named: Vec<&str> = needed.iter().take(NEEDED_NAMED).map(|n| n.id.as_str()).collect();
+    let needed_ids = match needed.len() {
+        n if n > NEEDED_NAMED => format!("{} and {} more", named.join(", "), n - NEEDED_NAMED),
+        _ => named.join(", "),
+    };
+    ActionView {
+        empty: items.is_empty(),
+        items: items.into_iter().map(|(_, item)| item).collect(),
+        expiring: expiring_soon(f, report.exceptions.as_ref()),
+        needed: needed.len(),
+        needed_ids,
     }
 }
 
@@ -1146,4 +1244,26 @@ fn accepted_view(report: &Report, f: &FrameworkReport) -> Option<AcceptedView> {
         empty: entries.is_empty(),
         entries,
     })
+}
+
+/// Days before expiry from which the summary names an accepted risk.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Active exceptions bearing on `f` that expire within [`EXPIRY_WARNING_DAYS`].
+pub(crate) fn expiring_soon(f: &FrameworkReport, exceptions: Option<&crate::report::accept::ExceptionsInfo>) -> Vec<String> {
+    use crate::exceptions::Target;
+    use crate::report::accept::ExceptionState;
+    let Some(x) = exceptions else { return Vec::new() };
+    let used: std::collections::BTreeSet<&str> = f.controls.iter().flat_map(|c| c.checks.iter().map(|k| k.id.as_str())).collect();
+    x.entries
+        .iter()
+        .filter(|e| e.state == ExceptionState::Active && e.days_left <= EXPIRY_WARNING_DAYS)
+        .filter(|e| match &e.entry.target {
+            Target::Check { check } => used.contains(check.as_str()),
+            Target::Control { framework, .. } => *framework == f.id,
+        })
+        .map(|e| {
+            format!("exception {} ({}) expires {} (in {} day(s))", e.entry.index, e.entry.target_label(), e.entry.expires_on, e.days_left)
+        })
+        .collect()
 }

@@ -19,6 +19,7 @@ mod handoff;
 mod inventory;
 mod mappings;
 mod moto;
+mod navigation;
 mod organisation;
 mod oscal;
 mod output;

@@ -3,7 +3,7 @@
 
 use printpdf::{FontId, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, TextItem};
 
-use super::layout::{Layout, Mark};
+use super::layout::{Elem, Kid, Layout, LinkBox, Mark, Target, ARTIFACT};
 use crate::render::view::Packet;
 
 /// What a document says about itself: metadata, and the seed of its /ID.
@@ -56,7 +56,8 @@ pub(super) fn finish(l: Layout, meta: &Meta) -> Vec<u8> {
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
-    let pages = l.pages.into_iter().map(|ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops)).collect();
+    let Layout { pages, bookmarks, elems, marked, dests, links, .. } = l;
+    let pages = pages.into_iter().map(|ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops)).collect();
     doc.with_pages(pages);
     let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
     let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
@@ -64,11 +65,197 @@ pub(super) fn finish(l: Layout, meta: &Meta) -> Vec<u8> {
     let id = crate::evidence::sha256_hex(meta.id_seed.as_bytes());
     let id_str = lopdf::Object::String(id.as_bytes()[..32].to_vec(), lopdf::StringFormat::Literal);
     lo.trailer.set("ID", lopdf::Object::Array(vec![id_str.clone(), id_str]));
-    write_outline(&mut lo, &l.bookmarks);
+    write_outline(&mut lo, &bookmarks);
+    write_destinations(&mut lo, &dests);
+    let annots = write_links(&mut lo, &links, &dests);
+    write_structure(&mut lo, &elems, &marked, (&links, &annots));
     compress(&mut lo);
     let mut out = Vec::new();
-    lo.save_to(&mut out).expect("writing a PDF to memory cannot fail");
+    // Object streams hold the structure tree's many small dictionaries compressed (PDF 1.5).
+    let options = lopdf::SaveOptions::builder().use_object_streams(true).use_xref_streams(true).compression_level(6).build();
+    lo.save_with_options(&mut out, options).expect("writing a PDF to memory cannot fail");
     out
+}
+
+/// An explicit destination: the top of `y` on `page` (0-based).
+fn destination(pages: &std::collections::BTreeMap<u32, lopdf::ObjectId>, (page, y): (usize, f32)) -> Option<lopdf::Object> {
+    use lopdf::Object;
+    let id = pages.get(&(page as u32 + 1))?;
+    Some(Object::Array(vec![Object::Reference(*id), "XYZ".into(), Object::Null, Object::Real(y), Object::Null]))
+}
+
+/// The named destinations (every section, control and check), so that another document (the
+/// summary) can link to them by name.
+fn write_destinations(lo: &mut lopdf::Document, dests: &std::collections::BTreeMap<String, (usize, f32)>) {
+    use lopdf::{Dictionary, Object};
+    if dests.is_empty() {
+        return;
+    }
+    let pages = lo.get_pages();
+    // A name tree's leaves are sorted by name; the map already is.
+    let mut names = Vec::new();
+    for (name, at) in dests {
+        if let Some(d) = destination(&pages, *at) {
+            names.push(Object::String(name.as_bytes().to_vec(), lopdf::StringFormat::Literal));
+            names.push(d);
+        }
+    }
+    let mut tree = Dictionary::new();
+    tree.set("Names", Object::Array(names));
+    let tree = lo.add_object(Object::Dictionary(tree));
+    let mut dict = Dictionary::new();
+    dict.set("Dests", Object::Reference(tree));
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("Names", Object::Dictionary(dict));
+    }
+}
+
+/// The link annotations on their pages. Returns each link's annotation object (None for a link
+/// whose destination does not exist, which is left out rather than pointing nowhere).
+fn write_links(
+    lo: &mut lopdf::Document,
+    links: &[LinkBox],
+    dests: &std::collections::BTreeMap<String, (usize, f32)>,
+) -> Vec<Option<lopdf::ObjectId>> {
+    use lopdf::{Dictionary, Object};
+    let pages = lo.get_pages();
+    let page_count = pages.len();
+    let mut per_page: std::collections::BTreeMap<usize, Vec<Object>> = std::collections::BTreeMap::new();
+    let mut ids = Vec::new();
+    for (i, link) in links.iter().enumerate() {
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"Annot".to_vec()));
+        d.set("Subtype", Object::Name(b"Link".to_vec()));
+        d.set("Rect", Object::Array(link.rect.iter().map(|v| Object::Real(*v)).collect()));
+        d.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
+        // The annotation's key in the parent tree comes after the pages' keys.
+        d.set("StructParent", Object::Integer((page_count + i) as i64));
+        match &link.target {
+            Target::Here(name) => match dests.get(name).and_then(|at| destination(&pages, *at)) {
+                Some(dest) => d.set("Dest", dest),
+                None => {
+                    ids.push(None);
+                    continue;
+                }
+            },
+            Target::File { file, dest } => {
+                let mut action = Dictionary::new();
+                action.set("S", Object::Name(b"GoToR".to_vec()));
+                action.set("F", Object::String(file.as_bytes().to_vec(), lopdf::StringFormat::Literal));
+                action.set("D", Object::String(dest.as_bytes().to_vec(), lopdf::StringFormat::Literal));
+                action.set("NewWindow", Object::Boolean(false));
+                d.set("A", Object::Dictionary(action));
+            }
+        }
+        let id = lo.add_object(Object::Dictionary(d));
+        ids.push(Some(id));
+        per_page.entry(link.page).or_default().push(Object::Reference(id));
+    }
+    for (page, annots) in per_page {
+        let Some(&page_id) = pages.get(&(page as u32 + 1)) else { continue };
+        if let Ok(Object::Dictionary(d)) = lo.get_object_mut(page_id) {
+            d.set("Annots", Object::Array(annots));
+        }
+    }
+    ids
+}
+
+/// The structure tree of a tagged PDF: every element with its role and kids (marked content by
+/// page and MCID, link annotations by reference), the parent tree that maps each page's MCIDs
+/// and each annotation back to its element, and the catalog entries that declare the document
+/// tagged.
+fn write_structure(
+    lo: &mut lopdf::Document,
+    elems: &[Elem],
+    marked: &[Vec<usize>],
+    (links, annots): (&[LinkBox], &[Option<lopdf::ObjectId>]),
+) {
+    use lopdf::{Dictionary, Object};
+    let pages = lo.get_pages();
+    let root = lo.new_object_id();
+    let ids: Vec<lopdf::ObjectId> = elems.iter().map(|_| lo.new_object_id()).collect();
+    // An element with no content at all (a table cell left empty, say) is kept: it still has its
+    // place in its table.
+    for (i, e) in elems.iter().enumerate() {
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"StructElem".to_vec()));
+        d.set("S", Object::Name(e.tag.as_bytes().to_vec()));
+        d.set("P", Object::Reference(if i == 0 { root } else { ids[e.parent] }));
+        let mut kids = Vec::new();
+        for k in &e.kids {
+            match k {
+                Kid::Elem(c) => kids.push(Object::Reference(ids[*c])),
+                Kid::Content { page, mcid } => {
+                    let Some(&page_id) = pages.get(&(*page as u32 + 1)) else { continue };
+                    let mut mcr = Dictionary::new();
+                    mcr.set("Type", Object::Name(b"MCR".to_vec()));
+                    mcr.set("Pg", Object::Reference(page_id));
+                    mcr.set("MCID", Object::Integer(*mcid as i64));
+                    kids.push(Object::Dictionary(mcr));
+                }
+                Kid::Link(n) => {
+                    let Some(Some(annot)) = annots.get(*n) else { continue };
+                    let mut objr = Dictionary::new();
+                    objr.set("Type", Object::Name(b"OBJR".to_vec()));
+                    objr.set("Obj", Object::Reference(*annot));
+                    if let Some(&page_id) = pages.get(&(links[*n].page as u32 + 1)) {
+                        objr.set("Pg", Object::Reference(page_id));
+                    }
+                    kids.push(Object::Dictionary(objr));
+                }
+            }
+        }
+        d.set("K", Object::Array(kids));
+        if let Some(alt) = &e.alt {
+            d.set("Alt", pdf_text(alt));
+        }
+        if let Some(scope) = e.scope {
+            let mut a = Dictionary::new();
+            a.set("O", Object::Name(b"Table".to_vec()));
+            a.set("Scope", Object::Name(scope.as_bytes().to_vec()));
+            d.set("A", Object::Dictionary(a));
+        }
+        lo.objects.insert(ids[i], Object::Dictionary(d));
+    }
+    // The parent tree: page i's key is i, its value the elements of its MCIDs in order; then one
+    // key per link annotation.
+    let mut nums = Vec::new();
+    for (page, mcids) in marked.iter().enumerate() {
+        nums.push(Object::Integer(page as i64));
+        let owners = mcids.iter().map(|e| if *e == ARTIFACT { Object::Null } else { Object::Reference(ids[*e]) }).collect();
+        nums.push(Object::Array(owners));
+    }
+    for (n, (link, annot)) in links.iter().zip(annots).enumerate() {
+        if annot.is_some() {
+            nums.push(Object::Integer((marked.len() + n) as i64));
+            nums.push(Object::Reference(ids[link.elem]));
+        }
+    }
+    let mut parent_tree = Dictionary::new();
+    parent_tree.set("Nums", Object::Array(nums));
+    let parent_tree = lo.add_object(Object::Dictionary(parent_tree));
+    let mut tree = Dictionary::new();
+    tree.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    tree.set("K", Object::Reference(ids[0]));
+    tree.set("ParentTree", Object::Reference(parent_tree));
+    tree.set("ParentTreeNextKey", Object::Integer((marked.len() + annots.len()) as i64));
+    lo.objects.insert(root, Object::Dictionary(tree));
+    for (n, page_id) in pages.values().enumerate() {
+        if let Ok(Object::Dictionary(d)) = lo.get_object_mut(*page_id) {
+            d.set("StructParents", Object::Integer(n as i64));
+            d.set("Tabs", Object::Name(b"S".to_vec()));
+        }
+    }
+    if let Ok(catalog) = lo.catalog_mut() {
+        let mut mark_info = Dictionary::new();
+        mark_info.set("Marked", Object::Boolean(true));
+        catalog.set("MarkInfo", Object::Dictionary(mark_info));
+        catalog.set("StructTreeRoot", Object::Reference(root));
+        catalog.set("Lang", Object::String(b"en".to_vec(), lopdf::StringFormat::Literal));
+        let mut prefs = Dictionary::new();
+        prefs.set("DisplayDocTitle", Object::Boolean(true));
+        catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    }
 }
 
 /// Deflate every stream not yet filtered, at flate2's default level: lopdf's own `compress` uses

@@ -33,7 +33,7 @@ pub(super) const WHITE: Rgbf = Rgbf(1.0, 1.0, 1.0);
 
 /// A status colour: the palette of the summary chart (`#rrggbb`), so SVG and PDF agree.
 pub(super) fn status_color(class: &str) -> Rgbf {
-    let hex = crate::render::summary::fill(class).trim_start_matches('#');
+    let hex = crate::render::chart::fill(class).trim_start_matches('#');
     let part = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map(|v| v as f32 / 255.0).unwrap_or(0.0);
     Rgbf(part(0), part(2), part(4))
 }
@@ -80,18 +80,74 @@ pub(super) struct Cell {
     pub(super) text: String,
     pub(super) style: Style,
     pub(super) badge: Option<Rgbf>,
+    /// Where its text links to.
+    pub(super) link: Option<Target>,
 }
 
 pub(super) fn cell(text: impl Into<String>) -> Cell {
-    Cell { text: text.into(), style: Style::Regular, badge: None }
+    Cell { text: text.into(), style: Style::Regular, badge: None, link: None }
 }
 
 pub(super) fn bold_cell(text: impl Into<String>) -> Cell {
-    Cell { text: text.into(), style: Style::Bold, badge: None }
+    Cell { text: text.into(), style: Style::Bold, badge: None, link: None }
 }
 
 pub(super) fn badge_cell(label: &str, class: &str) -> Cell {
-    Cell { text: label.to_string(), style: Style::Bold, badge: Some(status_color(class)) }
+    Cell { text: label.to_string(), style: Style::Bold, badge: Some(status_color(class)), link: None }
+}
+
+/// A bold cell whose text links to the destination `to` (a control's anchor, say).
+pub(super) fn link_cell(text: impl Into<String>, to: &str) -> Cell {
+    Cell { text: text.into(), style: Style::Bold, badge: None, link: Some(Target::Here(to.to_string())) }
+}
+
+/// A bold cell whose text links to the destination `dest` of the PDF `file` next to this one.
+pub(super) fn file_link_cell(text: impl Into<String>, file: &str, dest: &str) -> Cell {
+    Cell { text: text.into(), style: Style::Bold, badge: None, link: Some(Target::File { file: file.to_string(), dest: dest.to_string() }) }
+}
+
+/// The element id of content that is decoration, not text to read (page headers, rules, borders).
+pub(super) const ARTIFACT: usize = usize::MAX;
+
+/// One element of the PDF's structure tree (tagged PDF): its standard role, its parent, and its
+/// kids in reading order.
+pub(super) struct Elem {
+    pub(super) tag: &'static str,
+    pub(super) parent: usize,
+    pub(super) kids: Vec<Kid>,
+    /// Alternative text (figures).
+    pub(super) alt: Option<String>,
+    /// A table header cell's scope: `Column` or `Row`.
+    pub(super) scope: Option<&'static str>,
+}
+
+pub(super) enum Kid {
+    Elem(usize),
+    /// A marked-content sequence: its 0-based page and its MCID there.
+    Content {
+        page: usize,
+        mcid: usize,
+    },
+    /// A link annotation, by its index in `Layout::links`.
+    Link(usize),
+}
+
+/// Where a link goes.
+#[derive(Clone)]
+pub(super) enum Target {
+    /// A destination of this document, by name.
+    Here(String),
+    /// A named destination of another PDF next to this one.
+    File { file: String, dest: String },
+}
+
+/// A clickable area: its 0-based page, rectangle (x1, y1, x2, y2) and target, and the structure
+/// element (`Link`) that holds it.
+pub(super) struct LinkBox {
+    pub(super) page: usize,
+    pub(super) rect: [f32; 4],
+    pub(super) target: Target,
+    pub(super) elem: usize,
 }
 
 pub(super) struct Layout {
@@ -103,6 +159,19 @@ pub(super) struct Layout {
     pub(super) pens: Vec<Pen>,
     pub(super) y: f32,
     pub(super) bookmarks: Vec<Mark>,
+    /// The structure tree: element 0 is the document.
+    pub(super) elems: Vec<Elem>,
+    /// The element new block elements go under (a section, a table, a row).
+    pub(super) parent: usize,
+    /// The element the text drawn now belongs to, and the one graphics belong to (ARTIFACT unless
+    /// a figure is drawn).
+    pub(super) text_tag: usize,
+    pub(super) graphic_tag: usize,
+    /// For each page, the element of each of its MCIDs (the structure tree's parent tree).
+    pub(super) marked: Vec<Vec<usize>>,
+    /// Named destinations: name → (0-based page, y).
+    pub(super) dests: std::collections::BTreeMap<String, (usize, f32)>,
+    pub(super) links: Vec<LinkBox>,
 }
 
 /// The graphics and text state a page's content has set (it lasts to the end of the page).
@@ -112,6 +181,9 @@ pub(super) struct Pen {
     pub(super) stroke: Option<Rgbf>,
     pub(super) thickness: Option<f32>,
     pub(super) font: Option<(Style, f32)>,
+    /// The last marked-content sequence: the index of its closing operator and its element, so
+    /// that more content of the same element right after it joins it.
+    pub(super) mark: Option<(usize, usize)>,
 }
 
 impl Pen {
@@ -152,7 +224,107 @@ impl Layout {
             pens: vec![Pen::default()],
             y: TOP,
             bookmarks: Vec::new(),
+            elems: vec![Elem { tag: "Document", parent: 0, kids: Vec::new(), alt: None, scope: None }],
+            parent: 0,
+            text_tag: 0,
+            graphic_tag: ARTIFACT,
+            marked: vec![Vec::new()],
+            dests: std::collections::BTreeMap::new(),
+            links: Vec::new(),
         }
+    }
+
+    /// A new structure element under the current parent.
+    pub(super) fn elem(&mut self, tag: &'static str) -> usize {
+        let id = self.elems.len();
+        let parent = self.parent;
+        self.elems.push(Elem { tag, parent, kids: Vec::new(), alt: None, scope: None });
+        self.elems[parent].kids.push(Kid::Elem(id));
+        id
+    }
+
+    /// Draw with `draw`, its text tagged as a new element `tag` under the current parent.
+    pub(super) fn tagged<R>(&mut self, tag: &'static str, draw: impl FnOnce(&mut Layout) -> R) -> R {
+        let id = self.elem(tag);
+        self.with_text_tag(id, draw)
+    }
+
+    /// Draw with `draw`, its text belonging to element `id` (or ARTIFACT).
+    pub(super) fn with_text_tag<R>(&mut self, id: usize, draw: impl FnOnce(&mut Layout) -> R) -> R {
+        let before = std::mem::replace(&mut self.text_tag, id);
+        let out = draw(self);
+        self.text_tag = before;
+        out
+    }
+
+    /// Draw with `draw` inside a new container element `tag` (new elements go under it).
+    pub(super) fn within<R>(&mut self, tag: &'static str, draw: impl FnOnce(&mut Layout, usize) -> R) -> R {
+        let id = self.elem(tag);
+        let before = std::mem::replace(&mut self.parent, id);
+        let out = draw(self, id);
+        self.parent = before;
+        out
+    }
+
+    /// A figure: its text and graphics drawn by `draw` form one element with alternative text.
+    pub(super) fn figure(&mut self, alt: String, draw: impl FnOnce(&mut Layout)) {
+        let id = self.elem("Figure");
+        self.elems[id].alt = Some(alt);
+        let (text, graphic) = (self.text_tag, self.graphic_tag);
+        self.text_tag = id;
+        self.graphic_tag = id;
+        draw(self);
+        self.text_tag = text;
+        self.graphic_tag = graphic;
+    }
+
+    /// Open the marked-content sequence of `elem` on `page`, or reopen the page's last one when it
+    /// is that element's and nothing was drawn since.
+    fn open_mark(&mut self, page: usize, elem: usize) {
+        let ops = &mut self.pages[page];
+        if let Some((at, e)) = self.pens[page].mark {
+            if e == elem && at + 1 == ops.len() {
+                ops.pop();
+                return;
+            }
+        }
+        if elem == ARTIFACT {
+            ops.push(Op::BeginMarkedContent { tag: "Artifact".into() });
+            return;
+        }
+        let mcid = self.marked[page].len();
+        self.marked[page].push(elem);
+        self.elems[elem].kids.push(Kid::Content { page, mcid });
+        let properties = printpdf::DictItem::Dict { map: [("MCID".to_string(), printpdf::DictItem::Int(mcid as i64))].into() };
+        ops.push(Op::BeginMarkedContentWithProperties { tag: self.elems[elem].tag.to_string(), properties });
+    }
+
+    fn close_mark(&mut self, page: usize, elem: usize) {
+        let ops = &mut self.pages[page];
+        ops.push(Op::EndMarkedContent);
+        self.pens[page].mark = Some((ops.len() - 1, elem));
+    }
+
+    /// Record a named destination at the cursor.
+    pub(super) fn dest(&mut self, name: &str) {
+        let at = (self.pages.len() - 1, self.y + 20.0);
+        self.dests.entry(name.to_string()).or_insert(at);
+    }
+
+    /// A clickable area on `page` (0-based), held by a `Link` element under the current text's.
+    pub(super) fn link_on(&mut self, page: usize, rect: [f32; 4], target: Target) {
+        let holder = if self.text_tag == ARTIFACT { self.parent } else { self.text_tag };
+        let id = self.elems.len();
+        self.elems.push(Elem { tag: "Link", parent: holder, kids: vec![Kid::Link(self.links.len())], alt: None, scope: None });
+        self.elems[holder].kids.push(Kid::Elem(id));
+        self.links.push(LinkBox { page, rect, target, elem: id });
+    }
+
+    /// Link the text `line` drawn at (x, baseline y) on the current page to `to`.
+    pub(super) fn link_text(&mut self, (x, y): (f32, f32), line: &str, style: Style, size: f32, to: Target) {
+        let w = self.font(style).width(&visible(line), size);
+        let page = self.pages.len() - 1;
+        self.link_on(page, [x - 1.0, y - size * 0.3, x + w + 1.0, y + size * 0.95], to);
     }
 
     pub(super) fn font(&self, style: Style) -> &Font {
@@ -169,6 +341,7 @@ impl Layout {
     pub(super) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.pens.push(Pen::default());
+        self.marked.push(Vec::new());
         self.y = TOP;
     }
 
@@ -179,14 +352,23 @@ impl Layout {
         }
     }
 
-    /// `text` cut with an ellipsis so that it fits `width` on one line.
+    /// `text` shortened at a word boundary, with an ellipsis, so that it fits `width` on one line.
+    /// Only a first word wider than the line itself is cut inside.
     pub(super) fn fit(&self, text: &str, style: Style, size: f32, width: f32) -> String {
         let text = &*visible(text);
         let font = self.font(style);
         if font.width(text, size) <= width {
             return text.to_string();
         }
-        let mut out: String = text.to_string();
+        let words: Vec<&str> = text.split(' ').collect();
+        for n in (1..words.len()).rev() {
+            let kept = words[..n].join(" ");
+            let kept = kept.trim_end_matches([',', ';', ':', '.', ' ', '(', '-', '·']);
+            if !kept.is_empty() && font.width(&format!("{kept}…"), size) <= width {
+                return format!("{kept}…");
+            }
+        }
+        let mut out: String = words[0].to_string();
         while !out.is_empty() && font.width(&format!("{out}…"), size) > width {
             out.pop();
         }
@@ -199,6 +381,8 @@ impl Layout {
     }
 
     pub(super) fn text_on(&mut self, page: usize, (x, y): (f32, f32), text: &str, style: Style, size: f32, fill: Rgbf) {
+        let tag = self.text_tag;
+        self.open_mark(page, tag);
         let id = match style {
             Style::Regular => &self.regular.id,
             Style::Bold => &self.bold.id,
@@ -220,6 +404,7 @@ impl Layout {
             Op::ShowText { items: vec![TextItem::Text(visible(text).into_owned())] },
             Op::EndTextSection,
         ]);
+        self.close_mark(page, tag);
     }
 
     pub(super) fn text(&mut self, x: f32, y: f32, text: &str, style: Style, size: f32, fill: Rgbf) {
@@ -233,6 +418,8 @@ impl Layout {
             (true, false) => PaintMode::Fill,
             _ => PaintMode::Stroke,
         };
+        let tag = self.graphic_tag;
+        self.open_mark(page, tag);
         let (ops, pen) = (&mut self.pages[page], &mut self.pens[page]);
         if let Some(f) = fill {
             pen.fill(ops, f);
@@ -250,6 +437,7 @@ impl Layout {
                 winding_order: Some(WindingOrder::NonZero),
             },
         });
+        self.close_mark(page, tag);
     }
 
     pub(super) fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Rgbf>, stroke: Option<Rgbf>) {
@@ -258,6 +446,8 @@ impl Layout {
     }
 
     pub(super) fn hline_on(&mut self, page: usize, x1: f32, x2: f32, y: f32, c: Rgbf, thickness: f32) {
+        let tag = self.graphic_tag;
+        self.open_mark(page, tag);
         let (ops, pen) = (&mut self.pages[page], &mut self.pens[page]);
         pen.stroke(ops, c, thickness);
         ops.extend([Op::DrawLine {
@@ -269,6 +459,7 @@ impl Layout {
                 is_closed: false,
             },
         }]);
+        self.close_mark(page, tag);
     }
 
     /// Greedy word wrap by measured width; words longer than a line are broken by character.
@@ -317,26 +508,72 @@ impl Layout {
     }
 
     /// A wrapped paragraph at the cursor; breaks pages between lines.
+    /// A wrapped paragraph at the cursor; breaks pages between lines.
     pub(super) fn para(&mut self, text: &str, style: Style, size: f32, fill: Rgbf, indent: f32, after: f32) {
+        self.para_linked(text, style, size, fill, (indent, after), &[]);
+    }
+
+    /// A paragraph in which each of `links` (text, destination) is a link wherever it shows
+    /// whole on a line.
+    pub(super) fn para_linked(
+        &mut self,
+        text: &str,
+        style: Style,
+        size: f32,
+        fill: Rgbf,
+        (indent, after): (f32, f32),
+        links: &[(&str, &str)],
+    ) {
+        self.tagged("P", |l| l.lines(text, style, size, fill, indent, links));
+        self.y -= after;
+    }
+
+    /// A caption: a paragraph tagged as the caption of the table it is drawn in.
+    fn caption(&mut self, text: &str) {
+        self.tagged("Caption", |l| l.lines(text, Style::Bold, BODY, INK, 0.0, &[]));
+        self.y -= 2.0;
+    }
+
+    pub(super) fn lines(&mut self, text: &str, style: Style, size: f32, fill: Rgbf, indent: f32, links: &[(&str, &str)]) {
         let lh = size * 1.35;
         for line in self.wrap(text, style, size, WIDTH - indent) {
             self.ensure(lh);
             self.y -= lh;
-            self.text(LEFT + indent, self.y + size * 0.25, &line, style, size, fill);
+            let (x, y) = (LEFT + indent, self.y + size * 0.25);
+            self.text(x, y, &line, style, size, fill);
+            for (needle, to) in links {
+                for (at, _) in line.match_indices(needle) {
+                    let before = self.font(style).width(&line[..at], size);
+                    self.link_text((x + before, y), needle, style, size, Target::Here(to.to_string()));
+                }
+            }
         }
-        self.y -= after;
     }
 
+    /// A heading: H1 at section size, H2 and H3 below.
     pub(super) fn heading(&mut self, text: &str, size: f32, keep: f32) {
         self.ensure(size * 1.6 + keep);
         self.y -= size * 1.5;
-        self.text(LEFT, self.y, text, Style::Bold, size, INK);
+        let tag = if size >= 16.0 {
+            "H1"
+        } else if size >= 12.0 {
+            "H2"
+        } else {
+            "H3"
+        };
+        let y = self.y;
+        self.tagged(tag, |l| l.text(LEFT, y, text, Style::Bold, size, INK));
         self.y -= size * 0.5;
     }
 
-    pub(super) fn section(&mut self, title: &str) -> usize {
+    /// A section on a new page: a bookmark, a destination named `anchor`, its heading, and a
+    /// `Sect` element that holds what follows. Returns its (1-based) page.
+    pub(super) fn section(&mut self, anchor: &str, title: &str) -> usize {
         self.new_page();
         self.bookmark(title.to_string(), 0);
+        self.dest(anchor);
+        self.parent = 0;
+        self.parent = self.elem("Sect");
         self.heading(title, 16.0, 40.0);
         let y = self.y;
         self.hline_on(self.pages.len() - 1, LEFT, RIGHT, y + 2.0, INK, 1.2);
@@ -344,7 +581,8 @@ impl Layout {
         self.page_no()
     }
 
-    /// A small status badge (colour and word) at (x, baseline y); returns its width.
+    /// A small status badge (colour and word) at (x, baseline y); returns its width. Its word is
+    /// text of the element being drawn.
     pub(super) fn badge(&mut self, x: f32, y: f32, label: &str, class: &str, size: f32) -> f32 {
         let w = self.bold.width(label, size) + 6.0;
         let page = self.pages.len() - 1;
@@ -354,8 +592,15 @@ impl Layout {
     }
 
     /// A table whose rows continue across pages, repeating the header row on each page.
-    /// `widths` are fractions of the text width.
+    /// `widths` are fractions of the text width. Tagged as a table: caption, a header row of
+    /// column header cells, then a row per row (a header row repeated on a later page is an
+    /// artifact).
     pub(super) fn table(&mut self, caption: Option<&str>, widths: &[f32], header: &[&str], rows: Vec<Vec<Cell>>) {
+        self.within("Table", |l, _| l.table_body(caption, widths, header, rows));
+        self.y -= 8.0;
+    }
+
+    fn table_body(&mut self, caption: Option<&str>, widths: &[f32], header: &[&str], rows: Vec<Vec<Cell>>) {
         let size = SMALL;
         let lh = size * 1.3;
         let pad = 3.0;
@@ -364,22 +609,41 @@ impl Layout {
             header.iter().zip(&cols).map(|(h, w)| self.wrap(h, Style::Bold, size, w - 2.0 * pad)).collect();
         let header_h = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
         let caption_h = if caption.is_some() { BODY * 1.6 } else { 0.0 };
-        // Keep the caption, the header and the first row lines together.
-        self.ensure(caption_h + header_h + lh * 2.0 + 2.0 * pad);
+        let wrapped: Vec<Vec<Vec<String>>> =
+            rows.iter().map(|row| row.iter().zip(&cols).map(|(c, w)| self.wrap(&c.text, c.style, size, w - 2.0 * pad)).collect()).collect();
+        // Keep the caption, the header and the whole first row together (as much of the row as a
+        // page holds), so a header never stands alone at a page foot.
+        let first = wrapped.first().map_or(1, |r| r.iter().map(Vec::len).max().unwrap_or(1).max(1)) as f32;
+        let room = TOP - BOTTOM - caption_h - header_h - 2.0 * pad;
+        self.ensure(caption_h + header_h + (first * lh).min(room) + 2.0 * pad);
         if let Some(c) = caption {
-            self.para(c, Style::Bold, BODY, INK, 0.0, 2.0);
+            self.caption(c);
         }
-        self.table_header(&cols, &header_lines, header_h, lh, pad, size);
-        for row in rows {
-            let mut lines: Vec<Vec<String>> =
-                row.iter().zip(&cols).map(|(c, w)| self.wrap(&c.text, c.style, size, w - 2.0 * pad)).collect();
+        let header_row = self.elem("TR");
+        let cells: Vec<usize> = (0..cols.len())
+            .map(|_| {
+                let th = self.elem("TH");
+                self.elems[header_row].kids.push(Kid::Elem(th));
+                th
+            })
+            .collect();
+        // elem() put the cells under the table; they belong to the header row.
+        self.elems[self.parent].kids.retain(|k| !matches!(k, Kid::Elem(e) if cells.contains(e)));
+        for &th in &cells {
+            self.elems[th].parent = header_row;
+            self.elems[th].scope = Some("Column");
+        }
+        self.table_header(&cols, &header_lines, (header_h, lh, pad, size), &cells);
+        for (row, mut lines) in rows.into_iter().zip(wrapped) {
+            let tds: Vec<usize> = self.within("TR", |l, _| (0..row.len()).map(|_| l.elem("TD")).collect());
             loop {
                 let needed = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
                 let fit = ((self.y - BOTTOM - 2.0 * pad) / lh).floor().max(0.0) as usize;
                 // Move the whole row to the next page when it fits there and only part fits here.
                 if fit == 0 || (fit < needed && needed as f32 * lh + 2.0 * pad <= TOP - BOTTOM - header_h) {
                     self.new_page();
-                    self.table_header(&cols, &header_lines, header_h, lh, pad, size);
+                    let repeated = vec![ARTIFACT; cols.len()];
+                    self.table_header(&cols, &header_lines, (header_h, lh, pad, size), &repeated);
                     continue;
                 }
                 let take = needed.min(fit);
@@ -401,13 +665,18 @@ impl Layout {
                     x += w;
                 }
                 let mut x = LEFT;
-                for ((c, w), chunk) in row.iter().zip(&cols).zip(&chunks) {
-                    for (i, line) in chunk.iter().enumerate() {
-                        match c.badge {
-                            Some(_) => self.text(x + pad + 2.0, baseline(i), line, Style::Bold, size, WHITE),
-                            None => self.text(x + pad, baseline(i), line, c.style, size, INK),
+                for (((c, w), chunk), &td) in row.iter().zip(&cols).zip(&chunks).zip(&tds) {
+                    self.with_text_tag(td, |l| {
+                        for (i, line) in chunk.iter().enumerate() {
+                            match c.badge {
+                                Some(_) => l.text(x + pad + 2.0, baseline(i), line, Style::Bold, size, WHITE),
+                                None => l.text(x + pad, baseline(i), line, c.style, size, INK),
+                            }
+                            if let Some(to) = &c.link {
+                                l.link_text((x + pad, baseline(i)), line, c.style, size, to.clone());
+                            }
                         }
-                    }
+                    });
                     x += w;
                 }
                 self.y -= h;
@@ -416,17 +685,19 @@ impl Layout {
                 }
             }
         }
-        self.y -= 8.0;
     }
 
-    pub(super) fn table_header(&mut self, cols: &[f32], header_lines: &[Vec<String>], h: f32, lh: f32, pad: f32, size: f32) {
+    /// The header row at the cursor, each cell's text tagged as the element in `cells`.
+    fn table_header(&mut self, cols: &[f32], header_lines: &[Vec<String>], (h, lh, pad, size): (f32, f32, f32, f32), cells: &[usize]) {
         let top = self.y;
         let mut x = LEFT;
-        for (w, lines) in cols.iter().zip(header_lines) {
+        for ((w, lines), &th) in cols.iter().zip(header_lines).zip(cells) {
             self.rect(x, top - h, *w, h, Some(HEAD_BG), Some(RULE));
-            for (i, line) in lines.iter().enumerate() {
-                self.text(x + pad, top - pad - (i as f32 + 1.0) * lh + size * 0.3, line, Style::Bold, size, INK);
-            }
+            self.with_text_tag(th, |l| {
+                for (i, line) in lines.iter().enumerate() {
+                    l.text(x + pad, top - pad - (i as f32 + 1.0) * lh + size * 0.3, line, Style::Bold, size, INK);
+                }
+            });
             x += w;
         }
         self.y -= h;

@@ -7,13 +7,60 @@ use crate::render::view::Packet;
 /// Render one framework packet to PDF bytes.
 pub fn render(packet: &Packet) -> Vec<u8> {
     let mut l = Layout::new();
+    let contents = cover(&mut l, packet);
+    action(&mut l, packet);
+    summary(&mut l, packet);
+    if !packet.by_account.is_empty() {
+        accounts(&mut l, packet);
+    }
+    if let Some(c) = &packet.changes {
+        l.section("changes", &title_of(packet, "changes"));
+        draw_changes(&mut l, c);
+    }
+    matrix(&mut l, packet);
+    service_models(&mut l, packet);
+    controls(&mut l, packet);
+    findings_by_check(&mut l, packet);
+    if let Some(a) = &packet.accepted {
+        l.section("accepted", &title_of(packet, "accepted"));
+        draw_accepted(&mut l, a);
+    }
+    needed(&mut l, packet);
+    l.section("config-rules", &title_of(packet, "config-rules"));
+    draw_config_rules(&mut l, &packet.config_rules);
+    if !packet.attestations.is_empty() {
+        attestations(&mut l, packet);
+    }
+    gaps(&mut l, packet);
+    signoff(&mut l, packet);
+    l.section("files", &title_of(packet, "files"));
+    let rows = packet.evidence_files.iter().map(|f| vec![cell(&f.path), cell(&f.sha256)]).collect();
+    l.table(Some("Every file of the evidence bundle with its SHA-256"), &[0.52, 0.48], &["File", "SHA-256"], rows);
+    contents_entries(&mut l, packet, contents);
+    running_header(&mut l, packet);
+    finish(l, &Meta::of_packet(packet))
+}
 
-    // Cover.
+fn title_of(packet: &Packet, anchor: &str) -> String {
+    packet.sections.iter().find(|s| s.anchor == anchor).map(|s| s.title.clone()).unwrap_or_default()
+}
+
+/// Where the contents go: the page, the top of its list, and its element.
+struct Contents {
+    page: usize,
+    top: f32,
+    elem: usize,
+}
+
+fn cover(l: &mut Layout, packet: &Packet) -> Contents {
     l.bookmark("Cover".into(), 0);
+    l.dest("cover");
+    l.parent = l.elem("Sect");
     l.y = TOP - 40.0;
-    l.text(LEFT, l.y, "AUDIT PACKET", Style::Bold, 10.0, MUTED);
+    let y = l.y;
+    l.tagged("P", |l| l.text(LEFT, y, "AUDIT PACKET", Style::Bold, 10.0, MUTED));
     l.y -= 34.0;
-    l.para(&packet.framework_name, Style::Bold, 26.0, INK, 0.0, 0.0);
+    l.tagged("H1", |l| l.lines(&packet.framework_name, Style::Bold, 26.0, INK, 0.0, &[]));
     l.para(&packet.framework_version, Style::Regular, 14.0, MUTED, 0.0, 8.0);
     l.para(&packet.framework_description, Style::Regular, 11.0, MUTED, 0.0, 14.0);
     let facts = vec![
@@ -59,14 +106,113 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         16.0,
     );
     l.heading("Contents", 12.0, packet.sections.len() as f32 * 16.0 + 10.0);
-    let toc_page = l.pages.len() - 1;
-    let toc_top = l.y;
-    let toc_titles: Vec<&str> = packet.sections.iter().map(|s| s.title.as_str()).collect();
-    let title_of = |anchor: &str| packet.sections.iter().find(|s| s.anchor == anchor).map(|s| s.title.clone()).unwrap_or_default();
-    let mut toc_pages = Vec::new();
+    let elem = l.elem("TOC");
+    Contents { page: l.pages.len() - 1, top: l.y, elem }
+}
 
-    // Summary.
-    toc_pages.push(l.section(&title_of("summary")));
+/// The contents, with page numbers now that they are known; each entry links to its section.
+fn contents_entries(l: &mut Layout, packet: &Packet, at: Contents) {
+    let mut y = at.top;
+    l.parent = at.elem;
+    for s in &packet.sections {
+        let Some(&(page, _)) = l.dests.get(s.anchor) else { continue };
+        y -= 16.0;
+        let num = (page + 1).to_string();
+        let w = l.regular.width(&num, 10.5);
+        let title_w = l.regular.width(&s.title, 10.5);
+        l.tagged("TOCI", |l| {
+            l.text_on(at.page, (LEFT, y), &s.title, Style::Regular, 10.5, INK);
+            l.text_on(at.page, (RIGHT - w, y), &num, Style::Regular, 10.5, INK);
+            l.link_on(at.page, [LEFT - 1.0, y - 3.5, RIGHT + 1.0, y + 10.5], Target::Here(s.anchor.to_string()));
+        });
+        l.hline_on(at.page, LEFT + title_w + 6.0, RIGHT - w - 6.0, y + 2.0, RULE, 0.4);
+    }
+}
+
+/// The running header and "page x of y" footer: artifacts, not text to read.
+fn running_header(l: &mut Layout, packet: &Packet) {
+    let total = l.pages.len();
+    let header = format!("{} {} · audit packet", packet.framework_name, packet.framework_version);
+    let account = format!("Account {}", packet.accounts);
+    let hash = format!("Evidence bundle {}", packet.manifest_sha256);
+    l.with_text_tag(ARTIFACT, |l| {
+        for page in 0..total {
+            if page > 0 {
+                l.text_on(page, (LEFT, PAGE_H - 36.0), &header, Style::Regular, SMALL, MUTED);
+                let w = l.regular.width(&account, SMALL);
+                l.text_on(page, (RIGHT - w, PAGE_H - 36.0), &account, Style::Regular, SMALL, MUTED);
+                l.hline_on(page, LEFT, RIGHT, PAGE_H - 42.0, RULE, 0.5);
+            }
+            l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
+            l.text_on(page, (LEFT, 28.0), &hash, Style::Regular, SMALL, MUTED);
+            let footer = format!("Page {} of {}", page + 1, total);
+            let w = l.regular.width(&footer, SMALL);
+            l.text_on(page, (RIGHT - w, 28.0), &footer, Style::Regular, SMALL, MUTED);
+        }
+    });
+}
+
+/// "What needs action": the failing and not-assessed controls, most urgent first, each linking
+/// to its control; then accepted risks about to expire and evidence still needed.
+fn action(l: &mut Layout, packet: &Packet) {
+    let a = &packet.action;
+    l.section("action", &title_of(packet, "action"));
+    if a.empty {
+        l.para("No control of this framework fails or lacks evidence.", Style::Regular, BODY, INK, 0.0, 6.0);
+    } else {
+        l.para(
+            "The controls that fail or could not be assessed: customer-owned and shared first, then by the severity of their worst check. Each control id links to the control, with its findings and remediation.",
+            Style::Regular,
+            BODY,
+            INK,
+            0.0,
+            4.0,
+        );
+        let rows = a
+            .items
+            .iter()
+            .map(|i| {
+                vec![
+                    link_cell(&i.id, &i.anchor),
+                    cell(&i.title),
+                    cell(i.owner),
+                    badge_cell(i.status_label, i.status_class),
+                    cell(i.severity),
+                    cell(&i.why),
+                ]
+            })
+            .collect();
+        l.table(
+            Some("Controls to work on, most urgent first"),
+            &[0.1, 0.25, 0.11, 0.14, 0.1, 0.3],
+            &["Control", "Title", "Owner", "Status", "Severity", "Why"],
+            rows,
+        );
+    }
+    if !a.expiring.is_empty() {
+        l.heading("Accepted risks expiring soon", 12.0, 30.0);
+        for e in &a.expiring {
+            l.para_linked(&format!("{e} (see Accepted risks)."), Style::Regular, BODY, INK, (0.0, 2.0), &[("Accepted risks", "accepted")]);
+        }
+    }
+    if a.needed > 0 {
+        l.heading("Evidence still needed", 12.0, 30.0);
+        l.para_linked(
+            &format!(
+                "{} manual control(s) have no document for this period: {}. Evidence still needed says what to request for each.",
+                a.needed, a.needed_ids
+            ),
+            Style::Regular,
+            BODY,
+            INK,
+            (0.0, 6.0),
+            &[("Evidence still needed", "needed")],
+        );
+    }
+}
+
+fn summary(l: &mut Layout, packet: &Packet) {
+    l.section("summary", &title_of(packet, "summary"));
     let rows = packet
         .status_rows
         .iter()
@@ -92,8 +238,8 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         &["Status", "All", "AWS", "Shared", "Customer"],
         rows,
     );
-    draw_owner_chart(&mut l, packet);
-    draw_section_chart(&mut l, packet);
+    draw_owner_chart(l, packet);
+    draw_section_chart(l, packet);
     let legend = [
         ("PASS", "pass", "every check behind the control passed on the collected evidence"),
         ("FAIL", "fail", "at least one check failed; findings and remediation follow"),
@@ -106,60 +252,65 @@ pub fn render(packet: &Packet) -> Vec<u8> {
     ];
     // The meanings start after the widest badge (a badge is its word plus 6 points of padding).
     let column = legend.iter().map(|(label, _, _)| l.bold.width(label, SMALL) + 6.0).fold(0.0, f32::max) + 8.0;
-    for (label, class, meaning) in legend {
-        l.ensure(14.0);
-        l.y -= 13.0;
-        let y = l.y;
-        l.badge(LEFT, y, label, class, SMALL);
-        l.text(LEFT + column, y, meaning, Style::Regular, SMALL, INK);
-    }
+    l.within("L", |l, _| {
+        for (label, class, meaning) in legend {
+            l.ensure(14.0);
+            l.y -= 13.0;
+            let y = l.y;
+            l.tagged("LI", |l| {
+                l.badge(LEFT, y, label, class, SMALL);
+                l.text(LEFT + column, y, meaning, Style::Regular, SMALL, INK);
+            });
+        }
+    });
+}
 
-    // By account, for a bundle of several.
-    if !packet.by_account.is_empty() {
-        toc_pages.push(l.section(&title_of("accounts")));
-        l.para(
-            "Each account of the bundle evaluated alone, as if its evidence were the whole bundle: its controls by status, and the customer-owned or shared controls that fail there.",
-            Style::Regular,
-            BODY,
-            INK,
-            0.0,
-            4.0,
-        );
-        let rows = packet
-            .by_account
-            .iter()
-            .map(|a| {
-                let n = |k: usize| cell(k.to_string());
-                vec![
-                    bold_cell(&a.account),
-                    n(a.pass),
-                    n(a.fail),
-                    n(a.accepted_risk),
-                    n(a.not_assessed),
-                    n(a.not_applicable),
-                    n(a.manual),
-                    n(a.inherited),
-                    cell(&a.failing),
-                ]
-            })
-            .collect();
-        l.table(
-            Some("Controls by status in each account"),
-            &[0.16, 0.06, 0.06, 0.1, 0.1, 0.08, 0.09, 0.1, 0.25],
-            &["Account", "Pass", "Fail", "Accepted", "Not assessed", "N/A", "Manual", "Inherited", "Failing controls"],
-            rows,
-        );
-    }
+fn accounts(l: &mut Layout, packet: &Packet) {
+    l.section("accounts", &title_of(packet, "accounts"));
+    l.para(
+        "Each account of the bundle evaluated alone, as if its evidence were the whole bundle: its controls by status, and the customer-owned or shared controls that fail there.",
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        4.0,
+    );
+    let rows = packet
+        .by_account
+        .iter()
+        .map(|a| {
+            let n = |k: usize| cell(k.to_string());
+            vec![
+                bold_cell(&a.account),
+                n(a.pass),
+                n(a.fail),
+                n(a.accepted_risk),
+                n(a.not_assessed),
+                n(a.not_applicable),
+                n(a.manual),
+                n(a.inherited),
+                cell(&a.failing),
+            ]
+        })
+        .collect();
+    l.table(
+        Some("Controls by status in each account"),
+        &[0.16, 0.06, 0.06, 0.1, 0.1, 0.08, 0.09, 0.1, 0.25],
+        &["Account", "Pass", "Fail", "Accepted", "Not assessed", "N/A", "Manual", "Inherited", "Failing controls"],
+        rows,
+    );
+}
 
-    // Changes since the previous period.
-    if let Some(c) = &packet.changes {
-        toc_pages.push(l.section(&title_of("changes")));
-        draw_changes(&mut l, c);
-    }
-
-    // Responsibility matrix.
-    toc_pages.push(l.section(&title_of("matrix")));
-    l.para("Who carries each control under the AWS Shared Responsibility Model.", Style::Regular, BODY, INK, 0.0, 6.0);
+fn matrix(l: &mut Layout, packet: &Packet) {
+    l.section("matrix", &title_of(packet, "matrix"));
+    l.para(
+        "Who carries each control under the AWS Shared Responsibility Model; in each table the failing controls come first, then those not assessed, accepted, manual and passing.",
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        6.0,
+    );
     for group in &packet.matrix {
         l.heading(group.owner, 12.0, 60.0);
         l.para(group.explanation, Style::Regular, BODY, MUTED, 0.0, 4.0);
@@ -169,14 +320,17 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             group
                 .controls
                 .iter()
-                .map(|c| vec![bold_cell(&c.id), cell(&c.title), cell(c.evidence_method), badge_cell(c.status_label, c.status_class)])
+                .map(|c| {
+                    vec![link_cell(&c.id, &c.anchor), cell(&c.title), cell(c.evidence_method), badge_cell(c.status_label, c.status_class)]
+                })
                 .collect()
         };
         l.table(None, &[0.2, 0.5, 0.13, 0.17], &["Control", "Title", "Evidence", "Status"], rows);
     }
+}
 
-    // Shared responsibility by service model.
-    toc_pages.push(l.section(&title_of("service-models")));
+fn service_models(l: &mut Layout, packet: &Packet) {
+    l.section("service-models", &title_of(packet, "service-models"));
     l.para(
         &format!(
             "{} Who owns each area of the AWS Shared Responsibility Model under each of them, and the controls of this framework that fall in the area.",
@@ -207,31 +361,43 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         })
         .collect();
     l.table(Some("Areas of responsibility by service model"), &widths, &header, rows);
+}
 
-    // Controls.
-    toc_pages.push(l.section(&title_of("controls")));
+fn controls(l: &mut Layout, packet: &Packet) {
+    l.section("controls", &title_of(packet, "controls"));
+    let sect = l.parent;
     for c in &packet.controls {
+        l.parent = sect;
         l.ensure(90.0);
         l.bookmark(format!("{} {}", c.id, c.title), 1);
+        l.dest(&c.anchor);
+        l.parent = l.elem("Sect");
         l.y -= 6.0;
         l.hline_on(l.pages.len() - 1, LEFT, RIGHT, l.y, RULE, 0.6);
         l.y -= 16.0;
         let y = l.y;
-        let mut bw = l.bold.width(c.status_label, SMALL) + 6.0;
-        l.badge(RIGHT - bw, y, c.status_label, c.status_class, SMALL);
-        if let (Some(label), Some(class)) = (c.change_label, c.change_class) {
-            let cw = l.bold.width(label, SMALL) + 6.0;
-            l.badge(RIGHT - bw - cw - 4.0, y, label, class, SMALL);
-            bw += cw + 4.0;
-        }
-        let title_lines = l.wrap(&format!("{}  {}", c.id, c.title), Style::Bold, 11.5, WIDTH - bw - 10.0);
-        for (i, line) in title_lines.iter().enumerate() {
-            if i > 0 {
-                l.y -= 15.0;
+        l.tagged("H2", |l| {
+            let title_lines = {
+                let mut bw = l.bold.width(c.status_label, SMALL) + 6.0;
+                if let Some(label) = c.change_label {
+                    bw += l.bold.width(label, SMALL) + 10.0;
+                }
+                l.wrap(&format!("{}  {}", c.id, c.title), Style::Bold, 11.5, WIDTH - bw - 10.0)
+            };
+            for (i, line) in title_lines.iter().enumerate() {
+                if i > 0 {
+                    l.y -= 15.0;
+                }
+                let y = l.y;
+                l.text(LEFT, y, line, Style::Bold, 11.5, INK);
             }
-            let y = l.y;
-            l.text(LEFT, y, line, Style::Bold, 11.5, INK);
-        }
+            let bw = l.bold.width(c.status_label, SMALL) + 6.0;
+            l.badge(RIGHT - bw, y, c.status_label, c.status_class, SMALL);
+            if let (Some(label), Some(class)) = (c.change_label, c.change_class) {
+                let cw = l.bold.width(label, SMALL) + 6.0;
+                l.badge(RIGHT - bw - cw - 4.0, y, label, class, SMALL);
+            }
+        });
         l.y -= 4.0;
         l.para(&format!("{} · owner: {} · evidence: {}", c.section, c.owner, c.evidence_method), Style::Regular, SMALL, MUTED, 0.0, 2.0);
         if let Some(why) = &c.owner_reason {
@@ -273,17 +439,24 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             l.ensure(40.0);
             l.y -= 14.0;
             let y = l.y;
-            let w = l.badge(LEFT + 8.0, y, k.status_label, k.status_class, SMALL);
-            let head = format!("{} ({}, severity {})", k.title, k.id, k.severity);
-            let lines = l.wrap(&head, Style::Bold, BODY, WIDTH - w - 16.0);
-            for (i, line) in lines.iter().enumerate() {
-                if i > 0 {
-                    l.ensure(13.0);
-                    l.y -= 13.0;
+            l.dest(&format!("{}--{}", c.anchor, k.anchor));
+            l.tagged("H3", |l| {
+                let w = l.badge(LEFT + 8.0, y, k.status_label, k.status_class, SMALL);
+                let head = format!("{} ({}, severity {})", k.title, k.id, k.severity);
+                let lines = l.wrap(&head, Style::Bold, BODY, WIDTH - w - 16.0);
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        l.ensure(13.0);
+                        l.y -= 13.0;
+                    }
+                    let y = l.y;
+                    l.text(LEFT + 14.0 + w, y, line, Style::Bold, BODY, INK);
+                    if let Some(at) = line.find(&k.id) {
+                        let x = LEFT + 14.0 + w + l.bold.width(&line[..at], BODY);
+                        l.link_text((x, y), &k.id, Style::Bold, BODY, Target::Here(k.anchor.clone()));
+                    }
                 }
-                let y = l.y;
-                l.text(LEFT + 14.0 + w, y, line, Style::Bold, BODY, INK);
-            }
+            });
             l.y -= 3.0;
             if let Some(r) = &k.reason {
                 l.para(r, Style::Regular, SMALL, status_color(k.status_class), 8.0, 1.0);
@@ -294,9 +467,9 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             if let Some(n) = &k.counts {
                 l.para(&format!("{n}."), Style::Regular, SMALL, MUTED, 8.0, 1.0);
             }
-            findings_table(&mut l, &k.findings);
+            findings_table(l, &k.findings);
             if let Some(more) = &k.more {
-                l.para(more, Style::Regular, SMALL, MUTED, 8.0, 2.0);
+                l.para_linked(more, Style::Regular, SMALL, MUTED, (8.0, 2.0), &[("Findings by check", &k.anchor)]);
             }
         }
         if !c.evidence_files.is_empty() {
@@ -306,9 +479,12 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             }
         }
     }
+    l.parent = sect;
+}
 
-    // Findings by check: each check once, with what the packet lists of its findings.
-    toc_pages.push(l.section(&title_of("findings")));
+/// Each check once, with what the packet lists of its findings; "Used at" links to the controls.
+fn findings_by_check(l: &mut Layout, packet: &Packet) {
+    l.section("findings", &title_of(packet, "findings"));
     l.para(
         "Each check of this framework once, with the resources it examined, failures first; the controls show the first few. A finding accepted for one control only is shown as accepted at that control.",
         Style::Regular,
@@ -317,34 +493,36 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         0.0,
         4.0,
     );
+    let sect = l.parent;
     for k in &packet.findings_by_check {
+        l.parent = sect;
         l.ensure(60.0);
         l.bookmark(format!("{} {}", k.id, k.title), 1);
+        l.dest(&k.anchor);
+        l.parent = l.elem("Sect");
         l.y -= 6.0;
         l.hline_on(l.pages.len() - 1, LEFT, RIGHT, l.y, RULE, 0.6);
         l.y -= 2.0;
         l.para(&format!("{} ({}, severity {})", k.title, k.id, k.severity), Style::Bold, BODY, INK, 0.0, 1.0);
         let used: Vec<&str> = k.controls.iter().map(|c| c.id.as_str()).collect();
         let counted = k.counts.clone().unwrap_or_else(|| "No findings".to_string());
-        l.para(&format!("Used at {}. {counted}.", used.join(", ")), Style::Regular, SMALL, MUTED, 0.0, 2.0);
-        findings_table(&mut l, &k.findings);
+        let links: Vec<(&str, &str)> = k.controls.iter().map(|c| (c.id.as_str(), c.anchor.as_str())).collect();
+        l.para_linked(&format!("Used at {}. {counted}.", used.join(", ")), Style::Regular, SMALL, MUTED, (0.0, 2.0), &links);
+        findings_table(l, &k.findings);
         if let Some(more) = &k.more {
             l.para(more, Style::Regular, SMALL, MUTED, 8.0, 2.0);
         }
     }
+    l.parent = sect;
+}
 
-    // Accepted risks.
-    if let Some(a) = &packet.accepted {
-        toc_pages.push(l.section(&title_of("accepted")));
-        draw_accepted(&mut l, a);
-    }
-
-    // Evidence still needed.
-    toc_pages.push(l.section(&title_of("needed")));
+fn needed(l: &mut Layout, packet: &Packet) {
+    l.section("needed", &title_of(packet, "needed"));
     if packet.needed.is_empty() {
         l.para("Every manual control of this framework has documents attached for this period.", Style::Regular, BODY, INK, 0.0, 6.0);
     } else {
-        let rows = packet.needed.iter().map(|n| vec![bold_cell(&n.id), cell(&n.title), cell(n.owner), cell(&n.request)]).collect();
+        let rows =
+            packet.needed.iter().map(|n| vec![link_cell(&n.id, &n.anchor), cell(&n.title), cell(n.owner), cell(&n.request)]).collect();
         l.table(
             Some("Manual controls with no document attached for this period: what to request"),
             &[0.16, 0.3, 0.11, 0.43],
@@ -376,43 +554,39 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             rows,
         );
     }
+}
 
-    // AWS Config rules.
-    toc_pages.push(l.section(&title_of("config-rules")));
-    draw_config_rules(&mut l, &packet.config_rules);
+fn attestations(l: &mut Layout, packet: &Packet) {
+    l.section("attestations", &title_of(packet, "attestations"));
+    l.para(
+        "What AWS carries under the shared responsibility model is evidenced by AWS's own third-party attestations, which the AWS-owned and shared controls of this framework cite. A report or certificate more than 12 months old at generation is flagged STALE.",
+        Style::Regular,
+        BODY,
+        INK,
+        0.0,
+        6.0,
+    );
+    let rows = packet
+        .attestations
+        .iter()
+        .map(|a| {
+            let name = match &a.note {
+                Some(n) => format!("{}\n{n}", a.name),
+                None => a.name.clone(),
+            };
+            vec![cell(name), cell(&a.dates), badge_cell(a.state_label, a.state_class), cell(format!("{}. {}", a.age, a.source))]
+        })
+        .collect();
+    l.table(
+        Some("Attestations cited, with their dates and where to get them"),
+        &[0.34, 0.18, 0.13, 0.35],
+        &["Attestation", "Dates", "State", "Age and where"],
+        rows,
+    );
+}
 
-    // AWS attestations.
-    if !packet.attestations.is_empty() {
-        toc_pages.push(l.section(&title_of("attestations")));
-        l.para(
-            "What AWS carries under the shared responsibility model is evidenced by AWS's own third-party attestations, which the AWS-owned and shared controls of this framework cite. A report or certificate more than 12 months old at generation is flagged STALE.",
-            Style::Regular,
-            BODY,
-            INK,
-            0.0,
-            6.0,
-        );
-        let rows = packet
-            .attestations
-            .iter()
-            .map(|a| {
-                let name = match &a.note {
-                    Some(n) => format!("{}\n{n}", a.name),
-                    None => a.name.clone(),
-                };
-                vec![cell(name), cell(&a.dates), badge_cell(a.state_label, a.state_class), cell(format!("{}. {}", a.age, a.source))]
-            })
-            .collect();
-        l.table(
-            Some("Attestations cited, with their dates and where to get them"),
-            &[0.34, 0.18, 0.13, 0.35],
-            &["Attestation", "Dates", "State", "Age and where"],
-            rows,
-        );
-    }
-
-    // Gaps.
-    toc_pages.push(l.section(&title_of("gaps")));
+fn gaps(l: &mut Layout, packet: &Packet) {
+    l.section("gaps", &title_of(packet, "gaps"));
     if packet.gaps.is_empty() {
         l.para("Every API call of the collection succeeded.", Style::Regular, BODY, INK, 0.0, 6.0);
     } else {
@@ -433,9 +607,11 @@ pub fn render(packet: &Packet) -> Vec<u8> {
             rows,
         );
     }
+}
 
-    // Sign-off: who prepared, reviewed and approved the packet, with lines to sign on.
-    toc_pages.push(l.section(&title_of("signoff")));
+/// Sign-off: who prepared, reviewed and approved the packet, with lines to sign on.
+fn signoff(l: &mut Layout, packet: &Packet) {
+    l.section("signoff", &title_of(packet, "signoff"));
     l.para(
         &format!(
             "By signing, the people below confirm they reviewed this packet against the evidence bundle named on the cover (SHA-256 {}).",
@@ -454,54 +630,18 @@ pub fn render(packet: &Packet) -> Vec<u8> {
         for (label, value) in [("Name", name), ("Signature", None), ("Date", None)] {
             l.y -= 22.0;
             let y = l.y;
-            l.text(LEFT, y, label, Style::Regular, SMALL, MUTED);
-            if let Some(v) = value {
-                l.text(LEFT + 70.0, y + 2.0, v, Style::Regular, BODY, INK);
-            }
+            l.tagged("P", |l| {
+                l.text(LEFT, y, label, Style::Regular, SMALL, MUTED);
+                if let Some(v) = value {
+                    l.text(LEFT + 70.0, y + 2.0, v, Style::Regular, BODY, INK);
+                }
+            });
             l.hline_on(l.pages.len() - 1, LEFT + 66.0, RIGHT, y - 2.0, RULE, 0.6);
         }
         l.y -= 18.0;
     }
-
-    // Evidence files.
-    toc_pages.push(l.section(&title_of("files")));
-    let rows = packet.evidence_files.iter().map(|f| vec![cell(&f.path), cell(&f.sha256)]).collect();
-    l.table(Some("Every file of the evidence bundle with its SHA-256"), &[0.52, 0.48], &["File", "SHA-256"], rows);
-
-    // Contents with page numbers, now that they are known.
-    let mut y = toc_top;
-    for (title, page) in toc_titles.iter().zip(&toc_pages) {
-        y -= 16.0;
-        l.text_on(toc_page, (LEFT, y), title, Style::Regular, 10.5, INK);
-        let num = page.to_string();
-        let w = l.regular.width(&num, 10.5);
-        l.text_on(toc_page, (RIGHT - w, y), &num, Style::Regular, 10.5, INK);
-        l.hline_on(toc_page, LEFT + l.regular.width(title, 10.5) + 6.0, RIGHT - w - 6.0, y + 2.0, RULE, 0.4);
-    }
-
-    // Running header and footer.
-    let total = l.pages.len();
-    let header = format!("{} {} · audit packet", packet.framework_name, packet.framework_version);
-    let account = format!("Account {}", packet.accounts);
-    let hash = format!("Evidence bundle {}…", &packet.manifest_sha256[..16.min(packet.manifest_sha256.len())]);
-    for page in 0..total {
-        if page > 0 {
-            l.text_on(page, (LEFT, PAGE_H - 36.0), &header, Style::Regular, SMALL, MUTED);
-            let w = l.regular.width(&account, SMALL);
-            l.text_on(page, (RIGHT - w, PAGE_H - 36.0), &account, Style::Regular, SMALL, MUTED);
-            l.hline_on(page, LEFT, RIGHT, PAGE_H - 42.0, RULE, 0.5);
-        }
-        l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
-        l.text_on(page, (LEFT, 28.0), &hash, Style::Regular, SMALL, MUTED);
-        let footer = format!("Page {} of {}", page + 1, total);
-        let w = l.regular.width(&footer, SMALL);
-        l.text_on(page, (RIGHT - w, 28.0), &footer, Style::Regular, SMALL, MUTED);
-    }
-
-    finish(l, &Meta::of_packet(packet))
 }
 
-/// The "Changes since" section.
 /// A check's findings as a table (nothing when there are none).
 fn findings_table(l: &mut Layout, findings: &[crate::render::view::FindingView]) {
     if !findings.is_empty() {
@@ -529,6 +669,7 @@ fn findings_table(l: &mut Layout, findings: &[crate::render::view::FindingView])
     }
 }
 
+/// The "Changes since" section.
 fn draw_changes(l: &mut Layout, c: &crate::render::view::ChangesView) {
     if c.not_compared {
         l.para(
@@ -621,7 +762,7 @@ fn draw_changes(l: &mut Layout, c: &crate::render::view::ChangesView) {
     }
 }
 
-/// The "Accepted risks" section.
+/// The "AWS Config rules" section.
 fn draw_config_rules(l: &mut Layout, v: &crate::render::view::ConfigRulesView) {
     l.para(
         "The account's own continuous controls. A managed rule is recognised by its identifier, under whatever name it is deployed (conformance packs add a suffix); its NON_COMPLIANT results fail exactly the controls it evidences, its COMPLIANT results evidence them.",
@@ -701,6 +842,7 @@ fn draw_config_rules(l: &mut Layout, v: &crate::render::view::ConfigRulesView) {
     }
 }
 
+/// The "Accepted risks" section.
 fn draw_accepted(l: &mut Layout, a: &crate::render::view::AcceptedView) {
     l.para(
         &format!(
@@ -733,60 +875,86 @@ fn draw_accepted(l: &mut Layout, a: &crate::render::view::AcceptedView) {
 }
 
 /// A horizontal stacked bar per section: how its controls split by status, as shares of the
-/// section (vector graphics, from the same bar model as the summary's chart).
+/// section (vector graphics, from the same bar model as the summary's chart), each bar's counts
+/// written under it so the chart reads without its colours. Tagged as a figure whose alternative
+/// text says the same.
 fn draw_section_chart(l: &mut Layout, packet: &Packet) {
     let (bar_h, label_w) = (11.0, 190.0);
     let bar_w = WIDTH - label_w - 30.0;
     l.ensure(40.0);
     l.para("Controls by section and status", Style::Bold, BODY, INK, 0.0, 4.0);
     for bar in &packet.section_bars {
-        l.ensure(bar_h + 6.0);
+        l.ensure(bar_h + 16.0);
         l.y -= bar_h + 5.0;
         let y = l.y;
-        let label = l.fit(&bar.label, Style::Regular, SMALL, label_w - 8.0);
-        l.text(LEFT, y + 2.5, &label, Style::Regular, SMALL, INK);
-        for seg in &bar.segments {
-            let (x, w) = (LEFT + label_w + seg.start * bar_w, seg.width * bar_w);
-            l.rect(x, y, w, bar_h, Some(status_color(seg.class)), Some(WHITE));
-            let t = seg.count.to_string();
-            let tw = l.bold.width(&t, 6.5);
-            if w > tw + 4.0 {
-                l.text(x + (w - tw) / 2.0, y + 3.0, &t, Style::Bold, 6.5, WHITE);
-            }
-        }
-        l.text(LEFT + label_w + bar_w + 4.0, y + 2.5, &bar.total.to_string(), Style::Regular, SMALL, INK);
+        let alt = format!("{} ({} controls): {}", bar.label, bar.total, bar.counts);
+        l.figure(alt, |l| {
+            let label = l.fit(&bar.label, Style::Regular, SMALL, label_w - 8.0);
+            l.text(LEFT, y + 2.5, &label, Style::Regular, SMALL, INK);
+            draw_segments(l, &bar.segments, (LEFT + label_w, y), bar_w, bar_h);
+            l.text(LEFT + label_w + bar_w + 4.0, y + 2.5, &bar.total.to_string(), Style::Regular, SMALL, INK);
+            l.text(LEFT + label_w, y - 7.5, &bar.counts, Style::Regular, 6.5, MUTED);
+        });
+        l.y -= 9.0;
     }
     l.y -= 12.0;
 }
 
-/// A horizontal stacked bar per owner: how its controls split by status (vector graphics).
+/// A bar's segments from (x, y), `w` wide in all; a count inside each segment wide enough.
+pub(super) fn draw_segments(l: &mut Layout, segments: &[crate::render::chart::Segment], (x0, y): (f32, f32), w: f32, h: f32) {
+    for seg in segments {
+        let (x, sw) = (x0 + seg.start * w, seg.width * w);
+        l.rect(x, y, sw, h, Some(status_color(seg.class)), Some(WHITE));
+        let t = seg.count.to_string();
+        let tw = l.bold.width(&t, 6.5);
+        if sw > tw + 4.0 {
+            l.text(x + (sw - tw) / 2.0, y + (h - 6.5) / 2.0 + 1.0, &t, Style::Bold, 6.5, WHITE);
+        }
+    }
+}
+
+/// A horizontal stacked bar per owner: how its controls split by status (vector graphics), with
+/// the counts in words beside each bar's total.
 fn draw_owner_chart(l: &mut Layout, packet: &Packet) {
     let bar_h = 14.0;
     let label_w = 70.0;
     let max = packet.owner_totals.iter().map(|o| o.total).max().unwrap_or(0).max(1) as f32;
-    l.ensure(3.0 * (bar_h + 8.0) + 30.0);
+    l.ensure(3.0 * (bar_h + 16.0) + 30.0);
     l.para("Controls by owner and status", Style::Bold, BODY, INK, 0.0, 4.0);
     for (i, owner) in packet.owner_totals.iter().enumerate() {
         l.y -= bar_h + 6.0;
         let y = l.y;
-        l.text(LEFT, y + 3.0, owner.owner, Style::Bold, SMALL, INK);
-        let mut x = LEFT + label_w;
-        for row in &packet.status_rows {
-            let n = [row.aws, row.shared, row.customer][i];
-            if n == 0 {
-                continue;
+        let parts: Vec<String> = packet
+            .status_rows
+            .iter()
+            .filter_map(|r| {
+                let n = [r.aws, r.shared, r.customer][i];
+                (n > 0).then(|| format!("{n} {}", r.label))
+            })
+            .collect();
+        let counts = if parts.is_empty() { "none".to_string() } else { parts.join(" · ") };
+        l.figure(format!("{}: {} controls: {counts}", owner.owner, owner.total), |l| {
+            l.text(LEFT, y + 3.0, owner.owner, Style::Bold, SMALL, INK);
+            let mut x = LEFT + label_w;
+            for row in &packet.status_rows {
+                let n = [row.aws, row.shared, row.customer][i];
+                if n == 0 {
+                    continue;
+                }
+                let w = n as f32 / max * (WIDTH - label_w - 40.0);
+                l.rect(x, y, w, bar_h, Some(status_color(row.class)), Some(WHITE));
+                if w > 14.0 {
+                    let t = n.to_string();
+                    let tw = l.bold.width(&t, 7.0);
+                    l.text(x + (w - tw) / 2.0, y + 4.0, &t, Style::Bold, 7.0, WHITE);
+                }
+                x += w;
             }
-            let w = n as f32 / max * (WIDTH - label_w - 40.0);
-            l.rect(x, y, w, bar_h, Some(status_color(row.class)), Some(WHITE));
-            if w > 14.0 {
-                let t = n.to_string();
-                let tw = l.bold.width(&t, 7.0);
-                l.text(x + (w - tw) / 2.0, y + 4.0, &t, Style::Bold, 7.0, WHITE);
-            }
-            x += w;
-        }
-        let t = format!("{}", owner.total);
-        l.text(x + 4.0, y + 4.0, &t, Style::Regular, SMALL, INK);
+            let t = format!("{}", owner.total);
+            l.text(x + 4.0, y + 4.0, &t, Style::Regular, SMALL, INK);
+            l.text(LEFT + label_w, y - 8.0, &counts, Style::Regular, 6.5, MUTED);
+        });
+        l.y -= 9.0;
     }
     l.y -= 14.0;
 }

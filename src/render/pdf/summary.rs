@@ -22,10 +22,11 @@ fn summary_layout(v: &crate::render::summary::SummaryView, max_top: usize) -> La
     let mut l = Layout::new();
     l.bookmark("Management summary".into(), 0);
     l.y = TOP - 10.0;
-    l.text(LEFT, l.y, "AUDIT PACKET · ONE-PAGE SUMMARY", Style::Bold, SMALL, MUTED);
-    l.y -= 22.0;
-    l.text(LEFT, l.y, &v.title, Style::Bold, 18.0, INK);
-    l.y -= 8.0;
+    let y = l.y;
+    l.tagged("P", |l| l.text(LEFT, y, "AUDIT PACKET · ONE-PAGE SUMMARY", Style::Bold, SMALL, MUTED));
+    l.y -= 4.0;
+    l.tagged("H1", |l| l.lines(&v.title, Style::Bold, 18.0, INK, 0.0, &[]));
+    l.y -= 4.0;
     let mut meta = format!("AWS account {} · regions {} · evidence collected {}", v.accounts, v.regions, v.collected_at);
     if let Some(p) = &v.prepared_for {
         meta.push_str(&format!(" · prepared for {p}"));
@@ -43,44 +44,39 @@ fn summary_layout(v: &crate::render::summary::SummaryView, max_top: usize) -> La
 
     // The chart: one stacked bar per framework, from the same model as the HTML's SVG.
     l.para(&v.chart.title, Style::Bold, BODY, INK, 0.0, 2.0);
+    // Each bar's counts are written under it, so the chart reads without its colours.
     let label_w = 150.0;
     let bar_w = WIDTH - label_w - 30.0;
     for bar in &v.chart.bars {
         l.y -= 18.0;
         let y = l.y;
-        let label = l.fit(&format!("{} ({})", bar.label, bar.total), Style::Regular, SMALL, label_w - 6.0);
-        l.text(LEFT, y + 4.0, &label, Style::Regular, SMALL, INK);
-        for seg in &bar.segments {
-            let (x, w) = (LEFT + label_w + seg.start * bar_w, seg.width * bar_w);
-            l.rect(x, y, w, 13.0, Some(status_color(seg.class)), Some(WHITE));
-            let t = seg.count.to_string();
-            let tw = l.bold.width(&t, 7.0);
-            if w > tw + 4.0 {
-                l.text(x + (w - tw) / 2.0, y + 3.5, &t, Style::Bold, 7.0, WHITE);
-            }
-        }
+        l.figure(format!("{} ({} controls): {}", bar.label, bar.total, bar.counts), |l| {
+            // The total always shows; the name gives way at a word boundary.
+            let total = format!(" ({})", bar.total);
+            let label = l.fit(&bar.label, Style::Regular, SMALL, label_w - 6.0 - l.regular.width(&total, SMALL)) + &total;
+            l.text(LEFT, y + 4.0, &label, Style::Regular, SMALL, INK);
+            super::sections::draw_segments(l, &bar.segments, (LEFT + label_w, y), bar_w, 13.0);
+            l.text(LEFT + label_w, y - 7.5, &bar.counts, Style::Regular, 6.5, MUTED);
+        });
+        l.y -= 8.0;
     }
     l.y -= 14.0;
     let mut x = LEFT;
-    for item in &v.chart.legend {
-        l.rect(x, l.y, 7.0, 7.0, Some(status_color(item.class)), None);
-        l.text(x + 10.0, l.y + 0.5, item.label, Style::Regular, 7.0, INK);
-        x += 18.0 + l.regular.width(item.label, 7.0);
-    }
+    let y = l.y;
+    l.figure("Legend: the colour of each status".to_string(), |l| {
+        for item in &v.chart.legend {
+            l.rect(x, y, 7.0, 7.0, Some(status_color(item.class)), None);
+            l.text(x + 10.0, y + 0.5, item.label, Style::Regular, 7.0, INK);
+            x += 18.0 + l.regular.width(item.label, 7.0);
+        }
+    });
     l.y -= 10.0;
 
     for f in &v.frameworks {
         l.y -= 4.0;
         // The score always shows; the name gives way when space runs out.
-        let score = format!(": {}", f.score);
-        let name = l.fit(&format!("{} {}", f.name, f.version), Style::Bold, 10.5, 0.62 * WIDTH - l.bold.width(&score, 10.5));
-        let heading = format!("{name}{score}");
-        l.y -= 12.0;
-        l.text(LEFT, l.y, &heading, Style::Bold, 10.5, INK);
-        let note = l.fit(&f.score_note, Style::Regular, SMALL, 0.36 * WIDTH);
-        let nw = l.regular.width(&note, SMALL);
-        l.text(RIGHT - nw, l.y, &note, Style::Regular, SMALL, MUTED);
-        l.y -= 4.0;
+        l.tagged("H2", |l| l.lines(&format!("{} {}: {}", f.name, f.version, f.score), Style::Bold, 10.5, INK, 0.0, &[]));
+        l.para(&format!("Score: {}.", f.score_note), Style::Regular, SMALL, MUTED, 0.0, 1.0);
         // Counts as two lines of text: a twelve-column table would break its headings mid-word.
         l.para(
             &format!(
@@ -130,10 +126,13 @@ fn summary_layout(v: &crate::render::summary::SummaryView, max_top: usize) -> La
                 .top
                 .iter()
                 .take(max_top)
+                // Wrapped, never cut; the control links to its page in the framework's packet.
                 .map(|t| {
-                    let name = l.fit(&format!("{} {}", t.id, t.title), Style::Bold, SMALL, 0.34 * WIDTH - 8.0);
-                    let fix = l.fit(&t.remediation, Style::Regular, SMALL, 0.54 * WIDTH - 8.0);
-                    vec![bold_cell(name), cell(t.severity), cell(fix)]
+                    vec![
+                        file_link_cell(format!("{} {}", t.id, t.title), &format!("{}.pdf", f.id), &t.anchor),
+                        cell(t.severity),
+                        cell(&t.remediation),
+                    ]
                 })
                 .collect();
             l.table(None, &[0.34, 0.12, 0.54], &["Failing customer-owned control", "Severity", "What to do"], rows);
@@ -173,14 +172,16 @@ fn summary_layout(v: &crate::render::summary::SummaryView, max_top: usize) -> La
 
 fn summary_finish(mut l: Layout, v: &crate::render::summary::SummaryView) -> Vec<u8> {
     let total = l.pages.len();
-    let hash = format!("Evidence bundle {}…", &v.manifest_sha256[..16.min(v.manifest_sha256.len())]);
-    for page in 0..total {
-        l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
-        l.text_on(page, (LEFT, 28.0), &hash, Style::Regular, SMALL, MUTED);
-        let footer = format!("Page {} of {}", page + 1, total);
-        let w = l.regular.width(&footer, SMALL);
-        l.text_on(page, (RIGHT - w, 28.0), &footer, Style::Regular, SMALL, MUTED);
-    }
+    let hash = format!("Evidence bundle {}", v.manifest_sha256);
+    l.with_text_tag(ARTIFACT, |l| {
+        for page in 0..total {
+            l.hline_on(page, LEFT, RIGHT, 40.0, RULE, 0.5);
+            l.text_on(page, (LEFT, 28.0), &hash, Style::Regular, SMALL, MUTED);
+            let footer = format!("Page {} of {}", page + 1, total);
+            let w = l.regular.width(&footer, SMALL);
+            l.text_on(page, (RIGHT - w, 28.0), &footer, Style::Regular, SMALL, MUTED);
+        }
+    });
     let meta = Meta {
         title: format!("{} · AWS account {}", v.title, v.accounts),
         tool: v.tool.clone(),
