@@ -2,6 +2,7 @@
 
 mod architecture;
 mod attach;
+mod browser;
 mod bundle;
 mod cases;
 mod checks;
