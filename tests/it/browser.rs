@@ -74,9 +74,12 @@ fn axe_js() -> PathBuf {
     p
 }
 
+/// One axe-core violation: its rule, impact and how many elements break it.
+type Violation = (String, String, u64);
+
 /// axe-core's violations of `html` as (rule, impact, nodes): a copy of the page with axe added
 /// runs it and writes the result into the page, which Chromium dumps.
-fn axe(html: &Path) -> Vec<(String, String, u64)> {
+fn axe(html: &Path) -> Vec<Violation> {
     let dir = tempdir();
     let page = dir.path().join(html.file_name().unwrap());
     let runner = format!(
@@ -110,7 +113,7 @@ fn axe_core_finds_no_serious_or_critical_violation_in_any_html_packet() {
     assert!(found.iter().any(|(id, impact, _)| id == "image-alt" && impact == "critical"), "{found:?}");
     std::fs::remove_file(&broken).unwrap();
     let pages: Vec<PathBuf> = ["summary.html", "gdpr.html", "hipaa.html", "pci-dss-4.0.html"].iter().map(|n| dir.path().join(n)).collect();
-    let results: Vec<(PathBuf, Vec<(String, String, u64)>)> = std::thread::scope(|s| {
+    let results: Vec<(PathBuf, Vec<Violation>)> = std::thread::scope(|s| {
         let handles: Vec<_> = pages.iter().map(|p| s.spawn(move || (p.clone(), axe(p)))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
