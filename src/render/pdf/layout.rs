@@ -48,6 +48,8 @@ pub(super) struct Font {
     /// Advance widths of the characters below `CACHED_CHARS`, looked up once: a packet measures
     /// millions of characters.
     pub(super) widths: Vec<u16>,
+    /// Which of those characters the font has no glyph for.
+    pub(super) missing: Vec<bool>,
 }
 
 /// Latin, Greek, Cyrillic and general punctuation: the characters a packet nearly always uses.
@@ -56,8 +58,9 @@ pub(super) const CACHED_CHARS: u32 = 0x2100;
 impl Font {
     pub(super) fn load(bytes: &[u8], id: &str) -> Font {
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the embedded DejaVu font parses");
-        let mut font = Font { parsed, id: FontId(id.to_string()), widths: Vec::new() };
+        let mut font = Font { parsed, id: FontId(id.to_string()), widths: Vec::new(), missing: Vec::new() };
         font.widths = (0..CACHED_CHARS).map(|c| font.glyph_width(c)).collect();
+        font.missing = (0..CACHED_CHARS).map(|c| font.parsed.lookup_glyph_index(c).is_none_or(|g| g == 0)).collect();
         font
     }
 
@@ -234,6 +237,36 @@ impl Layout {
         }
     }
 
+    /// `text` as it is drawn: control characters made visible, and each character the embedded
+    /// fonts have no glyph for (CJK, emoji) written as its code point, `[U+4E2D]`, rather than
+    /// drawn as an empty box.
+    pub(super) fn shown<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let text = visible(text);
+        if text.chars().all(|c| self.drawable(c)) {
+            return text;
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        for c in text.chars() {
+            if self.drawable(c) {
+                out.push(c);
+            } else {
+                out.push_str(&format!("[U+{:04X}]", c as u32));
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
+    fn drawable(&self, c: char) -> bool {
+        let n = c as u32;
+        if n < 0x80 {
+            return true;
+        }
+        [&self.regular, &self.bold].iter().all(|f| match f.missing.get(n as usize) {
+            Some(missing) => !missing,
+            None => f.parsed.lookup_glyph_index(n).is_some_and(|g| g != 0),
+        })
+    }
+
     /// A new structure element under the current parent.
     pub(super) fn elem(&mut self, tag: &'static str) -> usize {
         let id = self.elems.len();
@@ -322,7 +355,7 @@ impl Layout {
 
     /// Link the text `line` drawn at (x, baseline y) on the current page to `to`.
     pub(super) fn link_text(&mut self, (x, y): (f32, f32), line: &str, style: Style, size: f32, to: Target) {
-        let w = self.font(style).width(&visible(line), size);
+        let w = self.font(style).width(&self.shown(line), size);
         let page = self.pages.len() - 1;
         self.link_on(page, [x - 1.0, y - size * 0.3, x + w + 1.0, y + size * 0.95], to);
     }
@@ -355,7 +388,7 @@ impl Layout {
     /// `text` shortened at a word boundary, with an ellipsis, so that it fits `width` on one line.
     /// Only a first word wider than the line itself is cut inside.
     pub(super) fn fit(&self, text: &str, style: Style, size: f32, width: f32) -> String {
-        let text = &*visible(text);
+        let text = &*self.shown(text);
         let font = self.font(style);
         if font.width(text, size) <= width {
             return text.to_string();
@@ -381,6 +414,7 @@ impl Layout {
     }
 
     pub(super) fn text_on(&mut self, page: usize, (x, y): (f32, f32), text: &str, style: Style, size: f32, fill: Rgbf) {
+        let shown = self.shown(text).into_owned();
         let tag = self.text_tag;
         self.open_mark(page, tag);
         let id = match style {
@@ -401,7 +435,7 @@ impl Layout {
         }
         ops.extend([
             Op::SetTextMatrix { matrix: printpdf::TextMatrix::Translate(Pt(x), Pt(y)) },
-            Op::ShowText { items: vec![TextItem::Text(visible(text).into_owned())] },
+            Op::ShowText { items: vec![TextItem::Text(shown)] },
             Op::EndTextSection,
         ]);
         self.close_mark(page, tag);
@@ -464,7 +498,7 @@ impl Layout {
 
     /// Greedy word wrap by measured width; words longer than a line are broken by character.
     pub(super) fn wrap(&self, text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
-        let text = &*visible(text);
+        let text = &*self.shown(text);
         let font = self.font(style);
         let mut lines = Vec::new();
         for para in text.split('\n') {
@@ -490,15 +524,36 @@ impl Layout {
                     line = word.to_string();
                     line_w = word_w;
                 } else {
+                    // A word wider than the line (a hash, an ARN, a path) breaks after one of
+                    // its separators when it can, otherwise between two characters; never with
+                    // an inserted hyphen, so it stays searchable and copyable.
                     line_w = 0.0;
+                    let mut after_sep: Option<usize> = None;
                     for ch in word.chars() {
                         let ch_w = font.width(ch.encode_utf8(&mut [0; 4]), size);
                         if line_w + ch_w > width && !line.is_empty() {
-                            lines.push(std::mem::take(&mut line));
-                            line_w = 0.0;
+                            match after_sep.filter(|&at| at > 0 && at < line.len()) {
+                                Some(at) => {
+                                    let rest = line.split_off(at);
+                                    lines.push(std::mem::replace(&mut line, rest));
+                                    line_w = font.width(&line, size);
+                                    if line_w + ch_w > width {
+                                        lines.push(std::mem::take(&mut line));
+                                        line_w = 0.0;
+                                    }
+                                }
+                                None => {
+                                    lines.push(std::mem::take(&mut line));
+                                    line_w = 0.0;
+                                }
+                            }
+                            after_sep = None;
                         }
                         line.push(ch);
                         line_w += ch_w;
+                        if matches!(ch, '/' | ':' | '-' | '_' | '.' | ',' | ']' | '=' | '@') {
+                            after_sep = Some(line.len());
+                        }
                     }
                 }
             }
@@ -701,5 +756,35 @@ impl Layout {
             x += w;
         }
         self.y -= h;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_without_a_glyph_are_written_as_code_points() {
+        let l = Layout::new();
+        assert_eq!(l.shown("bucket-名前 🙂 ok"), "bucket-[U+540D][U+524D] [U+1F642] ok");
+        assert_eq!(l.shown("Zürich · Ωmega – ok"), "Zürich · Ωmega – ok", "DejaVu draws these");
+        // Wrapping measures the escaped text, so it never overflows its width.
+        let lines = l.wrap("名前名前名前名前名前名前名前名前", Style::Regular, SMALL, 60.0);
+        assert!(lines.len() > 1 && lines.iter().all(|line| l.regular.width(line, SMALL) <= 60.0), "{lines:?}");
+    }
+
+    #[test]
+    fn long_arns_and_hashes_wrap_at_separators_without_a_hyphen() {
+        let l = Layout::new();
+        let arn = "arn:aws:iam::111122223333:role/service-role/AWSConfigRoleForOrganizationsWithAVeryLongName";
+        let lines = l.wrap(arn, Style::Regular, SMALL, 120.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert_eq!(lines.concat(), arn, "nothing added or lost");
+        assert!(lines.iter().all(|line| l.regular.width(line, SMALL) <= 120.0), "{lines:?}");
+        assert!(lines[..lines.len() - 1].iter().filter(|line| line.ends_with([':', '/', '-'])).count() >= 1, "{lines:?}");
+        let hash = "5177b7745ed83b5f3c898c16dc8e33e8c2bb3507adf15b8ec07ecad944f6065e";
+        let lines = l.wrap(hash, Style::Regular, SMALL, 100.0);
+        assert_eq!(lines.concat(), hash);
+        assert!(lines.iter().all(|line| !line.contains('-')));
     }
 }
