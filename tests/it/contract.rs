@@ -752,7 +752,11 @@ fn control_characters_and_bidi_overrides_in_evidence_are_shown_escaped_in_html_a
     for (name, text) in [("HTML", &html), ("PDF", &pdf)] {
         assert!(text.contains("web[U+202E]exe.txt"), "{name} shows the override");
         // (pdftotext may interleave a table's columns, so the pieces are looked for one by one.)
-        assert!(text.contains("al[U+0007]ice[U") && text.contains("+001B][31m"), "{name} shows the control characters");
+        // (A long cell breaks after a separator or before a bracket: the escapes stay whole.)
+        assert!(
+            text.contains("al[U+0007]ice") && text.contains("[U+001B]") && text.contains("[31m"),
+            "{name} shows the control characters"
+        );
         for raw in ['\u{202E}', '\u{7}', '\u{1b}'] {
             assert!(!text.contains(raw), "{name} holds a raw {:?}", raw);
         }

@@ -532,7 +532,9 @@ impl Layout {
                     for ch in word.chars() {
                         let ch_w = font.width(ch.encode_utf8(&mut [0; 4]), size);
                         if line_w + ch_w > width && !line.is_empty() {
-                            match after_sep.filter(|&at| at > 0 && at < line.len()) {
+                            // Right here is as good a place as any when `ch` opens a bracket.
+                            let here = matches!(ch, '(' | '[');
+                            match after_sep.filter(|&at| !here && at > 0 && at < line.len()) {
                                 Some(at) => {
                                     let rest = line.split_off(at);
                                     lines.push(std::mem::replace(&mut line, rest));
@@ -548,6 +550,10 @@ impl Layout {
                                 }
                             }
                             after_sep = None;
+                        }
+                        // Before an opening bracket: `164.312(a)(2)` / `(i)`, `[U+540D]`.
+                        if matches!(ch, '(' | '[') && !line.is_empty() {
+                            after_sep = Some(line.len());
                         }
                         line.push(ch);
                         line_w += ch_w;
