@@ -70,6 +70,16 @@ impl Severity {
             Severity::Low => "low",
         }
     }
+
+    /// 0 for the most severe: the order in which packets and the summary list failures.
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::Critical => 0,
+            Severity::High => 1,
+            Severity::Medium => 2,
+            Severity::Low => 3,
+        }
+    }
 }
 
 /// The duty of the shared responsibility model a check gathers evidence for.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chart::{fill, status_bar, svg_height, Bar, Chart, LegendItem, STATUSES};
 use super::view::{expiring_soon, status_class};
-use crate::checks::{CheckStatus, Severity};
+use crate::checks::CheckStatus;
 use crate::mappings::Owner;
 use crate::report::attest::AttestationState;
 use crate::report::{CheckFindings, ControlStatus, FrameworkReport, Report};
@@ -87,15 +87,6 @@ pub struct TopIssue {
 /// How many manual controls still needing evidence the summary names per framework.
 pub const NEEDED_NAMED: usize = 3;
 
-fn severity_rank(s: Severity) -> u8 {
-    match s {
-        Severity::Critical => 0,
-        Severity::High => 1,
-        Severity::Medium => 2,
-        Severity::Low => 3,
-    }
-}
-
 /// The first sentence of a text, at most `max` characters.
 fn one_line(text: &str, max: usize) -> String {
     let first = text.split(". ").next().unwrap_or(text).trim_end_matches('.');
@@ -133,7 +124,7 @@ fn framework_summary(
         .iter()
         .filter(|c| c.status == ControlStatus::Fail && c.owner == Owner::Customer)
         .filter_map(|c| {
-            let worst = c.checks.iter().filter(|k| k.status == CheckStatus::Fail).min_by_key(|k| severity_rank(k.severity))?;
+            let worst = c.checks.iter().filter(|k| k.status == CheckStatus::Fail).min_by_key(|k| k.severity.rank())?;
             let failures = c
                 .checks
                 .iter()
@@ -142,7 +133,7 @@ fn framework_summary(
                 .filter(|x| x.status == CheckStatus::Fail)
                 .count();
             Some((
-                severity_rank(worst.severity),
+                worst.severity.rank(),
                 std::cmp::Reverse(failures),
                 TopIssue {
                     id: c.id.clone(),

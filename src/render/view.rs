@@ -1012,12 +1012,6 @@ fn action_view(report: &Report, f: &FrameworkReport, needed: &[NeededRow]) -> Ac
         Owner::Shared => 1,
         Owner::Aws => 2,
     };
-    let severity_rank = |s: Severity| match s {
-        Severity::Critical => 0,
-        Severity::High => 1,
-        Severity::Medium => 2,
-        Severity::Low => 3,
-    };
     let mut items: Vec<((u8, u8, u8, usize), ActionItem)> = f
         .controls
         .iter()
@@ -1025,8 +1019,8 @@ fn action_view(report: &Report, f: &FrameworkReport, needed: &[NeededRow]) -> Ac
         .filter(|(_, c)| matches!(c.status, ControlStatus::Fail | ControlStatus::NotAssessed))
         .map(|(i, c)| {
             let behind = if c.status == ControlStatus::Fail { CheckStatus::Fail } else { CheckStatus::NotAssessed };
-            let worst = c.checks.iter().filter(|k| k.status == behind).map(|k| k.severity).min_by_key(|s| severity_rank(*s));
-            let key = (owner_rank(c.owner), u8::from(c.status != ControlStatus::Fail), worst.map_or(4, severity_rank), i);
+            let worst = c.checks.iter().filter(|k| k.status == behind).map(|k| k.severity).min_by_key(|s| s.rank());
+            let key = (owner_rank(c.owner), u8::from(c.status != ControlStatus::Fail), worst.map_or(4, Severity::rank), i);
             let item = ActionItem {
                 id: c.id.clone(),
                 anchor: anchor(&c.id),

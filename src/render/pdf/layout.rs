@@ -628,8 +628,8 @@ impl Layout {
     }
 
     /// A section on a new page: a bookmark, a destination named `anchor`, its heading, and a
-    /// `Sect` element that holds what follows. Returns its (1-based) page.
-    pub(super) fn section(&mut self, anchor: &str, title: &str) -> usize {
+    /// `Sect` element that holds what follows.
+    pub(super) fn section(&mut self, anchor: &str, title: &str) {
         self.new_page();
         self.bookmark(title.to_string(), 0);
         self.dest(anchor);
@@ -639,7 +639,6 @@ impl Layout {
         let y = self.y;
         self.hline_on(self.pages.len() - 1, LEFT, RIGHT, y + 2.0, INK, 1.2);
         self.y -= 6.0;
-        self.page_no()
     }
 
     /// A small status badge (colour and word) at (x, baseline y); returns its width. Its word is
@@ -680,20 +679,15 @@ impl Layout {
         if let Some(c) = caption {
             self.caption(c);
         }
-        let header_row = self.elem("TR");
-        let cells: Vec<usize> = (0..cols.len())
-            .map(|_| {
-                let th = self.elem("TH");
-                self.elems[header_row].kids.push(Kid::Elem(th));
-                th
-            })
-            .collect();
-        // elem() put the cells under the table; they belong to the header row.
-        self.elems[self.parent].kids.retain(|k| !matches!(k, Kid::Elem(e) if cells.contains(e)));
-        for &th in &cells {
-            self.elems[th].parent = header_row;
-            self.elems[th].scope = Some("Column");
-        }
+        let cells: Vec<usize> = self.within("TR", |l, _| {
+            (0..cols.len())
+                .map(|_| {
+                    let th = l.elem("TH");
+                    l.elems[th].scope = Some("Column");
+                    th
+                })
+                .collect()
+        });
         self.table_header(&cols, &header_lines, (header_h, lh, pad, size), &cells);
         for (row, mut lines) in rows.into_iter().zip(wrapped) {
             let tds: Vec<usize> = self.within("TR", |l, _| (0..row.len()).map(|_| l.elem("TD")).collect());
