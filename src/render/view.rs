@@ -1,5 +1,12 @@
 //! The packet view: what a framework packet shows, in display form. HTML and PDF both render
 //! from it, so the two carry the same content.
+//!
+//! The view borrows its text from the report (`'a`): ids, titles, reasons, findings and file
+//! lists are the report's own strings; only what the view composes (anchors, counts, sentences)
+//! is allocated here. `Deserialize` is derived for the template check alone, which traces the
+//! types' shape and never reads a value (`'de: 'static` where a field's type borrows).
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,22 +20,22 @@ use crate::report::{ControlStatus, FileRef, FindingResult, FrameworkReport, Repo
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
-pub struct Packet {
+pub struct Packet<'a> {
     pub title: String,
-    pub framework_id: String,
-    pub framework_name: String,
-    pub framework_version: String,
-    pub framework_description: String,
+    pub framework_id: &'a str,
+    pub framework_name: &'a str,
+    pub framework_version: &'a str,
+    pub framework_description: &'a str,
     pub accounts: String,
     pub regions: String,
-    pub collected_at: String,
-    pub generated_at: String,
-    pub manifest_sha256: String,
+    pub collected_at: &'a str,
+    pub generated_at: &'a str,
+    pub manifest_sha256: &'a str,
     /// The bundle's signature in words: verified against the public key given, not checked, or
     /// not signed.
     pub signature: String,
     /// Its trusted comment (what was signed and when), when the signature was verified.
-    pub signature_comment: Option<String>,
+    pub signature_comment: Option<&'a str>,
     pub tool: String,
     /// The audit period, who the packet is for and who prepared it (report options), when given.
     pub period: Option<String>,
@@ -38,40 +45,40 @@ pub struct Packet {
     pub status_rows: Vec<StatusRow>,
     pub owner_totals: Vec<OwnerTotal>,
     /// For a bundle of several accounts: each account's controls by status (empty otherwise).
-    pub by_account: Vec<AccountRow>,
+    pub by_account: Vec<AccountRow<'a>>,
     /// Controls by status for each section: a bar chart (SVG in HTML, vector in the PDF).
     pub section_bars: Vec<crate::render::chart::Bar>,
     /// Height of that chart's SVG box.
     pub section_svg_height: f32,
-    pub matrix: Vec<OwnerGroup>,
+    pub matrix: Vec<OwnerGroup<'a>>,
     /// The service models the inventory shows, in words (or that it shows none).
     pub service_models: String,
     /// Column heads of the shared responsibility table: the models in use.
-    pub model_names: Vec<String>,
-    pub srm_rows: Vec<SrmRow>,
-    pub controls: Vec<ControlView>,
+    pub model_names: Vec<&'a str>,
+    pub srm_rows: Vec<SrmRow<'a>>,
+    pub controls: Vec<ControlView<'a>>,
     /// Every check of this framework once, with its findings: controls link here.
-    pub findings_by_check: Vec<CheckFindingsView>,
-    pub gaps: Vec<GapView>,
-    pub absent: Vec<GapView>,
-    pub evidence_files: Vec<FileRef>,
+    pub findings_by_check: Vec<CheckFindingsView<'a>>,
+    pub gaps: Vec<GapView<'a>>,
+    pub absent: Vec<GapView<'a>>,
+    pub evidence_files: Cow<'a, [FileRef]>,
     /// The exceptions file applied, with its SHA-256 (cover).
-    pub exceptions_file: Option<String>,
-    pub exceptions_sha256: Option<String>,
+    pub exceptions_file: Option<&'a str>,
+    pub exceptions_sha256: Option<&'a str>,
     /// "Changes since …", when a previous period was given.
-    pub changes: Option<ChangesView>,
+    pub changes: Option<ChangesView<'a>>,
     /// Accepted risks: the exceptions that bear on this framework, when a file was given.
-    pub accepted: Option<AcceptedView>,
+    pub accepted: Option<AcceptedView<'a>>,
     /// Manual controls without current evidence, with what to request.
-    pub needed: Vec<NeededRow>,
+    pub needed: Vec<NeededRow<'a>>,
     /// Documents attached before the period start: listed, not counted.
-    pub stale_attachments: Vec<AttachmentView>,
+    pub stale_attachments: Vec<AttachmentView<'a>>,
     /// The AWS attestations this framework's AWS-owned and shared controls cite.
-    pub attestations: Vec<AttestationView>,
+    pub attestations: Vec<AttestationView<'a>>,
     /// The account's AWS Config rules: those at this framework's controls, and its own.
-    pub config_rules: ConfigRulesView,
+    pub config_rules: ConfigRulesView<'a>,
     /// "What needs action": the first section after the contents.
-    pub action: ActionView,
+    pub action: ActionView<'a>,
     /// The sections of the packet in order, for the contents.
     pub sections: Vec<SectionRef>,
 }
@@ -81,8 +88,8 @@ pub struct Packet {
 /// evidence still to be requested.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
-pub struct ActionView {
-    pub items: Vec<ActionItem>,
+pub struct ActionView<'a> {
+    pub items: Vec<ActionItem<'a>>,
     /// No control fails or lacks evidence.
     pub empty: bool,
     /// Accepted risks that expire within the warning window, in words.
@@ -93,10 +100,10 @@ pub struct ActionView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ActionItem {
-    pub id: String,
+pub struct ActionItem<'a> {
+    pub id: &'a str,
     pub anchor: String,
-    pub title: String,
+    pub title: &'a str,
     pub owner: &'static str,
     pub owner_class: &'static str,
     pub status_label: &'static str,
@@ -104,26 +111,26 @@ pub struct ActionItem {
     /// The severity of the worst check behind the status.
     pub severity: &'static str,
     /// Why: the control's status reason.
-    pub why: String,
+    pub why: &'a str,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
-pub struct ConfigRulesView {
+pub struct ConfigRulesView<'a> {
     /// Rules the mappings place at this framework's controls.
-    pub at_controls: Vec<RuleRow>,
+    pub at_controls: Vec<RuleRow<'a>>,
     /// Custom rules and managed rules no mapping names.
-    pub own: Vec<OwnRuleRow>,
+    pub own: Vec<OwnRuleRow<'a>>,
     /// The regions whose rules could not be read, in words (empty when none).
     pub unknown: String,
     /// The conformance packs deployed, with their compliance.
-    pub packs: Vec<PackRow>,
+    pub packs: Vec<PackRow<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PackRow {
+pub struct PackRow<'a> {
     pub scope: String,
-    pub name: String,
+    pub name: &'a str,
     pub compliance: String,
     pub compliance_class: &'static str,
     /// `3 of 40 rules NON_COMPLIANT, 7 resources`.
@@ -131,8 +138,8 @@ pub struct PackRow {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RuleRow {
-    pub rule: String,
+pub struct RuleRow<'a> {
+    pub rule: &'a str,
     pub deployed_as: String,
     pub status_label: &'static str,
     pub status_class: &'static str,
@@ -142,13 +149,13 @@ pub struct RuleRow {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OwnRuleRow {
+pub struct OwnRuleRow<'a> {
     pub scope: String,
-    pub name: String,
-    pub kind: String,
+    pub name: &'a str,
+    pub kind: &'a str,
     pub status_label: &'static str,
     pub status_class: &'static str,
-    pub detail: String,
+    pub detail: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -159,28 +166,28 @@ pub struct SectionRef {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
-pub struct ChangesView {
+pub struct ChangesView<'a> {
     /// The previous period, as section titles name it.
-    pub label: String,
-    pub previous_collected_at: String,
-    pub previous_generated_at: String,
-    pub previous_manifest_sha256: String,
-    pub previous_source: String,
+    pub label: &'a str,
+    pub previous_collected_at: &'a str,
+    pub previous_generated_at: &'a str,
+    pub previous_manifest_sha256: &'a str,
+    pub previous_source: &'a str,
     pub score_before: String,
     pub score_now: String,
     /// Counts of the controls by change (every kind, in a fixed order).
     pub counts: Vec<ChangeCount>,
     /// The controls whose change is not `unchanged`.
-    pub rows: Vec<ChangeRow>,
-    pub accounts_added: Vec<String>,
-    pub accounts_removed: Vec<String>,
+    pub rows: Vec<ChangeRow<'a>>,
+    pub accounts_added: Vec<&'a str>,
+    pub accounts_removed: Vec<&'a str>,
     pub accounts_compared: String,
     /// Failing findings new since the previous period, persisting, and resolved.
     pub findings_new: usize,
     pub findings_persisting: usize,
     pub findings_resolved: usize,
-    pub new_findings: Vec<FindingChangeRow>,
-    pub resolved_findings: Vec<FindingChangeRow>,
+    pub new_findings: Vec<FindingChangeRow<'a>>,
+    pub resolved_findings: Vec<FindingChangeRow<'a>>,
     /// How many of each list the packet leaves out (results.json lists all), when it does.
     pub more_new: Option<String>,
     pub more_resolved: Option<String>,
@@ -196,10 +203,10 @@ pub struct ChangeCount {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ChangeRow {
-    pub id: String,
+pub struct ChangeRow<'a> {
+    pub id: &'a str,
     pub anchor: String,
-    pub title: String,
+    pub title: &'a str,
     pub before_label: &'static str,
     pub before_class: &'static str,
     pub now_label: &'static str,
@@ -209,32 +216,33 @@ pub struct ChangeRow {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FindingChangeRow {
-    pub check: String,
-    pub resource: String,
-    pub detail: String,
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct FindingChangeRow<'a> {
+    pub check: &'a str,
+    pub resource: &'a str,
+    pub detail: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
-pub struct AcceptedView {
-    pub file: String,
-    pub sha256: String,
+pub struct AcceptedView<'a> {
+    pub file: &'a str,
+    pub sha256: &'a str,
     pub judged_on: String,
-    pub entries: Vec<ExceptionView>,
+    pub entries: Vec<ExceptionView<'a>>,
     pub empty: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ExceptionView {
+pub struct ExceptionView<'a> {
     pub index: usize,
     pub target: String,
     pub resources: String,
-    pub justification: String,
-    pub approved_by: String,
+    pub justification: &'a str,
+    pub approved_by: &'a str,
     pub approved_on: String,
     pub expires_on: String,
-    pub ticket: Option<String>,
+    pub ticket: Option<&'a str>,
     pub state_label: &'static str,
     pub state_class: &'static str,
     /// "3 findings accepted, expires in 40 days" and the like.
@@ -242,47 +250,49 @@ pub struct ExceptionView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct NeededRow {
-    pub id: String,
+pub struct NeededRow<'a> {
+    pub id: &'a str,
     pub anchor: String,
-    pub title: String,
+    pub title: &'a str,
     pub owner: &'static str,
-    pub request: String,
+    pub request: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AttachmentView {
-    pub control: String,
-    pub path: String,
-    pub sha256: String,
-    pub attached_by: String,
-    pub attached_at: String,
-    pub note: Option<String>,
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct AttachmentView<'a> {
+    pub control: &'a str,
+    pub path: &'a str,
+    pub sha256: &'a str,
+    pub attached_by: &'a str,
+    pub attached_at: &'a str,
+    pub note: Option<&'a str>,
     pub stale: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AttestationView {
-    pub id: String,
-    pub name: String,
+pub struct AttestationView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
     pub kind: &'static str,
     pub dates: String,
-    pub source: String,
-    pub note: Option<String>,
+    pub source: &'a str,
+    pub note: Option<&'a str>,
     pub state_label: &'static str,
     pub state_class: &'static str,
-    pub age: String,
+    pub age: &'a str,
     pub stale: bool,
 }
 
 /// A risk accepted on a finding shown under a control.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AcceptedNote {
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct AcceptedNote<'a> {
     pub exception: usize,
-    pub justification: String,
-    pub approved_by: String,
+    pub justification: &'a str,
+    pub approved_by: &'a str,
     pub expires_on: String,
-    pub ticket: Option<String>,
+    pub ticket: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -297,8 +307,9 @@ pub struct StatusRow {
 
 /// One account of an organisation bundle, evaluated alone.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AccountRow {
-    pub account: String,
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct AccountRow<'a> {
+    pub account: &'a str,
     pub pass: usize,
     pub fail: usize,
     pub accepted_risk: usize,
@@ -319,8 +330,8 @@ pub struct OwnerTotal {
 /// One area of the shared responsibility model: its owner per model in use, and its controls.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
-pub struct SrmRow {
-    pub area: String,
+pub struct SrmRow<'a> {
+    pub area: &'a str,
     pub owners: Vec<SrmCell>,
     pub controls: String,
 }
@@ -332,67 +343,67 @@ pub struct SrmCell {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OwnerGroup {
+pub struct OwnerGroup<'a> {
     pub owner: &'static str,
     pub owner_class: &'static str,
     pub explanation: &'static str,
-    pub controls: Vec<MatrixRow>,
+    pub controls: Vec<MatrixRow<'a>>,
     pub empty: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct MatrixRow {
-    pub id: String,
+pub struct MatrixRow<'a> {
+    pub id: &'a str,
     pub anchor: String,
-    pub title: String,
-    pub section: String,
+    pub title: &'a str,
+    pub section: &'a str,
     pub evidence_method: &'static str,
     pub status_label: &'static str,
     pub status_class: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ControlView {
-    pub id: String,
+pub struct ControlView<'a> {
+    pub id: &'a str,
     pub anchor: String,
-    pub section: String,
-    pub title: String,
-    pub description: String,
+    pub section: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
     pub owner: &'static str,
     pub owner_class: &'static str,
     /// Why the owner is what it is, when it follows the service models in use.
-    pub owner_reason: Option<String>,
+    pub owner_reason: Option<&'a str>,
     pub evidence_method: &'static str,
     pub status_label: &'static str,
     pub status_class: &'static str,
-    pub status_reason: String,
-    pub aws_provides: Option<String>,
-    pub manual_evidence: Option<String>,
-    pub checks: Vec<CheckView>,
-    pub evidence_files: Vec<FileRef>,
+    pub status_reason: &'a str,
+    pub aws_provides: Option<&'a str>,
+    pub manual_evidence: Option<&'a str>,
+    pub checks: Vec<CheckView<'a>>,
+    pub evidence_files: Cow<'a, [FileRef]>,
     /// Against the previous period: the change, and the status then.
     pub change_label: Option<&'static str>,
     pub change_class: Option<&'static str>,
     pub previous_label: Option<&'static str>,
-    pub attachments: Vec<AttachmentView>,
+    pub attachments: Vec<AttachmentView<'a>>,
     /// The AWS attestations cited, with their age.
-    pub attestations: Vec<AttestationView>,
+    pub attestations: Vec<AttestationView<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CheckView {
-    pub id: String,
-    pub title: String,
+pub struct CheckView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
     pub severity: &'static str,
     pub status_label: &'static str,
     pub status_class: &'static str,
     /// Why the check is not assessed or not applicable, as a sentence.
     pub reason: Option<String>,
-    pub remediation: String,
+    pub remediation: &'a str,
     pub show_remediation: bool,
     /// The first findings (failures first) and those accepted for this control only; the
     /// check's full list is under "Findings by check".
-    pub findings: Vec<FindingView>,
+    pub findings: Vec<FindingView<'a>>,
     /// Its anchor under "Findings by check", and its findings counted by result.
     pub anchor: String,
     pub counts: Option<String>,
@@ -402,44 +413,46 @@ pub struct CheckView {
 
 /// One check under "Findings by check": where it is used and what it found.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CheckFindingsView {
-    pub id: String,
+pub struct CheckFindingsView<'a> {
+    pub id: &'a str,
     pub anchor: String,
-    pub title: String,
+    pub title: &'a str,
     pub severity: &'static str,
     /// The controls of this framework that use it.
-    pub controls: Vec<ControlLink>,
+    pub controls: Vec<ControlLink<'a>>,
     pub counts: Option<String>,
-    pub findings: Vec<FindingView>,
+    pub findings: Vec<FindingView<'a>>,
     /// How many findings the packet leaves out (results.json lists them all), when it does.
     pub more: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ControlLink {
-    pub id: String,
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct ControlLink<'a> {
+    pub id: &'a str,
     pub anchor: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FindingView {
-    pub resource: String,
+pub struct FindingView<'a> {
+    pub resource: &'a str,
     pub status_label: &'static str,
     pub status_class: &'static str,
-    pub detail: String,
+    pub detail: &'a str,
     /// `NEW` or `PERSISTING` against the previous period, for failing findings.
     pub change: Option<&'static str>,
     /// The accepted risk, with its justification, approver and expiry.
-    pub accepted: Option<AcceptedNote>,
+    pub accepted: Option<AcceptedNote<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GapView {
-    pub api: String,
+#[serde(bound(deserialize = "'de: 'static"))]
+pub struct GapView<'a> {
+    pub api: &'a str,
     pub scope: String,
-    pub error: String,
-    pub message: String,
-    pub path: String,
+    pub error: &'a str,
+    pub message: &'a str,
+    pub path: &'a str,
 }
 
 /// The badge class of a change.
@@ -462,7 +475,7 @@ fn score_text(s: Option<usize>) -> String {
 pub const MAX_LISTED_CHANGES: usize = 100;
 
 /// The Config rules of the report, as one framework's packet shows them.
-fn config_rules_view(info: &crate::report::rules::ConfigRulesInfo, framework: &str) -> ConfigRulesView {
+fn config_rules_view<'a>(info: &'a crate::report::rules::ConfigRulesInfo, framework: &str) -> ConfigRulesView<'a> {
     let prefix = format!("{framework} ");
     let at_controls = info
         .at_controls
@@ -474,7 +487,7 @@ fn config_rules_view(info: &crate::report::rules::ConfigRulesInfo, framework: &s
             }
             let (status_label, status_class) = check_label(r.status);
             Some(RuleRow {
-                rule: r.rule.clone(),
+                rule: r.rule.as_str(),
                 deployed_as: r.deployed_as.join(", "),
                 status_label,
                 status_class,
@@ -490,11 +503,11 @@ fn config_rules_view(info: &crate::report::rules::ConfigRulesInfo, framework: &s
             let (status_label, status_class) = check_label(r.status);
             OwnRuleRow {
                 scope: format!("{}/{}", r.account, r.region),
-                name: r.name.clone(),
-                kind: r.kind.clone(),
+                name: r.name.as_str(),
+                kind: r.kind.as_str(),
                 status_label,
                 status_class,
-                detail: r.detail.clone(),
+                detail: r.detail.as_str(),
             }
         })
         .collect();
@@ -516,7 +529,7 @@ fn config_rules_view(info: &crate::report::rules::ConfigRulesInfo, framework: &s
             }
             PackRow {
                 scope: format!("{}/{}", p.account, p.region),
-                name: p.name.clone(),
+                name: p.name.as_str(),
                 compliance: if p.compliance == "not_assessed" { "NOT ASSESSED".into() } else { p.compliance.replace('_', " ") },
                 compliance_class: class,
                 detail,
@@ -647,20 +660,16 @@ fn slug(prefix: &str, id: &str) -> String {
     out
 }
 
-impl GapView {
-    fn new(api: &str, account: &str, region: Option<&str>, error: &str, message: &str, path: Option<&str>) -> GapView {
-        GapView {
-            api: api.to_string(),
-            scope: format!("{account} / {}", region.unwrap_or("global")),
-            error: error.to_string(),
-            message: message.to_string(),
-            path: path.unwrap_or_default().to_string(),
-        }
+impl<'a> GapView<'a> {
+    fn new(api: &'a str, account: &str, region: Option<&str>, error: &'a str, message: &'a str, path: Option<&'a str>) -> GapView<'a> {
+        GapView { api, scope: format!("{account} / {}", region.unwrap_or("global")), error, message, path: path.unwrap_or_default() }
     }
 }
 
-impl Packet {
-    pub fn new(report: &Report, f: &FrameworkReport) -> Packet {
+impl<'a> Packet<'a> {
+    /// The view of framework `f` of `report`: its text borrowed from the report, its display
+    /// strings (anchors, counts, sentences) made here.
+    pub fn new(report: &'a Report, f: &'a FrameworkReport) -> Packet<'a> {
         let s = &f.summary;
         let status_rows = ControlStatus::ALL
             .iter()
@@ -684,10 +693,10 @@ impl Packet {
                 let controls: Vec<MatrixRow> = rows
                     .into_iter()
                     .map(|c| MatrixRow {
-                        id: c.id.clone(),
+                        id: c.id.as_str(),
                         anchor: anchor(&c.id),
-                        title: c.title.clone(),
-                        section: c.section.clone(),
+                        title: c.title.as_str(),
+                        section: c.section.as_str(),
                         evidence_method: c.evidence_method.as_str(),
                         status_label: c.status.label(),
                         status_class: status_class(c.status),
@@ -712,25 +721,25 @@ impl Packet {
                 (all, n)
             });
         }
-        let note = |index: usize| -> Option<AcceptedNote> {
+        let note = |index: usize| -> Option<AcceptedNote<'a>> {
             let e = report.exceptions.as_ref()?.entries.iter().find(|e| e.entry.index == index)?;
             Some(AcceptedNote {
                 exception: index,
-                justification: e.entry.justification.clone(),
-                approved_by: e.entry.approved_by.clone(),
+                justification: e.entry.justification.as_str(),
+                approved_by: e.entry.approved_by.as_str(),
                 expires_on: e.entry.expires_on.to_string(),
-                ticket: e.entry.ticket.clone(),
+                ticket: e.entry.ticket.as_deref(),
             })
         };
-        let finding_view = |fd: &FindingResult, here: Option<usize>| -> FindingView {
+        let finding_view = |fd: &'a FindingResult, here: Option<usize>| -> FindingView<'a> {
             // Accepted for this control only: shown as accepted here.
             let status = if here.is_some() { CheckStatus::AcceptedRisk } else { fd.status };
             let (status_label, status_class) = check_label(status);
             FindingView {
-                resource: fd.resource.clone(),
+                resource: fd.resource.as_str(),
                 status_label,
                 status_class,
-                detail: fd.detail.clone(),
+                detail: fd.detail.as_str(),
                 change: fd.change.map(|ch| match ch {
                     FindingChange::New => "NEW",
                     FindingChange::Persisting => "PERSISTING",
@@ -739,26 +748,27 @@ impl Packet {
             }
         };
         let attestation_views: Vec<AttestationView> = report.attestations.iter().map(attestation_view).collect();
-        let cited =
-            |ids: &[String]| -> Vec<AttestationView> { attestation_views.iter().filter(|a| ids.contains(&a.id)).cloned().collect() };
+        let cited = |ids: &[String]| -> Vec<AttestationView> {
+            attestation_views.iter().filter(|a| ids.iter().any(|i| i == a.id)).cloned().collect()
+        };
         let controls = f
             .controls
             .iter()
             .map(|c| ControlView {
-                id: c.id.clone(),
+                id: c.id.as_str(),
                 anchor: anchor(&c.id),
-                section: c.section.clone(),
-                title: c.title.clone(),
-                description: c.description.clone(),
+                section: c.section.as_str(),
+                title: c.title.as_str(),
+                description: c.description.as_str(),
                 owner: c.owner.title(),
                 owner_class: c.owner.as_str(),
-                owner_reason: c.owner_reason.clone(),
+                owner_reason: c.owner_reason.as_deref(),
                 evidence_method: c.evidence_method.as_str(),
                 status_label: c.status.label(),
                 status_class: status_class(c.status),
-                status_reason: c.status_reason.clone(),
-                aws_provides: c.aws_provides.clone(),
-                manual_evidence: c.manual_evidence.clone(),
+                status_reason: c.status_reason.as_str(),
+                aws_provides: c.aws_provides.as_deref(),
+                manual_evidence: c.manual_evidence.as_deref(),
                 checks: c
                     .checks
                     .iter()
@@ -782,8 +792,8 @@ impl Packet {
                             )
                         });
                         CheckView {
-                            id: k.id.clone(),
-                            title: k.title.clone(),
+                            id: k.id.as_str(),
+                            title: k.title.as_str(),
                             severity: k.severity.as_str(),
                             status_label,
                             status_class,
@@ -791,7 +801,7 @@ impl Packet {
                                 CheckStatus::NotApplicable => format!("Not applicable: {r}"),
                                 _ => format!("Not assessed because: {r}"),
                             }),
-                            remediation: k.remediation.clone(),
+                            remediation: k.remediation.as_str(),
                             show_remediation: matches!(k.status, CheckStatus::Fail | CheckStatus::NotAssessed),
                             findings,
                             anchor: check_anchor(&k.id),
@@ -800,7 +810,7 @@ impl Packet {
                         }
                     })
                     .collect(),
-                evidence_files: c.evidence_files.clone(),
+                evidence_files: Cow::Borrowed(&c.evidence_files),
                 change_label: c.change.map(ControlChange::label),
                 change_class: c.change.map(change_class),
                 previous_label: c.previous_status.map(ControlStatus::label),
@@ -815,11 +825,11 @@ impl Packet {
                 let k = uses.first().and_then(|c| c.checks.iter().find(|k| k.id == id)).expect("a check listed is used by a control");
                 let (shown, more) = listed(all);
                 CheckFindingsView {
-                    id: id.to_string(),
+                    id,
                     anchor: check_anchor(id),
-                    title: k.title.clone(),
+                    title: k.title.as_str(),
                     severity: k.severity.as_str(),
-                    controls: uses.iter().map(|c| ControlLink { id: c.id.clone(), anchor: anchor(&c.id) }).collect(),
+                    controls: uses.iter().map(|c| ControlLink { id: c.id.as_str(), anchor: anchor(&c.id) }).collect(),
                     counts: counted.clone(),
                     findings: shown.into_iter().map(|fd| finding_view(fd, None)).collect(),
                     more,
@@ -855,12 +865,12 @@ impl Packet {
                 .collect();
             format!("Service models in use, from the Config inventory: {}.", uses.join("; "))
         };
-        let model_names = f.responsibility.first().map(|r| r.owners.iter().map(|o| o.name.clone()).collect()).unwrap_or_default();
+        let model_names = f.responsibility.first().map(|r| r.owners.iter().map(|o| o.name.as_str()).collect()).unwrap_or_default();
         let srm_rows = f
             .responsibility
             .iter()
             .map(|r| SrmRow {
-                area: r.name.clone(),
+                area: r.name.as_str(),
                 owners: r.owners.iter().map(|o| SrmCell { owner: o.owner.title(), owner_class: o.owner.as_str() }).collect(),
                 controls: if r.controls.is_empty() { "-".to_string() } else { r.controls.join(", ") },
             })
@@ -872,11 +882,11 @@ impl Packet {
             .iter()
             .filter(|c| c.status == ControlStatus::Manual)
             .map(|c| NeededRow {
-                id: c.id.clone(),
+                id: c.id.as_str(),
                 anchor: anchor(&c.id),
-                title: c.title.clone(),
+                title: c.title.as_str(),
                 owner: c.owner.title(),
-                request: c.manual_evidence.clone().unwrap_or_else(|| "documents showing the control operates".to_string()),
+                request: c.manual_evidence.as_deref().unwrap_or("documents showing the control operates"),
             })
             .collect();
         let stale_attachments: Vec<AttachmentView> =
@@ -884,7 +894,7 @@ impl Packet {
         let cited_here: std::collections::BTreeSet<&str> =
             f.controls.iter().flat_map(|c| c.attestations.iter().map(String::as_str)).collect();
         let framework_attestations: Vec<AttestationView> =
-            attestation_views.iter().filter(|a| cited_here.contains(a.id.as_str())).cloned().collect();
+            attestation_views.iter().filter(|a| cited_here.contains(a.id)).cloned().collect();
         let by_account: Vec<AccountRow> = f
             .by_account
             .iter()
@@ -896,7 +906,7 @@ impl Packet {
                     n => format!("{} and {} more", a.failing[..5].join(", "), n - 5),
                 };
                 AccountRow {
-                    account: a.account.clone(),
+                    account: a.account.as_str(),
                     pass: st.pass,
                     fail: st.fail,
                     accepted_risk: st.accepted_risk,
@@ -936,17 +946,17 @@ impl Packet {
         sections.push(SectionRef { anchor: "files", title: "Evidence files".into() });
         Packet {
             title: format!("{} {} audit packet", f.name, f.version),
-            framework_id: f.id.clone(),
-            framework_name: f.name.clone(),
-            framework_version: f.version.clone(),
-            framework_description: f.description.clone(),
+            framework_id: f.id.as_str(),
+            framework_name: f.name.as_str(),
+            framework_version: f.version.as_str(),
+            framework_description: f.description.as_str(),
             accounts: e.accounts.join(", "),
             regions: e.regions.join(", "),
-            collected_at: e.collected_at.clone(),
-            generated_at: report.generated_at.clone(),
-            manifest_sha256: e.manifest_sha256.clone(),
+            collected_at: e.collected_at.as_str(),
+            generated_at: report.generated_at.as_str(),
+            manifest_sha256: e.manifest_sha256.as_str(),
             signature: crate::report::SignatureInfo::describe(e.signature.as_ref()),
-            signature_comment: e.signature.as_ref().filter(|s| s.verified).map(|s| s.trusted_comment.clone()),
+            signature_comment: e.signature.as_ref().filter(|s| s.verified).map(|s| s.trusted_comment.as_str()),
             tool: format!("{} {}", report.tool.name, report.tool.version),
             period: None,
             prepared_for: None,
@@ -973,9 +983,9 @@ impl Packet {
                 .iter()
                 .map(|g| GapView::new(&g.api, &g.account, g.region.as_deref(), &g.error, &g.message, g.path.as_deref()))
                 .collect(),
-            evidence_files: e.files.clone(),
-            exceptions_file: report.exceptions.as_ref().map(|x| x.file.clone()),
-            exceptions_sha256: report.exceptions.as_ref().map(|x| x.sha256.clone()),
+            evidence_files: Cow::Borrowed(&e.files),
+            exceptions_file: report.exceptions.as_ref().map(|x| x.file.as_str()),
+            exceptions_sha256: report.exceptions.as_ref().map(|x| x.sha256.as_str()),
             changes,
             accepted,
             needed,
@@ -1005,7 +1015,7 @@ fn attention_rank(s: ControlStatus) -> u8 {
 /// How many ids "What needs action" names of the evidence still needed.
 const NEEDED_NAMED: usize = 5;
 
-fn action_view(report: &Report, f: &FrameworkReport, needed: &[NeededRow]) -> ActionView {
+fn action_view<'a>(report: &Report, f: &'a FrameworkReport, needed: &[NeededRow]) -> ActionView<'a> {
     use crate::checks::Severity;
     let owner_rank = |o: Owner| match o {
         Owner::Customer => 0,
@@ -1022,21 +1032,21 @@ fn action_view(report: &Report, f: &FrameworkReport, needed: &[NeededRow]) -> Ac
             let worst = c.checks.iter().filter(|k| k.status == behind).map(|k| k.severity).min_by_key(|s| s.rank());
             let key = (owner_rank(c.owner), u8::from(c.status != ControlStatus::Fail), worst.map_or(4, Severity::rank), i);
             let item = ActionItem {
-                id: c.id.clone(),
+                id: c.id.as_str(),
                 anchor: anchor(&c.id),
-                title: c.title.clone(),
+                title: c.title.as_str(),
                 owner: c.owner.title(),
                 owner_class: c.owner.as_str(),
                 status_label: c.status.label(),
                 status_class: status_class(c.status),
                 severity: worst.map_or("-", Severity::as_str),
-                why: c.status_reason.clone(),
+                why: c.status_reason.as_str(),
             };
             (key, item)
         })
         .collect();
     items.sort_by_key(|(key, _)| *key);
-    let named: Vec<&str> = needed.iter().take(NEEDED_NAMED).map(|n| n.id.as_str()).collect();
+    let named: Vec<&str> = needed.iter().take(NEEDED_NAMED).map(|n| n.id).collect();
     let needed_ids = match needed.len() {
         n if n > NEEDED_NAMED => format!("{} and {} more", named.join(", "), n - NEEDED_NAMED),
         _ => named.join(", "),
@@ -1050,19 +1060,19 @@ fn action_view(report: &Report, f: &FrameworkReport, needed: &[NeededRow]) -> Ac
     }
 }
 
-fn attachment_view(control: &str, a: &crate::report::manual::AttachmentRef) -> AttachmentView {
+fn attachment_view<'a>(control: &'a str, a: &'a crate::report::manual::AttachmentRef) -> AttachmentView<'a> {
     AttachmentView {
-        control: control.to_string(),
-        path: a.path.clone(),
-        sha256: a.sha256.clone(),
-        attached_by: a.attached_by.clone(),
-        attached_at: a.attached_at.clone(),
-        note: a.note.clone(),
+        control,
+        path: a.path.as_str(),
+        sha256: a.sha256.as_str(),
+        attached_by: a.attached_by.as_str(),
+        attached_at: a.attached_at.as_str(),
+        note: a.note.as_deref(),
         stale: a.stale,
     }
 }
 
-fn attestation_view(a: &crate::report::attest::AttestationInfo) -> AttestationView {
+fn attestation_view(a: &crate::report::attest::AttestationInfo) -> AttestationView<'_> {
     use crate::mappings::attestations::Kind;
     let x = &a.attestation;
     let dates = match (x.period_start, x.period_end, x.date) {
@@ -1079,25 +1089,25 @@ fn attestation_view(a: &crate::report::attest::AttestationInfo) -> AttestationVi
         AttestationState::Agreement => ("AGREEMENT", "inherited"),
     };
     AttestationView {
-        id: x.id.clone(),
-        name: x.name.clone(),
+        id: x.id.as_str(),
+        name: x.name.as_str(),
         kind: match x.kind {
             Kind::Report => "report",
             Kind::Certificate => "certificate",
             Kind::Agreement => "agreement",
         },
         dates,
-        source: x.source.clone(),
-        note: x.note.clone(),
+        source: x.source.as_str(),
+        note: x.note.as_deref(),
         state_label,
         state_class,
-        age: a.age.clone(),
+        age: a.age.as_str(),
         stale: a.state == AttestationState::Stale,
     }
 }
 
 /// The "Changes since" section of one framework.
-fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
+fn changes_view<'a>(report: &'a Report, f: &'a FrameworkReport) -> Option<ChangesView<'a>> {
     let ch = report.changes.as_ref()?;
     let fc = f.changes.as_ref();
     // What moved first (new failures, fixes), then what still fails; catalogue order within.
@@ -1117,9 +1127,9 @@ fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
         .filter_map(|c| {
             let change = c.change?;
             Some(ChangeRow {
-                id: c.id.clone(),
+                id: c.id.as_str(),
                 anchor: anchor(&c.id),
-                title: c.title.clone(),
+                title: c.title.as_str(),
                 before_label: c.previous_status.map(ControlStatus::label).unwrap_or("NOT IN CATALOGUE"),
                 before_class: c.previous_status.map(status_class).unwrap_or("napp"),
                 now_label: c.status.label(),
@@ -1137,7 +1147,7 @@ fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
         for x in &k.findings {
             match x.change {
                 Some(FindingChange::New) => {
-                    new_findings.push(FindingChangeRow { check: id.clone(), resource: x.resource.clone(), detail: x.detail.clone() })
+                    new_findings.push(FindingChangeRow { check: id.as_str(), resource: x.resource.as_str(), detail: x.detail.as_str() })
                 }
                 Some(FindingChange::Persisting) => persisting += 1,
                 None => {}
@@ -1148,7 +1158,7 @@ fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
         .resolved
         .iter()
         .filter(|r| used.contains(r.check.as_str()))
-        .map(|r| FindingChangeRow { check: r.check.clone(), resource: r.resource.clone(), detail: r.detail.clone() })
+        .map(|r| FindingChangeRow { check: r.check.as_str(), resource: r.resource.as_str(), detail: r.detail.as_str() })
         .collect();
     let (findings_new, findings_resolved) = (new_findings.len(), resolved_findings.len());
     let more = |n: usize, what: &str| {
@@ -1159,11 +1169,11 @@ fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
     new_findings.truncate(MAX_LISTED_CHANGES);
     resolved_findings.truncate(MAX_LISTED_CHANGES);
     Some(ChangesView {
-        label: ch.previous.label.clone(),
-        previous_collected_at: ch.previous.collected_at.clone(),
-        previous_generated_at: ch.previous.generated_at.clone(),
-        previous_manifest_sha256: ch.previous.manifest_sha256.clone(),
-        previous_source: ch.previous.source.clone(),
+        label: ch.previous.label.as_str(),
+        previous_collected_at: ch.previous.collected_at.as_str(),
+        previous_generated_at: ch.previous.generated_at.as_str(),
+        previous_manifest_sha256: ch.previous.manifest_sha256.as_str(),
+        previous_source: ch.previous.source.as_str(),
         score_before: score_text(fc.and_then(|c| c.score_before)),
         score_now: score_text(f.summary.by_status.score()),
         counts: ControlChange::ALL
@@ -1171,8 +1181,8 @@ fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
             .map(|&c| ChangeCount { label: c.label(), class: change_class(c), count: fc.map(|x| x.get(c)).unwrap_or(0) })
             .collect(),
         rows,
-        accounts_added: ch.accounts_added.clone(),
-        accounts_removed: ch.accounts_removed.clone(),
+        accounts_added: ch.accounts_added.iter().map(String::as_str).collect(),
+        accounts_removed: ch.accounts_removed.iter().map(String::as_str).collect(),
         accounts_compared: ch.accounts_compared.join(", "),
         findings_new,
         findings_persisting: persisting,
@@ -1186,7 +1196,7 @@ fn changes_view(report: &Report, f: &FrameworkReport) -> Option<ChangesView> {
 }
 
 /// The exceptions that bear on one framework: entries naming one of its checks or controls.
-fn accepted_view(report: &Report, f: &FrameworkReport) -> Option<AcceptedView> {
+fn accepted_view<'a>(report: &'a Report, f: &FrameworkReport) -> Option<AcceptedView<'a>> {
     use crate::exceptions::Target;
     let x = report.exceptions.as_ref()?;
     let used: std::collections::BTreeSet<&str> = f.controls.iter().flat_map(|c| c.checks.iter().map(|k| k.id.as_str())).collect();
@@ -1220,11 +1230,11 @@ fn accepted_view(report: &Report, f: &FrameworkReport) -> Option<AcceptedView> {
                 index: e.entry.index,
                 target: e.entry.target_label(),
                 resources: if e.entry.resources.is_empty() { "every resource".to_string() } else { e.entry.resources.join(", ") },
-                justification: e.entry.justification.clone(),
-                approved_by: e.entry.approved_by.clone(),
+                justification: e.entry.justification.as_str(),
+                approved_by: e.entry.approved_by.as_str(),
                 approved_on: e.entry.approved_on.to_string(),
                 expires_on: e.entry.expires_on.to_string(),
-                ticket: e.entry.ticket.clone(),
+                ticket: e.entry.ticket.as_deref(),
                 state_label,
                 state_class,
                 effect,
@@ -1232,8 +1242,8 @@ fn accepted_view(report: &Report, f: &FrameworkReport) -> Option<AcceptedView> {
         })
         .collect();
     Some(AcceptedView {
-        file: x.file.clone(),
-        sha256: x.sha256.clone(),
+        file: x.file.as_str(),
+        sha256: x.sha256.as_str(),
         judged_on: x.judged_on.to_string(),
         empty: entries.is_empty(),
         entries,

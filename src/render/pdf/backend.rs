@@ -26,9 +26,9 @@ impl Meta {
                 "{} evidence for AWS account(s) {}, collected {}",
                 packet.framework_name, packet.accounts, packet.collected_at
             ),
-            keywords: vec!["audit".into(), "AWS".into(), packet.framework_id.clone(), "shared responsibility".into()],
-            identifier: packet.manifest_sha256.clone(),
-            generated_at: packet.generated_at.clone(),
+            keywords: vec!["audit".into(), "AWS".into(), packet.framework_id.to_string(), "shared responsibility".into()],
+            identifier: packet.manifest_sha256.to_string(),
+            generated_at: packet.generated_at.to_string(),
             id_seed: format!("{}|{}|{}", packet.manifest_sha256, packet.framework_id, packet.generated_at),
         }
     }

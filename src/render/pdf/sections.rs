@@ -60,15 +60,15 @@ fn cover(l: &mut Layout, packet: &Packet) -> Contents {
     let y = l.y;
     l.tagged("P", |l| l.text(LEFT, y, "AUDIT PACKET", Style::Bold, 10.0, MUTED));
     l.y -= 34.0;
-    l.tagged("H1", |l| l.lines(&packet.framework_name, Style::Bold, 26.0, INK, 0.0, &[]));
-    l.para(&packet.framework_version, Style::Regular, 14.0, MUTED, 0.0, 8.0);
-    l.para(&packet.framework_description, Style::Regular, 11.0, MUTED, 0.0, 14.0);
+    l.tagged("H1", |l| l.lines(packet.framework_name, Style::Bold, 26.0, INK, 0.0, &[]));
+    l.para(packet.framework_version, Style::Regular, 14.0, MUTED, 0.0, 8.0);
+    l.para(packet.framework_description, Style::Regular, 11.0, MUTED, 0.0, 14.0);
     let facts = vec![
         vec![bold_cell("AWS accounts"), cell(&packet.accounts)],
         vec![bold_cell("Regions"), cell(&packet.regions)],
-        vec![bold_cell("Evidence collected"), cell(&packet.collected_at)],
-        vec![bold_cell("Packet generated"), cell(&packet.generated_at)],
-        vec![bold_cell("Evidence bundle SHA-256"), cell(&packet.manifest_sha256)],
+        vec![bold_cell("Evidence collected"), cell(packet.collected_at)],
+        vec![bold_cell("Packet generated"), cell(packet.generated_at)],
+        vec![bold_cell("Evidence bundle SHA-256"), cell(packet.manifest_sha256)],
         vec![
             bold_cell("Signature"),
             cell(match &packet.signature_comment {
@@ -84,7 +84,7 @@ fn cover(l: &mut Layout, packet: &Packet) -> Contents {
         .chain(packet.prepared_for.iter().map(|p| vec![bold_cell("Prepared for"), cell(p)]))
         .chain(packet.prepared_by.iter().map(|p| vec![bold_cell("Prepared by"), cell(p)]))
         .chain(packet.exceptions_sha256.iter().map(|h| {
-            vec![bold_cell("Exceptions file SHA-256"), cell(format!("{h} ({})", packet.exceptions_file.as_deref().unwrap_or_default()))]
+            vec![bold_cell("Exceptions file SHA-256"), cell(format!("{h} ({})", packet.exceptions_file.unwrap_or_default()))]
         }))
         .chain(packet.changes.iter().map(|c| {
             vec![
@@ -173,12 +173,12 @@ fn action(l: &mut Layout, packet: &Packet) {
             .iter()
             .map(|i| {
                 vec![
-                    link_cell(&i.id, &i.anchor),
-                    cell(&i.title),
+                    link_cell(i.id, &i.anchor),
+                    cell(i.title),
                     cell(i.owner),
                     badge_cell(i.status_label, i.status_class),
                     cell(i.severity),
-                    cell(&i.why),
+                    cell(i.why),
                 ]
             })
             .collect();
@@ -281,7 +281,7 @@ fn accounts(l: &mut Layout, packet: &Packet) {
         .map(|a| {
             let n = |k: usize| cell(k.to_string());
             vec![
-                bold_cell(&a.account),
+                bold_cell(a.account),
                 n(a.pass),
                 n(a.fail),
                 n(a.accepted_risk),
@@ -321,7 +321,7 @@ fn matrix(l: &mut Layout, packet: &Packet) {
                 .controls
                 .iter()
                 .map(|c| {
-                    vec![link_cell(&c.id, &c.anchor), cell(&c.title), cell(c.evidence_method), badge_cell(c.status_label, c.status_class)]
+                    vec![link_cell(c.id, &c.anchor), cell(c.title), cell(c.evidence_method), badge_cell(c.status_label, c.status_class)]
                 })
                 .collect()
         };
@@ -348,13 +348,13 @@ fn service_models(l: &mut Layout, packet: &Packet) {
     widths.extend(std::iter::repeat_n(model_width, packet.model_names.len()));
     widths.push(1.0 - 0.3 - model_width * models);
     let mut header: Vec<&str> = vec!["Area"];
-    header.extend(packet.model_names.iter().map(String::as_str));
+    header.extend(packet.model_names.iter().copied());
     header.push("Controls");
     let rows: Vec<Vec<Cell>> = packet
         .srm_rows
         .iter()
         .map(|r| {
-            std::iter::once(bold_cell(&r.area))
+            std::iter::once(bold_cell(r.area))
                 .chain(r.owners.iter().map(|o| cell(o.owner)))
                 .chain(std::iter::once(cell(&r.controls)))
                 .collect()
@@ -403,8 +403,8 @@ fn controls(l: &mut Layout, packet: &Packet) {
         if let Some(why) = &c.owner_reason {
             l.para(&format!("Owner for this account: {why}"), Style::Regular, SMALL, MUTED, 0.0, 2.0);
         }
-        l.para(&c.description, Style::Regular, BODY, INK, 0.0, 2.0);
-        l.para(&c.status_reason, Style::Bold, BODY, status_color(c.status_class), 0.0, 2.0);
+        l.para(c.description, Style::Regular, BODY, INK, 0.0, 2.0);
+        l.para(c.status_reason, Style::Bold, BODY, status_color(c.status_class), 0.0, 2.0);
         if let Some(before) = c.previous_label {
             l.para(&format!("Previous period: {before}."), Style::Regular, SMALL, MUTED, 0.0, 2.0);
         }
@@ -424,12 +424,12 @@ fn controls(l: &mut Layout, packet: &Packet) {
                 .attachments
                 .iter()
                 .map(|a| {
-                    let name = if a.stale { format!("{} (STALE: before the period)", a.path) } else { a.path.clone() };
+                    let name = if a.stale { format!("{} (STALE: before the period)", a.path) } else { a.path.to_string() };
                     vec![
                         cell(name),
-                        cell(&a.sha256),
+                        cell(a.sha256),
                         cell(format!("{} by {}", a.attached_at, a.attached_by)),
-                        cell(a.note.clone().unwrap_or_default()),
+                        cell(a.note.unwrap_or_default()),
                     ]
                 })
                 .collect();
@@ -451,9 +451,9 @@ fn controls(l: &mut Layout, packet: &Packet) {
                     }
                     let y = l.y;
                     l.text(LEFT + 14.0 + w, y, line, Style::Bold, BODY, INK);
-                    if let Some(at) = line.find(&k.id) {
+                    if let Some(at) = line.find(k.id) {
                         let x = LEFT + 14.0 + w + l.bold.width(&line[..at], BODY);
-                        l.link_text((x, y), &k.id, Style::Bold, BODY, Target::Here(k.anchor.clone()));
+                        l.link_text((x, y), k.id, Style::Bold, BODY, Target::Here(k.anchor.clone()));
                     }
                 }
             });
@@ -474,7 +474,7 @@ fn controls(l: &mut Layout, packet: &Packet) {
         }
         if !c.evidence_files.is_empty() {
             l.para("Evidence files:", Style::Bold, SMALL, INK, 0.0, 0.0);
-            for f in &c.evidence_files {
+            for f in c.evidence_files.iter() {
                 l.para(&format!("{}  sha256 {}", f.path, f.sha256), Style::Regular, 7.0, MUTED, 8.0, 0.0);
             }
         }
@@ -504,9 +504,9 @@ fn findings_by_check(l: &mut Layout, packet: &Packet) {
         l.hline_on(l.pages.len() - 1, LEFT, RIGHT, l.y, RULE, 0.6);
         l.y -= 2.0;
         l.para(&format!("{} ({}, severity {})", k.title, k.id, k.severity), Style::Bold, BODY, INK, 0.0, 1.0);
-        let used: Vec<&str> = k.controls.iter().map(|c| c.id.as_str()).collect();
+        let used: Vec<&str> = k.controls.iter().map(|c| c.id).collect();
         let counted = k.counts.clone().unwrap_or_else(|| "No findings".to_string());
-        let links: Vec<(&str, &str)> = k.controls.iter().map(|c| (c.id.as_str(), c.anchor.as_str())).collect();
+        let links: Vec<(&str, &str)> = k.controls.iter().map(|c| (c.id, c.anchor.as_str())).collect();
         l.para_linked(&format!("Used at {}. {counted}.", used.join(", ")), Style::Regular, SMALL, MUTED, (0.0, 2.0), &links);
         findings_table(l, &k.findings);
         if let Some(more) = &k.more {
@@ -521,8 +521,7 @@ fn needed(l: &mut Layout, packet: &Packet) {
     if packet.needed.is_empty() {
         l.para("Every manual control of this framework has documents attached for this period.", Style::Regular, BODY, INK, 0.0, 6.0);
     } else {
-        let rows =
-            packet.needed.iter().map(|n| vec![link_cell(&n.id, &n.anchor), cell(&n.title), cell(n.owner), cell(&n.request)]).collect();
+        let rows = packet.needed.iter().map(|n| vec![link_cell(n.id, &n.anchor), cell(n.title), cell(n.owner), cell(n.request)]).collect();
         l.table(
             Some("Manual controls with no document attached for this period: what to request"),
             &[0.16, 0.3, 0.11, 0.43],
@@ -545,7 +544,7 @@ fn needed(l: &mut Layout, packet: &Packet) {
         let rows = packet
             .stale_attachments
             .iter()
-            .map(|a| vec![cell(&a.control), cell(&a.path), cell(&a.attached_at), cell(&a.attached_by)])
+            .map(|a| vec![cell(a.control), cell(a.path), cell(a.attached_at), cell(a.attached_by)])
             .collect();
         l.table(
             Some("Documents attached before the period start: listed, not counted"),
@@ -572,7 +571,7 @@ fn attestations(l: &mut Layout, packet: &Packet) {
         .map(|a| {
             let name = match &a.note {
                 Some(n) => format!("{}\n{n}", a.name),
-                None => a.name.clone(),
+                None => a.name.to_string(),
             };
             vec![cell(name), cell(&a.dates), badge_cell(a.state_label, a.state_class), cell(format!("{}. {}", a.age, a.source))]
         })
@@ -590,7 +589,7 @@ fn gaps(l: &mut Layout, packet: &Packet) {
     if packet.gaps.is_empty() {
         l.para("Every API call of the collection succeeded.", Style::Regular, BODY, INK, 0.0, 6.0);
     } else {
-        let rows = packet.gaps.iter().map(|g| vec![cell(&g.api), cell(&g.scope), cell(&g.error), cell(&g.message)]).collect();
+        let rows = packet.gaps.iter().map(|g| vec![cell(g.api), cell(&g.scope), cell(g.error), cell(g.message)]).collect();
         l.table(
             Some("Calls that failed during collection: the controls that need them are not assessed"),
             &[0.25, 0.22, 0.18, 0.35],
@@ -599,7 +598,7 @@ fn gaps(l: &mut Layout, packet: &Packet) {
         );
     }
     if !packet.absent.is_empty() {
-        let rows = packet.absent.iter().map(|g| vec![cell(&g.api), cell(&g.scope), cell(&g.error), cell(&g.message)]).collect();
+        let rows = packet.absent.iter().map(|g| vec![cell(g.api), cell(&g.scope), cell(g.error), cell(g.message)]).collect();
         l.table(
             Some("Calls that answered that there is none (facts, not gaps)"),
             &[0.25, 0.22, 0.18, 0.35],
@@ -648,7 +647,7 @@ fn findings_table(l: &mut Layout, findings: &[crate::render::view::FindingView])
         let rows = findings
             .iter()
             .map(|f| {
-                let mut detail = f.detail.clone();
+                let mut detail = f.detail.to_string();
                 if let Some(ch) = f.change {
                     detail = format!("{ch}: {detail}");
                 }
@@ -662,7 +661,7 @@ fn findings_table(l: &mut Layout, findings: &[crate::render::view::FindingView])
                         a.ticket.as_ref().map(|t| format!("; ticket {t}")).unwrap_or_default()
                     ));
                 }
-                vec![badge_cell(f.status_label, f.status_class), cell(&f.resource), cell(detail)]
+                vec![badge_cell(f.status_label, f.status_class), cell(f.resource), cell(detail)]
             })
             .collect();
         l.table(None, &[0.17, 0.43, 0.40], &["Result", "Resource", "Detail"], rows);
@@ -704,8 +703,8 @@ fn draw_changes(l: &mut Layout, c: &crate::render::view::ChangesView) {
                 .iter()
                 .map(|r| {
                     vec![
-                        bold_cell(&r.id),
-                        cell(&r.title),
+                        bold_cell(r.id),
+                        cell(r.title),
                         badge_cell(r.before_label, r.before_class),
                         badge_cell(r.now_label, r.now_class),
                         badge_cell(r.change_label, r.change_class),
@@ -753,7 +752,7 @@ fn draw_changes(l: &mut Layout, c: &crate::render::view::ChangesView) {
         (format!("Findings resolved since {}", c.label), &c.resolved_findings, &c.more_resolved),
     ] {
         if !list.is_empty() {
-            let rows = list.iter().map(|f| vec![cell(&f.check), cell(&f.resource), cell(&f.detail)]).collect();
+            let rows = list.iter().map(|f| vec![cell(f.check), cell(f.resource), cell(f.detail)]).collect();
             l.table(Some(&caption), &[0.25, 0.4, 0.35], &["Check", "Resource", "Detail"], rows);
         }
         if let Some(m) = more {
@@ -780,7 +779,7 @@ fn draw_config_rules(l: &mut Layout, v: &crate::render::view::ConfigRulesView) {
             .iter()
             .map(|r| {
                 let failing = if r.failing > 0 { r.failing.to_string() } else { String::new() };
-                vec![cell(&r.rule), cell(&r.deployed_as), badge_cell(r.status_label, r.status_class), cell(failing), cell(&r.controls)]
+                vec![cell(r.rule), cell(&r.deployed_as), badge_cell(r.status_label, r.status_class), cell(failing), cell(&r.controls)]
             })
             .collect();
         l.table(
@@ -805,7 +804,7 @@ fn draw_config_rules(l: &mut Layout, v: &crate::render::view::ConfigRulesView) {
         let rows = v
             .own
             .iter()
-            .map(|r| vec![cell(&r.scope), cell(&r.name), cell(&r.kind), badge_cell(r.status_label, r.status_class), cell(&r.detail)])
+            .map(|r| vec![cell(&r.scope), cell(r.name), cell(r.kind), badge_cell(r.status_label, r.status_class), cell(r.detail)])
             .collect();
         l.table(
             Some("Rules no mapping places at a control"),
@@ -821,7 +820,7 @@ fn draw_config_rules(l: &mut Layout, v: &crate::render::view::ConfigRulesView) {
         let rows = v
             .packs
             .iter()
-            .map(|p| vec![cell(&p.scope), cell(&p.name), badge_cell(&p.compliance, p.compliance_class), cell(&p.detail)])
+            .map(|p| vec![cell(&p.scope), cell(p.name), badge_cell(&p.compliance, p.compliance_class), cell(&p.detail)])
             .collect();
         l.table(
             Some("Conformance packs deployed, with their compliance"),
@@ -862,12 +861,12 @@ fn draw_accepted(l: &mut Layout, a: &crate::render::view::AcceptedView) {
         let mut rows = vec![
             vec![bold_cell("State"), badge_cell(e.state_label, e.state_class)],
             vec![bold_cell("Resources"), cell(&e.resources)],
-            vec![bold_cell("Justification"), cell(&e.justification)],
+            vec![bold_cell("Justification"), cell(e.justification)],
             vec![bold_cell("Approved by"), cell(format!("{}, on {}", e.approved_by, e.approved_on))],
             vec![bold_cell("Expires"), cell(&e.expires_on)],
         ];
         if let Some(t) = &e.ticket {
-            rows.push(vec![bold_cell("Ticket"), cell(t)]);
+            rows.push(vec![bold_cell("Ticket"), cell(*t)]);
         }
         rows.push(vec![bold_cell("Effect"), cell(&e.effect)]);
         l.table(Some(&format!("Exception {}: {}", e.index, e.target)), &[0.22, 0.78], &["Field", "Value"], rows);
