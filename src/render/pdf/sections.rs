@@ -83,9 +83,12 @@ fn cover(l: &mut Layout, packet: &Packet) -> Contents {
         .chain(packet.period.iter().map(|p| vec![bold_cell("Audit period"), cell(p)]))
         .chain(packet.prepared_for.iter().map(|p| vec![bold_cell("Prepared for"), cell(p)]))
         .chain(packet.prepared_by.iter().map(|p| vec![bold_cell("Prepared by"), cell(p)]))
-        .chain(packet.exceptions_sha256.iter().map(|h| {
-            vec![bold_cell("Exceptions file SHA-256"), cell(format!("{h} ({})", packet.exceptions_file.unwrap_or_default()))]
-        }))
+        .chain(
+            packet
+                .exceptions_sha256
+                .iter()
+                .map(|h| vec![bold_cell("Exceptions file SHA-256"), cell(format!("{h} ({})", packet.exceptions_file.unwrap_or_default()))]),
+        )
         .chain(packet.changes.iter().map(|c| {
             vec![
                 bold_cell("Compared with"),
