@@ -3,26 +3,41 @@
 //! a spreadsheet would read as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
 //! return) gets a leading apostrophe, so evidence text can never run as a formula.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::checks::CheckStatus;
 use crate::report::{ControlStatus, Report};
 
 /// A cell as written: formula-looking text neutralised.
-pub fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> Cow<'_, str> {
     match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
     }
 }
 
-fn write(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
-    w.write_record(header).expect("writing CSV to memory cannot fail");
-    for row in rows {
-        w.write_record(row.iter().map(|c| cell(c))).expect("writing CSV to memory cannot fail");
+/// A CSV file written row by row as the report is walked, its cells borrowed from the report
+/// (a findings.csv of 100,000 rows is never held twice).
+struct Sheet(::csv::Writer<Vec<u8>>);
+
+impl Sheet {
+    fn new(header: &[&str]) -> Sheet {
+        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+        w.write_record(header).expect("writing CSV to memory cannot fail");
+        Sheet(w)
     }
-    w.into_inner().expect("writing CSV to memory cannot fail")
+
+    fn row(&mut self, cells: &[&str]) {
+        for c in cells {
+            self.0.write_field(cell(c).as_bytes()).expect("writing CSV to memory cannot fail");
+        }
+        self.0.write_record(None::<&[u8]>).expect("writing CSV to memory cannot fail");
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.0.into_inner().expect("writing CSV to memory cannot fail")
+    }
 }
 
 pub const CONTROL_COLUMNS: [&str; 20] = [
@@ -50,7 +65,7 @@ pub const CONTROL_COLUMNS: [&str; 20] = [
 
 /// `controls.csv`: one row per framework × control, in results.json order.
 pub fn controls(report: &Report) -> Vec<u8> {
-    let mut rows = Vec::new();
+    let mut sheet = Sheet::new(&CONTROL_COLUMNS);
     for f in &report.frameworks {
         for c in &f.controls {
             let count = |s: CheckStatus| c.checks.iter().filter(|k| k.status == s).count().to_string();
@@ -66,31 +81,31 @@ pub fn controls(report: &Report) -> Vec<u8> {
                     .filter_map(|k| report.checks.get(&k.id))
                     .map(|k| k.findings.iter().filter(|x| x.status == CheckStatus::AcceptedRisk).count())
                     .sum::<usize>();
-            rows.push(vec![
-                f.id.clone(),
-                c.id.clone(),
-                c.title.clone(),
-                c.section.clone(),
-                c.owner.as_str().to_string(),
-                c.owner_reason.clone().unwrap_or_default(),
-                c.evidence_method.as_str().to_string(),
-                c.status.as_str().to_string(),
-                c.status_reason.clone(),
-                c.change.map(|x| x.as_str()).unwrap_or_default().to_string(),
-                c.previous_status.map(ControlStatus::as_str).unwrap_or_default().to_string(),
-                c.checks.len().to_string(),
-                count(CheckStatus::Pass),
-                count(CheckStatus::Fail),
-                count(CheckStatus::AcceptedRisk),
-                count(CheckStatus::NotAssessed),
-                count(CheckStatus::NotApplicable),
-                failing.to_string(),
-                accepted.to_string(),
-                c.attachments.len().to_string(),
+            sheet.row(&[
+                &f.id,
+                &c.id,
+                &c.title,
+                &c.section,
+                c.owner.as_str(),
+                c.owner_reason.as_deref().unwrap_or_default(),
+                c.evidence_method.as_str(),
+                c.status.as_str(),
+                &c.status_reason,
+                c.change.map(|x| x.as_str()).unwrap_or_default(),
+                c.previous_status.map(ControlStatus::as_str).unwrap_or_default(),
+                &c.checks.len().to_string(),
+                &count(CheckStatus::Pass),
+                &count(CheckStatus::Fail),
+                &count(CheckStatus::AcceptedRisk),
+                &count(CheckStatus::NotAssessed),
+                &count(CheckStatus::NotApplicable),
+                &failing.to_string(),
+                &accepted.to_string(),
+                &c.attachments.len().to_string(),
             ]);
         }
     }
-    write(&CONTROL_COLUMNS, rows)
+    sheet.finish()
 }
 
 pub const FINDING_COLUMNS: [&str; 12] =
@@ -107,30 +122,32 @@ pub fn findings(report: &Report) -> Vec<u8> {
             }
         }
     }
-    let mut rows = Vec::new();
+    let mut sheet = Sheet::new(&FINDING_COLUMNS);
     for (id, k) in &report.checks {
         let controls = controls_of.get(id.as_str()).map(|v| v.join("; ")).unwrap_or_default();
         for x in &k.findings {
-            rows.push(vec![
-                x.id.clone(),
-                id.clone(),
-                k.title.clone(),
-                x.severity.as_str().to_string(),
-                x.status.as_str().to_string(),
-                x.account.clone().unwrap_or_default(),
-                x.region.clone().unwrap_or_default(),
-                x.resource.clone(),
-                x.detail.clone(),
-                x.change
-                    .map(|c| if c == crate::report::changes::FindingChange::New { "new" } else { "persisting" })
-                    .unwrap_or_default()
-                    .to_string(),
-                x.exception.map(|n| n.to_string()).unwrap_or_default(),
-                controls.clone(),
+            let change = match x.change {
+                Some(crate::report::changes::FindingChange::New) => "new",
+                Some(crate::report::changes::FindingChange::Persisting) => "persisting",
+                None => "",
+            };
+            sheet.row(&[
+                &x.id,
+                id,
+                &k.title,
+                x.severity.as_str(),
+                x.status.as_str(),
+                x.account.as_deref().unwrap_or_default(),
+                x.region.as_deref().unwrap_or_default(),
+                &x.resource,
+                &x.detail,
+                change,
+                &x.exception.map(|n| n.to_string()).unwrap_or_default(),
+                &controls,
             ]);
         }
     }
-    write(&FINDING_COLUMNS, rows)
+    sheet.finish()
 }
 
 #[cfg(test)]
