@@ -195,8 +195,14 @@ fn pdf_is_tagged_with_headings_tables_with_header_cells_and_figures_with_alt_tex
         let mut header_cells_in_rows = 0;
         let mut alt = 0;
         let mut claimed: BTreeMap<ObjectId, BTreeSet<i64>> = BTreeMap::new();
-        let mut stack = vec![root.get(b"K").unwrap().clone()];
-        while let Some(o) = stack.pop() {
+        // Each entry carries the /Pg of its element: a bare MCID is marked content on that page.
+        let mut stack: Vec<(Object, Option<ObjectId>)> = vec![(root.get(b"K").unwrap().clone(), None)];
+        while let Some((o, pg)) = stack.pop() {
+            if let Object::Integer(mcid) = o {
+                let page = pg.expect("a bare MCID's element names its page (/Pg)");
+                claimed.entry(page).or_default().insert(mcid);
+                continue;
+            }
             let d = dict(&doc, &o);
             if d.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"MCR") {
                 claimed.entry(d.get(b"Pg").unwrap().as_reference().unwrap()).or_default().insert(d.get(b"MCID").unwrap().as_i64().unwrap());
@@ -225,8 +231,9 @@ fn pdf_is_tagged_with_headings_tables_with_header_cells_and_figures_with_alt_tex
                 alt += 1;
             }
             *roles.entry(role).or_default() += 1;
+            let own_pg = d.get(b"Pg").ok().map(|p| p.as_reference().unwrap());
             for k in d.get(b"K").unwrap().as_array().unwrap() {
-                stack.push(k.clone());
+                stack.push((k.clone(), own_pg));
             }
         }
         assert!(roles.get("H1").is_some_and(|n| *n >= 1), "{name}: {roles:?}");

@@ -184,12 +184,27 @@ fn write_structure(
         d.set("Type", Object::Name(b"StructElem".to_vec()));
         d.set("S", Object::Name(e.tag.as_bytes().to_vec()));
         d.set("P", Object::Reference(if i == 0 { root } else { ids[e.parent] }));
+        // The page of the element's first marked content is its /Pg: content there is named by
+        // its bare MCID, and only content on a later page (a paragraph split across a page break)
+        // needs a marked-content reference with its own /Pg. This keeps the tree about half the
+        // size it would be with a dictionary per MCID.
+        let home = e.kids.iter().find_map(|k| match k {
+            Kid::Content { page, .. } => pages.get(&(*page as u32 + 1)).copied(),
+            _ => None,
+        });
+        if let Some(page_id) = home {
+            d.set("Pg", Object::Reference(page_id));
+        }
         let mut kids = Vec::new();
         for k in &e.kids {
             match k {
                 Kid::Elem(c) => kids.push(Object::Reference(ids[*c])),
                 Kid::Content { page, mcid } => {
                     let Some(&page_id) = pages.get(&(*page as u32 + 1)) else { continue };
+                    if Some(page_id) == home {
+                        kids.push(Object::Integer(*mcid as i64));
+                        continue;
+                    }
                     let mut mcr = Dictionary::new();
                     mcr.set("Type", Object::Name(b"MCR".to_vec()));
                     mcr.set("Pg", Object::Reference(page_id));
