@@ -181,7 +181,8 @@ fn write_structure(
     // place in its table.
     for (i, e) in elems.iter().enumerate() {
         let mut d = Dictionary::new();
-        d.set("Type", Object::Name(b"StructElem".to_vec()));
+        // /Type is optional for a structure element (ISO 32000-1, table 323) and left out: with
+        // /S, /P, /Pg and /K the dictionary stays within lopdf's first allocation of four entries.
         d.set("S", Object::Name(e.tag.as_bytes().to_vec()));
         d.set("P", Object::Reference(if i == 0 { root } else { ids[e.parent] }));
         // The page of the element's first marked content is its /Pg: content there is named by
