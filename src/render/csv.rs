@@ -17,26 +17,26 @@ pub fn cell(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// A CSV file written row by row as the report is walked, its cells borrowed from the report
-/// (a findings.csv of 100,000 rows is never held twice).
-struct Sheet(::csv::Writer<Vec<u8>>);
+/// A CSV file written row by row as the report is walked, its cells borrowed from the report:
+/// no row is built as owned text first, and findings.csv goes straight to its file.
+struct Sheet<W: std::io::Write>(::csv::Writer<W>);
 
-impl Sheet {
-    fn new(header: &[&str]) -> Sheet {
-        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
-        w.write_record(header).expect("writing CSV to memory cannot fail");
-        Sheet(w)
+impl<W: std::io::Write> Sheet<W> {
+    fn new(out: W, header: &[&str]) -> std::io::Result<Sheet<W>> {
+        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+        w.write_record(header)?;
+        Ok(Sheet(w))
     }
 
-    fn row(&mut self, cells: &[&str]) {
+    fn row(&mut self, cells: &[&str]) -> std::io::Result<()> {
         for c in cells {
-            self.0.write_field(cell(c).as_bytes()).expect("writing CSV to memory cannot fail");
+            self.0.write_field(cell(c).as_bytes())?;
         }
-        self.0.write_record(None::<&[u8]>).expect("writing CSV to memory cannot fail");
+        Ok(self.0.write_record(None::<&[u8]>)?)
     }
 
-    fn finish(self) -> Vec<u8> {
-        self.0.into_inner().expect("writing CSV to memory cannot fail")
+    fn finish(self) -> std::io::Result<W> {
+        self.0.into_inner().map_err(|e| e.into_error())
     }
 }
 
@@ -65,7 +65,7 @@ pub const CONTROL_COLUMNS: [&str; 20] = [
 
 /// `controls.csv`: one row per framework × control, in results.json order.
 pub fn controls(report: &Report) -> Vec<u8> {
-    let mut sheet = Sheet::new(&CONTROL_COLUMNS);
+    let mut sheet = Sheet::new(Vec::new(), &CONTROL_COLUMNS).expect("writing CSV to memory cannot fail");
     for f in &report.frameworks {
         for c in &f.controls {
             let count = |s: CheckStatus| c.checks.iter().filter(|k| k.status == s).count().to_string();
@@ -81,39 +81,42 @@ pub fn controls(report: &Report) -> Vec<u8> {
                     .filter_map(|k| report.checks.get(&k.id))
                     .map(|k| k.findings.iter().filter(|x| x.status == CheckStatus::AcceptedRisk).count())
                     .sum::<usize>();
-            sheet.row(&[
-                &f.id,
-                &c.id,
-                &c.title,
-                &c.section,
-                c.owner.as_str(),
-                c.owner_reason.as_deref().unwrap_or_default(),
-                c.evidence_method.as_str(),
-                c.status.as_str(),
-                &c.status_reason,
-                c.change.map(|x| x.as_str()).unwrap_or_default(),
-                c.previous_status.map(ControlStatus::as_str).unwrap_or_default(),
-                &c.checks.len().to_string(),
-                &count(CheckStatus::Pass),
-                &count(CheckStatus::Fail),
-                &count(CheckStatus::AcceptedRisk),
-                &count(CheckStatus::NotAssessed),
-                &count(CheckStatus::NotApplicable),
-                &failing.to_string(),
-                &accepted.to_string(),
-                &c.attachments.len().to_string(),
-            ]);
+            sheet
+                .row(&[
+                    &f.id,
+                    &c.id,
+                    &c.title,
+                    &c.section,
+                    c.owner.as_str(),
+                    c.owner_reason.as_deref().unwrap_or_default(),
+                    c.evidence_method.as_str(),
+                    c.status.as_str(),
+                    &c.status_reason,
+                    c.change.map(|x| x.as_str()).unwrap_or_default(),
+                    c.previous_status.map(ControlStatus::as_str).unwrap_or_default(),
+                    &c.checks.len().to_string(),
+                    &count(CheckStatus::Pass),
+                    &count(CheckStatus::Fail),
+                    &count(CheckStatus::AcceptedRisk),
+                    &count(CheckStatus::NotAssessed),
+                    &count(CheckStatus::NotApplicable),
+                    &failing.to_string(),
+                    &accepted.to_string(),
+                    &c.attachments.len().to_string(),
+                ])
+                .expect("writing CSV to memory cannot fail");
         }
     }
-    sheet.finish()
+    sheet.finish().expect("writing CSV to memory cannot fail")
 }
 
 pub const FINDING_COLUMNS: [&str; 12] =
     ["finding", "check", "check_title", "severity", "status", "account", "region", "resource", "detail", "change", "exception", "controls"];
 
 /// `findings.csv`: one row per finding of every check, in results.json order, with the controls
-/// (`framework:control`) whose checks produced it.
-pub fn findings(report: &Report) -> Vec<u8> {
+/// (`framework:control`) whose checks produced it, written to `out` as it goes (it is as long as
+/// results.json).
+pub fn findings(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut controls_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for f in &report.frameworks {
         for c in &f.controls {
@@ -122,7 +125,7 @@ pub fn findings(report: &Report) -> Vec<u8> {
             }
         }
     }
-    let mut sheet = Sheet::new(&FINDING_COLUMNS);
+    let mut sheet = Sheet::new(out, &FINDING_COLUMNS)?;
     for (id, k) in &report.checks {
         let controls = controls_of.get(id.as_str()).map(|v| v.join("; ")).unwrap_or_default();
         for x in &k.findings {
@@ -144,10 +147,11 @@ pub fn findings(report: &Report) -> Vec<u8> {
                 change,
                 &x.exception.map(|n| n.to_string()).unwrap_or_default(),
                 &controls,
-            ]);
+            ])?;
         }
     }
-    sheet.finish()
+    sheet.finish()?;
+    Ok(())
 }
 
 #[cfg(test)]
