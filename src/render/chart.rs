@@ -28,6 +28,8 @@ pub struct Chart {
     pub title: String,
     pub bars: Vec<Bar>,
     pub legend: Vec<LegendItem>,
+    /// The SVG hatch patterns the segments and legend swatches refer to.
+    pub patterns: Vec<Pattern>,
     /// SVG geometry for the HTML renderer.
     pub svg_height: f32,
 }
@@ -57,6 +59,8 @@ pub struct Segment {
     pub start: f32,
     pub width: f32,
     pub fill: &'static str,
+    /// What the SVG fills it with: its hatch pattern over the colour, or the colour alone.
+    pub svg_paint: &'static str,
     /// SVG geometry in a 600-unit-wide box (labels take the first 170).
     pub svg_x: f32,
     pub svg_w: f32,
@@ -67,6 +71,107 @@ pub struct LegendItem {
     pub class: &'static str,
     pub label: &'static str,
     pub fill: &'static str,
+    pub svg_paint: &'static str,
+}
+
+impl LegendItem {
+    pub fn of(st: ControlStatus) -> LegendItem {
+        let class = status_class(st);
+        LegendItem { class, label: st.label(), fill: fill(class), svg_paint: svg_paint(class) }
+    }
+}
+
+/// Lines drawn in white over a status's colour, so that the statuses red-green colour blindness
+/// runs together (pass green, fail red, accepted risk and not assessed brown) differ in pattern
+/// as well: fail rising, not assessed falling, accepted risk both; pass stays plain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hatch {
+    Rising,
+    Falling,
+    Cross,
+}
+
+/// The hatched statuses: class, hatch, the id of its SVG pattern and the paint that names it.
+const HATCHED: [(&str, Hatch, &str, &str); 3] = [
+    ("fail", Hatch::Rising, "hatch-fail", "url(#hatch-fail)"),
+    ("na", Hatch::Falling, "hatch-na", "url(#hatch-na)"),
+    ("accepted", Hatch::Cross, "hatch-accepted", "url(#hatch-accepted)"),
+];
+
+pub fn hatch(class: &str) -> Option<Hatch> {
+    HATCHED.iter().find(|h| h.0 == class).map(|h| h.1)
+}
+
+/// An SVG `<pattern>`: a 6-unit tile of the colour with the hatch's lines across it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pattern {
+    pub id: &'static str,
+    pub fill: &'static str,
+    /// The lines, as a path's `d` (each also drawn past the tile's corners so tiles join).
+    pub path: &'static str,
+}
+
+const RISING: &str = "M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5";
+const FALLING: &str = "M0,0 L6,6 M-1,5 L1,7 M5,-1 L7,1";
+const CROSS: &str = "M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5 M0,0 L6,6 M-1,5 L1,7 M5,-1 L7,1";
+
+/// The patterns every SVG chart defines (in `<defs>`), whatever statuses it shows.
+pub fn patterns() -> Vec<Pattern> {
+    HATCHED
+        .iter()
+        .map(|&(class, h, id, _)| Pattern {
+            id,
+            fill: fill(class),
+            path: match h {
+                Hatch::Rising => RISING,
+                Hatch::Falling => FALLING,
+                Hatch::Cross => CROSS,
+            },
+        })
+        .collect()
+}
+
+/// What an SVG shape of a status is filled with: `url(#hatch-…)` for a hatched status (see
+/// [`patterns`]), its colour otherwise.
+pub fn svg_paint(class: &str) -> &'static str {
+    HATCHED.iter().find(|h| h.0 == class).map_or_else(|| fill(class), |h| h.3)
+}
+
+/// The hatch lines of a `w` × `h` box, `step` apart, as `[x1, y1, x2, y2]` from its lower left
+/// corner: each line cut at the box's edges, so the PDF needs no clipping path.
+pub fn hatch_lines(w: f32, h: f32, hatch: Hatch, step: f32) -> Vec<[f32; 4]> {
+    let mut out = Vec::new();
+    let rising = |out: &mut Vec<[f32; 4]>| {
+        // u - v = c for c from -h to w.
+        let mut c = -h + step / 2.0;
+        while c < w {
+            let (lo, hi) = ((-c).max(0.0), h.min(w - c));
+            if hi - lo > 0.01 {
+                out.push([lo + c, lo, hi + c, hi]);
+            }
+            c += step;
+        }
+    };
+    let falling = |out: &mut Vec<[f32; 4]>| {
+        // u + v = c for c from 0 to w + h.
+        let mut c = step / 2.0;
+        while c < w + h {
+            let (lo, hi) = ((c - w).max(0.0), h.min(c));
+            if hi - lo > 0.01 {
+                out.push([c - lo, lo, c - hi, hi]);
+            }
+            c += step;
+        }
+    };
+    match hatch {
+        Hatch::Rising => rising(&mut out),
+        Hatch::Falling => falling(&mut out),
+        Hatch::Cross => {
+            rising(&mut out);
+            falling(&mut out);
+        }
+    }
+    out
 }
 
 pub const STATUSES: [ControlStatus; 8] = [
@@ -123,6 +228,7 @@ pub fn status_bar(label: String, counts: &crate::report::StatusCounts, i: usize)
                     start,
                     width,
                     fill: fill(status_class(st)),
+                    svg_paint: svg_paint(status_class(st)),
                     svg_x: SVG_LABEL + start * SVG_BAR,
                     svg_w: width * SVG_BAR,
                 };
@@ -172,6 +278,34 @@ pub fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::shorten;
+
+    #[test]
+    fn hatch_lines_stay_inside_their_box_and_cover_it() {
+        use super::{hatch_lines, Hatch};
+        let (w, h, step) = (40.0, 11.0, 3.0);
+        for kind in [Hatch::Rising, Hatch::Falling, Hatch::Cross] {
+            let lines = hatch_lines(w, h, kind, step);
+            for [x1, y1, x2, y2] in &lines {
+                for (x, y) in [(x1, y1), (x2, y2)] {
+                    assert!((-0.001..=w + 0.001).contains(x) && (-0.001..=h + 0.001).contains(y), "{kind:?}: ({x}, {y}) outside");
+                }
+                // 45 degrees: as far across as up.
+                assert!(((x2 - x1).abs() - (y2 - y1).abs()).abs() < 0.001, "{kind:?}: {x1},{y1} {x2},{y2}");
+                assert!(y2 > y1, "{kind:?}: a line has length");
+            }
+            // One line per step along the box's diagonal extent (w + h), twice for a cross.
+            let per = ((w + h) / step).round() as usize;
+            let want = if kind == Hatch::Cross { 2 * per } else { per };
+            assert!(lines.len().abs_diff(want) <= 2, "{kind:?}: {} lines, about {want} expected", lines.len());
+        }
+        // Rising lines go up to the right, falling ones up to the left.
+        let r = hatch_lines(w, h, Hatch::Rising, step);
+        assert!(r.iter().all(|[x1, _, x2, _]| x2 > x1));
+        let f = hatch_lines(w, h, Hatch::Falling, step);
+        assert!(f.iter().all(|[x1, _, x2, _]| x2 < x1));
+        // A sliver narrower than a step still gets a line, so its pattern shows.
+        assert!(!hatch_lines(1.0, h, Hatch::Rising, step).is_empty());
+    }
 
     #[test]
     fn shortens_at_word_boundaries() {

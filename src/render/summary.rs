@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::chart::{fill, status_bar, svg_height, Bar, Chart, LegendItem, STATUSES};
-use super::view::{expiring_soon, status_class};
+use super::chart::{patterns, status_bar, svg_height, Bar, Chart, LegendItem, STATUSES};
+use super::view::expiring_soon;
 use crate::checks::CheckStatus;
 use crate::mappings::Owner;
 use crate::report::attest::AttestationState;
@@ -241,8 +241,7 @@ impl SummaryView {
             .enumerate()
             .map(|(i, f)| status_bar(format!("{} {}", f.name, f.version), &f.summary.by_status, i))
             .collect::<Vec<Bar>>();
-        let legend =
-            STATUSES.iter().map(|&st| LegendItem { class: status_class(st), label: st.label(), fill: fill(status_class(st)) }).collect();
+        let legend = STATUSES.iter().map(|&st| LegendItem::of(st)).collect();
         let e = &report.evidence;
         SummaryView {
             title: "Management summary".into(),
@@ -255,7 +254,13 @@ impl SummaryView {
             tool: format!("{} {}", report.tool.name, report.tool.version),
             prepared_for,
             frameworks,
-            chart: Chart { title: "Controls by status, per framework".into(), svg_height: svg_height(bars.len()), bars, legend },
+            chart: Chart {
+                title: "Controls by status, per framework".into(),
+                svg_height: svg_height(bars.len()),
+                bars,
+                legend,
+                patterns: patterns(),
+            },
             compared_with: report
                 .changes
                 .as_ref()

@@ -50,6 +50,8 @@ pub struct Packet<'a> {
     pub section_bars: Vec<crate::render::chart::Bar>,
     /// Height of that chart's SVG box.
     pub section_svg_height: f32,
+    /// The hatch patterns its SVG defines.
+    pub chart_patterns: Vec<crate::render::chart::Pattern>,
     pub matrix: Vec<OwnerGroup<'a>>,
     /// The service models the inventory shows, in words (or that it shows none).
     pub service_models: String,
@@ -966,6 +968,7 @@ impl<'a> Packet<'a> {
             owner_totals,
             by_account,
             section_svg_height: crate::render::chart::svg_height(section_bars.len()),
+            chart_patterns: crate::render::chart::patterns(),
             section_bars,
             matrix,
             service_models,

@@ -367,3 +367,58 @@ fn charts_write_their_counts_and_html_filters_need_no_script() {
     }
     assert!(packet.find("<section id=\"action\">").unwrap() < packet.find("<section id=\"summary\">").unwrap());
 }
+
+/// The SVG `fill` of each chart segment of `html`, by the status its tooltip names.
+fn segment_paints(html: &str) -> Vec<(String, String)> {
+    html.split("<rect ")
+        .skip(1)
+        .filter_map(|r| {
+            // A segment is a rect with a tooltip; pattern tiles and swatches have none.
+            let r = r.split("</rect>").next()?.split("/>").next()?;
+            let fill = r.split("fill=\"").nth(1)?.split('"').next()?.to_string();
+            let title = r.split("<title>").nth(1)?.split(':').next()?.to_string();
+            Some((title, fill))
+        })
+        .collect()
+}
+
+#[test]
+fn charts_hatch_fail_not_assessed_and_accepted_risk_as_well_as_colouring_them() {
+    let dir = demo();
+    for file in ["summary.html", "hipaa.html"] {
+        let html = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        let paints = segment_paints(&html);
+        let of = |status: &str| paints.iter().filter(|(t, _)| t == status).map(|(_, f)| f.as_str()).collect::<Vec<_>>();
+        assert!(!of("FAIL").is_empty() && !of("MANUAL").is_empty(), "{file}: the demo's charts show FAIL and MANUAL: {paints:?}");
+        assert!(of("FAIL").iter().all(|f| *f == "url(#hatch-fail)"), "{file}: FAIL is hatched: {paints:?}");
+        assert!(of("NOT ASSESSED").iter().all(|f| *f == "url(#hatch-na)"), "{file}: NOT ASSESSED is hatched");
+        for plain in ["PASS", "MANUAL", "INHERITED"] {
+            assert!(of(plain).iter().all(|f| f.starts_with('#')), "{file}: {plain} is a plain colour: {paints:?}");
+        }
+        // Every pattern a shape names is defined in the page.
+        for reference in html.split("url(#").skip(1).map(|s| s.split(')').next().unwrap()) {
+            assert!(html.contains(&format!("<pattern id=\"{reference}\"")), "{file}: pattern {reference} is defined");
+        }
+    }
+    // The summary's legend shows the same hatches.
+    let summary = std::fs::read_to_string(dir.path().join("summary.html")).unwrap();
+    let legend = summary.split("<span class=\"legend\">").nth(1).unwrap().split("</figcaption>").next().unwrap();
+    for id in ["hatch-fail", "hatch-na", "hatch-accepted"] {
+        assert!(legend.contains(&format!("fill=\"url(#{id})\"")), "the legend shows {id}");
+    }
+    // In summary.pdf the hatch is white lines drawn over the bars (rectangle borders are `re`,
+    // not lines, so white lines are the hatch alone).
+    let doc = Document::load(dir.path().join("summary.pdf")).unwrap();
+    let (_, page) = doc.get_pages().into_iter().next().unwrap();
+    let content = doc.get_and_decode_page_content(page).unwrap();
+    let mut white = false;
+    let mut hatch_lines = 0;
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "RG" => white = op.operands.iter().all(|v| v.as_float().map(|f| (f - 1.0).abs() < 0.01).unwrap_or(false)),
+            "l" if white => hatch_lines += 1,
+            _ => {}
+        }
+    }
+    assert!(hatch_lines > 20, "summary.pdf hatches its failing segments ({hatch_lines} white lines)");
+}

@@ -480,20 +480,39 @@ impl Layout {
     }
 
     pub(super) fn hline_on(&mut self, page: usize, x1: f32, x2: f32, y: f32, c: Rgbf, thickness: f32) {
+        self.lines_on(page, &[[x1, y, x2, y]], c, thickness);
+    }
+
+    /// Straight lines `[x1, y1, x2, y2]` on `page`, in one marked-content sequence.
+    pub(super) fn lines_on(&mut self, page: usize, lines: &[[f32; 4]], c: Rgbf, thickness: f32) {
         let tag = self.graphic_tag;
         self.open_mark(page, tag);
         let (ops, pen) = (&mut self.pages[page], &mut self.pens[page]);
         pen.stroke(ops, c, thickness);
-        ops.extend([Op::DrawLine {
+        ops.extend(lines.iter().map(|&[x1, y1, x2, y2]| Op::DrawLine {
             line: Line {
                 points: vec![
-                    LinePoint { p: Point { x: Pt(x1), y: Pt(y) }, bezier: false },
-                    LinePoint { p: Point { x: Pt(x2), y: Pt(y) }, bezier: false },
+                    LinePoint { p: Point { x: Pt(x1), y: Pt(y1) }, bezier: false },
+                    LinePoint { p: Point { x: Pt(x2), y: Pt(y2) }, bezier: false },
                 ],
                 is_closed: false,
             },
-        }]);
+        }));
         self.close_mark(page, tag);
+    }
+
+    /// A box of a status's colour, hatched in white when the status is one of the hatched ones
+    /// (chart::hatch), so that charts read under red-green colour blindness too.
+    pub(super) fn status_box(&mut self, (x, y): (f32, f32), w: f32, h: f32, class: &str, border: Option<Rgbf>) {
+        self.rect(x, y, w, h, Some(status_color(class)), border);
+        if let Some(hatch) = crate::render::chart::hatch(class) {
+            let lines: Vec<[f32; 4]> = crate::render::chart::hatch_lines(w, h, hatch, 3.0)
+                .into_iter()
+                .map(|[x1, y1, x2, y2]| [x + x1, y + y1, x + x2, y + y2])
+                .collect();
+            let page = self.pages.len() - 1;
+            self.lines_on(page, &lines, WHITE, 0.6);
+        }
     }
 
     /// Greedy word wrap by measured width; words longer than a line are broken by character.

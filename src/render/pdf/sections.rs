@@ -902,16 +902,27 @@ fn draw_section_chart(l: &mut Layout, packet: &Packet) {
     l.y -= 12.0;
 }
 
-/// A bar's segments from (x, y), `w` wide in all; a count inside each segment wide enough.
+/// A bar's segments from (x, y), `w` wide in all (hatched where the status is); a count inside
+/// each segment wide enough.
 pub(super) fn draw_segments(l: &mut Layout, segments: &[crate::render::chart::Segment], (x0, y): (f32, f32), w: f32, h: f32) {
     for seg in segments {
         let (x, sw) = (x0 + seg.start * w, seg.width * w);
-        l.rect(x, y, sw, h, Some(status_color(seg.class)), Some(WHITE));
-        let t = seg.count.to_string();
-        let tw = l.bold.width(&t, 6.5);
-        if sw > tw + 4.0 {
-            l.text(x + (sw - tw) / 2.0, y + (h - 6.5) / 2.0 + 1.0, &t, Style::Bold, 6.5, WHITE);
+        l.status_box((x, y), sw, h, seg.class, Some(WHITE));
+        segment_count(l, seg.count, (x, y), sw, h, 6.5, seg.class);
+    }
+}
+
+/// A segment's count in white, centred, when the segment is wide enough; on a plain patch of its
+/// colour, so that a hatch does not run through the figures.
+fn segment_count(l: &mut Layout, n: usize, (x, y): (f32, f32), w: f32, h: f32, size: f32, class: &str) {
+    let t = n.to_string();
+    let tw = l.bold.width(&t, size);
+    if w > tw + 4.0 {
+        let tx = x + (w - tw) / 2.0;
+        if crate::render::chart::hatch(class).is_some() {
+            l.rect(tx - 1.0, y + (h - size) / 2.0, tw + 2.0, size + 1.0, Some(status_color(class)), None);
         }
+        l.text(tx, y + (h - size) / 2.0 + 1.0, &t, Style::Bold, size, WHITE);
     }
 }
 
@@ -944,12 +955,8 @@ fn draw_owner_chart(l: &mut Layout, packet: &Packet) {
                     continue;
                 }
                 let w = n as f32 / max * (WIDTH - label_w - 40.0);
-                l.rect(x, y, w, bar_h, Some(status_color(row.class)), Some(WHITE));
-                if w > 14.0 {
-                    let t = n.to_string();
-                    let tw = l.bold.width(&t, 7.0);
-                    l.text(x + (w - tw) / 2.0, y + 4.0, &t, Style::Bold, 7.0, WHITE);
-                }
+                l.status_box((x, y), w, bar_h, row.class, Some(WHITE));
+                segment_count(l, n, (x, y), w, bar_h, 7.0, row.class);
                 x += w;
             }
             let t = format!("{}", owner.total);

@@ -63,9 +63,9 @@ fn summary_layout(v: &crate::render::summary::SummaryView, max_top: usize) -> La
     l.y -= 14.0;
     let mut x = LEFT;
     let y = l.y;
-    l.figure("Legend: the colour of each status".to_string(), |l| {
+    l.figure("Legend: the colour of each status; FAIL, NOT ASSESSED and ACCEPTED RISK are also hatched".to_string(), |l| {
         for item in &v.chart.legend {
-            l.rect(x, y, 7.0, 7.0, Some(status_color(item.class)), None);
+            l.status_box((x, y), 7.0, 7.0, item.class, None);
             l.text(x + 10.0, y + 0.5, item.label, Style::Regular, 7.0, INK);
             x += 18.0 + l.regular.width(item.label, 7.0);
         }
