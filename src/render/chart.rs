@@ -1,6 +1,7 @@
 //! The chart model: stacked bars of controls by status, shared by the summary's chart and the
-//! packet's chart of sections, and drawn by both renderers (SVG in HTML, vector in the PDF); and
-//! the status classes and colours the badges use.
+//! packet's chart of sections, and drawn by both renderers (SVG in HTML, vector in the PDF); the
+//! status classes and colours the badges use; and the hatches that tell the statuses apart
+//! without their colours.
 
 use serde::{Deserialize, Serialize};
 
